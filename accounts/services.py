@@ -1,0 +1,114 @@
+"""Writes about users, businesses and memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from companies.models import Business
+from companies.validators import is_valid_corporate_number, normalise_corporate_number
+from core.audit import Kind, audit_event
+from core.errors import ApplicationError
+
+from .models import Membership, User
+
+
+@transaction.atomic
+def business_register(*, user: User, corp_type: int, name: str, prefecture: str, corporate_number: str = "",
+                      representative_name: str = "", address: str = "", municipality: str = "",
+                      account_type: str = Membership.AccountType.ENTRY) -> Business:
+    """A self-registered business starts as Entry; Prime comes with verification (GビズID)."""
+    if user.membership_or_none is not None:
+        raise ApplicationError(_("This account already belongs to a business."))
+    number = normalise_corporate_number(corporate_number) if corp_type == Business.CorpType.CORPORATION else ""
+    if corp_type == Business.CorpType.CORPORATION:
+        if not is_valid_corporate_number(number):
+            raise ApplicationError(errors={"corporate_number": [_("This corporate number's check digit is wrong. Please check the number.")]})
+        if Business.objects.filter(corporate_number=number).exists():
+            raise ApplicationError(errors={"corporate_number": [_("A business with this corporate number is already registered.")]})
+    business = Business.objects.create(
+        corp_type=corp_type, corporate_number=number or None, name=name, prefecture=prefecture,
+        representative_name=representative_name, address=address, municipality=municipality,
+    )
+    Membership.objects.create(user=user, business=business, account_type=account_type)
+    user.kind = User.Kind.BUSINESS
+    user.save(update_fields=["kind"])
+    return business
+
+
+@transaction.atomic
+def member_create(*, actor: User, email: str, full_name: str = "", can_draft_applications: bool = False,
+                  can_edit_record: bool = False) -> User:
+    """The Prime holder issues a Member account for a staff member."""
+    if not actor.is_prime:
+        raise ApplicationError(_("Only the Prime holder may add members."))
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise ApplicationError(errors={"email": [_("This e-mail address is already in use.")]})
+    member = User.objects.create_user(email=email, password=None, full_name=full_name, kind=User.Kind.BUSINESS)
+    Membership.objects.create(
+        user=member, business=actor.business, account_type=Membership.AccountType.MEMBER,
+        can_draft_applications=can_draft_applications, can_edit_record=can_edit_record, issued_by=actor,
+    )
+    audit_event(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=actor.business.pk, obj=member,
+                data={"action": "added", "can_draft_applications": can_draft_applications, "can_edit_record": can_edit_record})
+    return member
+
+
+_GBIZID_ACCOUNT_TYPES = {"1": Membership.AccountType.ENTRY, "2": Membership.AccountType.PRIME, "3": Membership.AccountType.MEMBER}
+
+
+@transaction.atomic
+def gbizid_link_business(*, user: User, claims: dict[str, Any]) -> Business | None:
+    """Map GビズID claims onto the business and the user's account type."""
+    info = claims.get("userinfo", claims)
+    corp_type = str(info.get("corp_type", ""))
+    number = normalise_corporate_number(info.get("corporate_number", ""))
+    account_type = _GBIZID_ACCOUNT_TYPES.get(str(info.get("account_type", "")))
+    if corp_type not in ("1", "2") or account_type is None or len(number) != 13 or not number.isdigit():
+        raise ApplicationError(_("GBizID returned an account this portal cannot use."))
+    if corp_type == "1":
+        if not is_valid_corporate_number(number):
+            raise ApplicationError(_("GBizID returned a corporate number with a wrong check digit."))
+        business = Business.objects.filter(corporate_number=number).first()
+    else:
+        business = Business.objects.filter(gbizid_management_number=number).first()
+    if business is None:
+        business = Business.objects.create(
+            corp_type=int(corp_type), name=info.get("corp_name") or info.get("name") or user.email,
+            prefecture=str(info.get("prefecture_code", "13")).zfill(2)[:2], address=info.get("address", ""),
+            representative_name=info.get("representative_name", ""),
+            corporate_number=number if corp_type == "1" else None,
+            gbizid_management_number=number if corp_type == "2" else None,
+        )
+    membership = user.membership_or_none
+    if membership is None:
+        if account_type == Membership.AccountType.PRIME and Membership.objects.filter(business=business, account_type="prime").exclude(user=user).exists():
+            raise ApplicationError(_("This business already has a Prime holder."))
+        Membership.objects.create(user=user, business=business, account_type=account_type)
+    else:
+        if membership.business_id != business.pk:
+            raise ApplicationError(_("This account already belongs to another business."))
+        if membership.account_type != account_type:
+            membership.account_type = account_type
+            membership.save(update_fields=["account_type", "updated_at"])
+    if user.kind != User.Kind.BUSINESS:
+        user.kind = User.Kind.BUSINESS
+        user.save(update_fields=["kind"])
+    return business
+
+
+@transaction.atomic
+def researcher_pledge_set_status(*, actor: User, profile, status: str, approved_until=None):
+    """The one write of a researcher's pledge status (called by the analytics pledge flow)."""
+    from .models import ResearcherProfile
+
+    profile = ResearcherProfile.objects.select_for_update().get(pk=profile.pk)
+    before = profile.pledge_status
+    profile.pledge_status = status
+    profile.approved_until = approved_until
+    profile.save(update_fields=["pledge_status", "approved_until", "updated_at"])
+    audit_event(kind=Kind.PLEDGE_DECIDED, actor=actor, obj=profile, data={"before": before, "after": status})
+    return profile

@@ -1,0 +1,115 @@
+"""Applications for subsidies and procedures: pre-filled from the business record,
+confirmed per use, submitted as an immutable snapshot and kept as the applicant's history.
+
+Field → data class (consent.registry): plan and content are class 8 (申請事業内容), review
+score and result class 9 (審査情報, never shown to the applicant), the program, round and
+years class 10 (制度活用情報), the support institution class 12.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+class Program(models.TextChoices):
+    JIZOKUKA_GENERAL = "jizokuka_general", _("Small business sustainability subsidy (general)")
+    MONODUKURI = "monodukuri", _("Manufacturing, commerce and service productivity subsidy")
+    IT_DONYU = "it_donyu", _("IT introduction subsidy")
+    KEIEIRYOKU_KOJO = "keieiryoku_kojo", _("Management capability improvement plan")
+    JIGYO_KEIZOKU = "jigyo_keizoku", _("Business continuity enhancement plan")
+    KEIEI_KAKUSHIN = "keiei_kakushin", _("Management innovation plan")
+
+
+PROCEDURES = frozenset({Program.KEIEIRYOKU_KOJO, Program.JIGYO_KEIZOKU, Program.KEIEI_KAKUSHIN})
+SUBSIDIES = frozenset(set(Program.values) - set(PROCEDURES))
+
+
+class SubsidyRound(models.Model):
+    """A call (公募回) of a subsidy with its deadline and reference dates (seed 003 §11)."""
+
+    program = models.CharField(max_length=30, choices=Program.choices)
+    number = models.PositiveSmallIntegerField(_("round"))
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    opens_on = models.DateField(_("opens on"))
+    deadline = models.DateTimeField(_("deadline"))
+    reference_date = models.DateField(_("reference date"), help_text="e.g. for the representative's age (事業承継加点)")
+
+    class Meta:
+        ordering = ["program", "number"]
+        constraints = [models.UniqueConstraint(fields=["program", "number"], name="round_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_program_display()} 第{self.number}回"
+
+
+class Application(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ADOPTED = "adopted", _("Adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+        COMPLETED = "completed", _("Completion reported")
+        CERTIFIED = "certified", _("Certified")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class ReviewResult(models.TextChoices):
+        ADOPTED = "adopted", _("Adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+    business = models.ForeignKey("companies.Business", on_delete=models.PROTECT, related_name="applications")
+    program = models.CharField(_("program"), max_length=30, choices=Program.choices, db_index=True)
+    is_procedure = models.BooleanField(default=False, editable=False)
+    subsidy_round = models.ForeignKey(SubsidyRound, null=True, blank=True, on_delete=models.PROTECT, related_name="applications")
+    round_number = models.PositiveSmallIntegerField(_("round"), null=True, blank=True)
+    fiscal_year = models.PositiveSmallIntegerField(_("application fiscal year"), db_index=True)
+    implementation_fiscal_year = models.PositiveSmallIntegerField(_("implementation fiscal year"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=30, null=True, blank=True, unique=True)
+    plan_title = models.CharField(_("plan title"), max_length=300, blank=True)
+    content = models.JSONField(_("application content"), default=dict, blank=True)
+    snapshot = models.JSONField(_("submitted snapshot"), null=True, blank=True, editable=False)
+    requested_amount = models.BigIntegerField(_("requested amount"), null=True, blank=True)
+    granted_amount = models.BigIntegerField(_("granted amount"), null=True, blank=True)
+    review_score = models.DecimalField(_("review score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    review_result = models.CharField(_("review result"), max_length=20, choices=ReviewResult.choices, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    support_institution = models.ForeignKey("institutions.Institution", null=True, blank=True, on_delete=models.SET_NULL, related_name="supported_applications")
+    # Procedures only: the checklist's data-use consent (unticked by default).
+    data_use_consent = models.BooleanField(_("consent to data use"), default=False)
+    certified_on = models.DateField(_("certified on"), null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    DATA_CLASSES = {
+        "plan_title": 8, "content": 8, "snapshot": 8, "requested_amount": 8,
+        "review_score": 9, "review_result": 9, "reviewed_at": 9,
+        "program": 10, "subsidy_round": 10, "round_number": 10, "fiscal_year": 10, "implementation_fiscal_year": 10,
+        "status": 10, "receipt_number": 10, "granted_amount": 10, "certified_on": 10, "submitted_at": 10,
+        "data_use_consent": 10, "is_procedure": 10,
+        "support_institution": 12,
+    }
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["business", "fiscal_year"]),
+            models.Index(fields=["program", "fiscal_year", "round_number"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(review_score__isnull=True) | Q(review_score__gte=0), name="review_score_non_negative"),
+            models.CheckConstraint(condition=Q(status="draft") | Q(receipt_number__isnull=False), name="submitted_has_receipt_number"),
+        ]
+
+    def save(self, *args, **kwargs):
+        # A stored, derived flag so that consent.access.procedure_rule_q can filter in SQL.
+        self.is_procedure = self.program in PROCEDURES
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return f"{self.get_program_display()} {self.receipt_number or _('(draft)')}"

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import importlib
+import random
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from core.demo import SEED_ORDER, DemoContext
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with a deterministic, realistic demo data set and the demo accounts of api.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--companies", type=int, default=300)
+        parser.add_argument("--seed", type=int, default=20261123)
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when demo data is already there.")
+
+    def handle(self, *args, companies: int, seed: int, if_empty: bool, **options):
+        from companies.models import Business
+
+        if Business.objects.exists():
+            if if_empty:
+                self.stdout.write("Demo data already present; nothing to do.")
+                return
+            raise CommandError("seed_demo fills an empty database; this one already has businesses.")
+        if companies < 10:
+            raise CommandError("--companies must be at least 10.")
+        ctx = DemoContext(rng=random.Random(seed), companies=companies, password=settings.DEMO_PASSWORD, stdout=self.stdout)
+        started = time.monotonic()
+        with transaction.atomic():
+            for app_name in SEED_ORDER:
+                try:
+                    module = importlib.import_module(f"{app_name}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app_name}.demo":
+                        raise
+                    continue
+                step = time.monotonic()
+                module.seed(ctx)
+                self.stdout.write(f"  seeded {app_name} in {time.monotonic() - step:.1f}s")
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({companies} companies) in {time.monotonic() - started:.1f}s."))
+        self.stdout.write(f"Demo password for every account: {ctx.password}")
+        for email, secret in sorted(ctx.totp_secrets.items()):
+            self.stdout.write(f"TOTP secret for {email}: {secret}")

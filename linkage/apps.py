@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LinkageConfig(AppConfig):
+    name = "linkage"
+    default_auto_field = "django.db.models.BigAutoField"

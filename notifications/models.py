@@ -1,0 +1,49 @@
+"""The mail outbox: one row per message, written in the transaction that decided to send it.
+
+A message is delivered by notifications.tasks.deliver_message (enqueued on commit) and
+re-queued by a beat job while still pending, so nothing is lost; its idempotency key
+makes every producer safe to retry, and the status guard makes delivery happen once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+
+class OutboxMessage(TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    recipient_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to_email = models.EmailField()
+    language = models.CharField(max_length=5, default="ja")
+    template = models.CharField(max_length=100, help_text="notifications/email/<template>_subject.txt, .txt, .html")
+    context = models.JSONField(default=dict)
+    subject = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    category = models.CharField(max_length=40, blank=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+
+class DeliveryAttempt(models.Model):
+    """A record of each attempt to hand a message to the mail server."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="delivery_attempts")
+    at = models.DateTimeField(auto_now_add=True)
+    succeeded = models.BooleanField()
+    error = models.TextField(blank=True)
+    worker = models.CharField(max_length=200, blank=True)

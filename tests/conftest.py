@@ -1,0 +1,25 @@
+"""Fixtures shared by every test module. Tests run on real PostgreSQL and Redis
+(scripts/devservices.py starts embedded ones when DATABASE_URL/REDIS_URL are unset)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_and_local_mail(settings):
+    """Celery tasks run eagerly in unit tests of services; delivery guarantees are tested
+    with a real worker (tests marked `worker`, see tests/notifications), which turns this off."""
+    from mirasapo.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    yield
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
