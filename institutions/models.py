@@ -31,3 +31,31 @@ class Institution(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SupportRecord(TimeStampedModel):
+    """Class 13: a consultation or support an institution gave a business. Entered by the
+    institution or received from a partner system (linkage), with its provenance."""
+
+    class Source(models.TextChoices):
+        INSTITUTION = "institution", _("Entered by the institution")
+        PARTNER = "partner", _("From a partner system")
+        DEMO = "demo", _("Demo data")
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="support_records")
+    business = models.ForeignKey("companies.Business", on_delete=models.CASCADE, related_name="support_records")
+    supported_on = models.DateField(_("date"))
+    theme = models.CharField(_("theme"), max_length=100)
+    summary = models.TextField(_("summary"), blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.INSTITUTION)
+    source_detail = models.CharField(max_length=200, blank=True, help_text="partner, batch and partner record id")
+    partner_record_id = models.CharField(max_length=100, blank=True)
+
+    DATA_CLASSES = {"supported_on": 13, "theme": 13, "summary": 13}
+
+    class Meta:
+        indexes = [models.Index(fields=["business", "-supported_on"])]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "partner_record_id"], condition=~models.Q(partner_record_id=""),
+                                    name="support_record_partner_id_unique"),
+        ]
