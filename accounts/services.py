@@ -54,7 +54,55 @@ def member_create(*, actor: User, email: str, full_name: str = "", can_draft_app
     )
     audit_event(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=actor.business.pk, obj=member,
                 data={"action": "added", "can_draft_applications": can_draft_applications, "can_edit_record": can_edit_record})
+    from notifications.services import mail_enqueue
+
+    mail_enqueue(to_user=member, template="member_added", category="accounts",
+                 context={"business": actor.business.name, "prime_email": actor.email},
+                 idempotency_key=f"member-added:{member.pk}")
     return member
+
+
+def _member_of_actor_business(*, actor: User, membership_id: int) -> Membership:
+    """The Member row of the actor's own business, locked; 404-like for anything else."""
+    if not actor.is_prime:
+        raise ApplicationError(_("Only the Prime holder may manage members."))
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(pk=membership_id, business_id=actor.membership.business_id, account_type=Membership.AccountType.MEMBER)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise Membership.DoesNotExist
+    return membership
+
+
+@transaction.atomic
+def member_update_permissions(*, actor: User, membership_id: int, can_draft_applications: bool,
+                              can_edit_record: bool) -> Membership:
+    """The Prime holder changes what a Member may do."""
+    membership = _member_of_actor_business(actor=actor, membership_id=membership_id)
+    before = {"can_draft_applications": membership.can_draft_applications, "can_edit_record": membership.can_edit_record}
+    membership.can_draft_applications = can_draft_applications
+    membership.can_edit_record = can_edit_record
+    membership.save(update_fields=["can_draft_applications", "can_edit_record", "updated_at"])
+    audit_event(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=membership.business_id, obj=membership.user,
+                data={"action": "permissions", "before": before,
+                      "after": {"can_draft_applications": can_draft_applications, "can_edit_record": can_edit_record}})
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, actor: User, membership_id: int) -> None:
+    """The Prime holder removes a Member: the membership ends and the account is closed
+    (kept, inactive, because audit rows refer to it)."""
+    membership = _member_of_actor_business(actor=actor, membership_id=membership_id)
+    member = membership.user
+    business_id = membership.business_id
+    membership.delete()
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    audit_event(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=business_id, obj=member, data={"action": "removed"})
 
 
 _GBIZID_ACCOUNT_TYPES = {"1": Membership.AccountType.ENTRY, "2": Membership.AccountType.PRIME, "3": Membership.AccountType.MEMBER}

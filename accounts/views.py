@@ -1,21 +1,129 @@
+"""Pages of accounts: business sign-up, マイページ per role, member management."""
+
 from __future__ import annotations
 
+from allauth.account.views import SignupView
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .selectors import member_list
+from core.errors import ApplicationError
+from core.navigation import navigation_for
+
+from .forms import MemberAddForm, MemberPermissionsForm
+from .models import Membership
+from .selectors import member_for_prime, member_list, mypage_summary
+from .services import business_register, member_create, member_remove, member_update_permissions
+
+
+def _form_errors_from(form, error: ApplicationError) -> None:
+    for field, field_messages in error.errors.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+class BusinessSignupView(SignupView):
+    """allauth's sign-up, made atomic with the business: the user, its e-mail address and
+    the business with its Entry membership are written together or not at all."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.user, response = form.try_save(self.request)
+                if self.user is not None:
+                    business_register(user=self.user, **form.business_fields())
+        except ApplicationError as error:
+            _form_errors_from(form, error)
+            return self.form_invalid(form)
+        if response:
+            return response
+        from allauth.account.internal import flows
+
+        return flows.signup.complete_signup(self.request, user=self.user, redirect_url=self.get_success_url(),
+                                            by_passkey=form.by_passkey)
+
+
+business_signup = BusinessSignupView.as_view()
 
 
 @login_required
 def mypage(request):
-    """マイページ: the start page of each role."""
-    return render(request, "accounts/mypage.html", {"user_roles": request.user.roles})
+    """マイページ: the start page of each role, with links to where that role works."""
+    links = [item for item in navigation_for(request) if item["url"] != request.path]
+    return render(request, "accounts/mypage.html", {
+        "summary": mypage_summary(user=request.user), "links": links, "crumbs": [(_("My page"), None)],
+    })
+
+
+def _require_prime(request) -> None:
+    if not request.user.is_prime:
+        raise PermissionDenied
 
 
 @login_required
 def members(request):
     """The Prime holder manages Members; nobody else may see this page."""
-    if not request.user.is_prime:
-        raise PermissionDenied
-    return render(request, "accounts/members.html", {"memberships": member_list(viewer=request.user)})
+    _require_prime(request)
+    if request.method == "POST":
+        form = MemberAddForm(request.POST)
+        if form.is_valid():
+            try:
+                member_create(actor=request.user, **form.cleaned_data)
+            except ApplicationError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(request, _("The member was added. They will receive an e-mail to set their password."))
+                return redirect("accounts:members")
+    else:
+        form = MemberAddForm()
+    memberships = list(member_list(viewer=request.user))
+    for membership in memberships:
+        if membership.account_type == Membership.AccountType.MEMBER:
+            membership.permission_form = MemberPermissionsForm(prefix=f"m{membership.pk}", initial={
+                "can_draft_applications": membership.can_draft_applications,
+                "can_edit_record": membership.can_edit_record,
+            })
+    return render(request, "accounts/members.html", {
+        "memberships": memberships, "form": form,
+        "crumbs": [(_("My page"), reverse("accounts:mypage")), (_("Members"), None)],
+    })
+
+
+@login_required
+@require_POST
+def member_permissions(request, membership_id: int):
+    _require_prime(request)
+    form = MemberPermissionsForm(request.POST, prefix=f"m{membership_id}")
+    if not form.is_valid():
+        raise Http404
+    try:
+        member_update_permissions(actor=request.user, membership_id=membership_id, **form.cleaned_data)
+    except Membership.DoesNotExist as exc:
+        raise Http404 from exc
+    messages.success(request, _("The member's permissions were changed."))
+    return redirect("accounts:members")
+
+
+@login_required
+def member_remove_confirm(request, membership_id: int):
+    """Removal is irreversible: a page of its own asks for confirmation first."""
+    _require_prime(request)
+    membership = member_for_prime(viewer=request.user, membership_id=membership_id)
+    if membership is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            member_remove(actor=request.user, membership_id=membership_id)
+        except Membership.DoesNotExist as exc:
+            raise Http404 from exc
+        messages.success(request, _("%(email)s was removed from your business.") % {"email": membership.user.email})
+        return redirect("accounts:members")
+    return render(request, "accounts/member_remove.html", {"membership": membership, "crumbs": [
+        (_("My page"), reverse("accounts:mypage")), (_("Members"), reverse("accounts:members")), (_("Remove a member"), None),
+    ]})

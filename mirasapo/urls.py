@@ -1,12 +1,18 @@
 """Root URLs. Every app owns `urls.py` (pages) and `api.py` (`urlpatterns` under /api/v1/).
 
-Each URL is either on the short public list in tests/test_url_protection.py or protected.
+Each URL is either public (named in its module's PUBLIC_URL_NAMES, or one of the few
+project-level names below) or refuses anonymous callers: tests/test_url_protection.py
+walks them all.
 """
+
+from __future__ import annotations
+
 
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as accounts_views
 from core import views as core_views
 
 api_v1 = [
@@ -22,6 +28,10 @@ api_v1 = [
     path("", include("linkage.api")),
 ]
 
+# Project-level pages anyone may open (allauth's entrance pages, i18n and static files
+# are recognised by tests/test_url_protection.py by their module).
+PUBLIC_URL_NAMES = {"home", "healthz", "api-schema", "api-docs", "account_signup"}
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
@@ -29,6 +39,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", core_views.healthz, name="healthz"),
     path("agency-admin/", admin.site.urls),
+    # The business sign-up replaces allauth's (same name), so that user and business
+    # are created in one transaction.
+    path("accounts/signup/", accounts_views.business_signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", core_views.home, name="home"),
     path("", include("accounts.urls")),

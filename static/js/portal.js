@@ -6,4 +6,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+  // Move focus to the error summary so that screen readers announce it.
+  const summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
 });
