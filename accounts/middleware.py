@@ -18,17 +18,30 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-# Paths a user who must still set up or pass MFA may reach.
-MFA_EXEMPT_PREFIXES = (
-    "/accounts/",  # allauth: login, logout, 2FA authenticate and setup pages
-    "/static/",
-    "/i18n/",
-    "/healthz",
-    "/api/v1/policy",
-    "/api/v1/corporate-numbers/",
-)
-MFA_EXEMPT_EXACT = ("/",)
+# What a user who must still set up or pass MFA may reach: the sign-in stages themselves
+# (by URL name, so /accounts/2fa/ management, e-mail and password pages stay closed), the
+# URLs anyone may open (core.urlwalk.public_url_names) and static files.
+MFA_STAGE_URL_NAMES = frozenset({
+    "account_login", "account_logout", "account_inactive", "account_email_verification_sent", "account_confirm_email",
+    "account_reset_password", "account_reset_password_done", "account_reset_password_from_key",
+    "account_reset_password_from_key_done", "mfa_authenticate", "mfa_activate_totp", "set_language",
+})
+MFA_EXEMPT_PREFIXES = ("/static/",)
 SESSION_MFA_KEY = "mirasapo_mfa_passed"
+
+
+def mfa_exempt(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    from core.urlwalk import public_url_names
+
+    if path.startswith(MFA_EXEMPT_PREFIXES):
+        return True
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return True  # a 404 either way; nothing to protect
+    return match.view_name in MFA_STAGE_URL_NAMES or match.view_name in public_url_names()
 
 
 def user_has_totp(user) -> bool:
@@ -59,9 +72,8 @@ class RequireMFAMiddleware:
             user is not None
             and user.is_authenticated
             and user.requires_mfa
-            and path not in MFA_EXEMPT_EXACT
-            and not path.startswith(MFA_EXEMPT_PREFIXES)
             and not session_passed_mfa(request)
+            and not mfa_exempt(path)
         ):
             # A Token-authenticated API client never has a session here; the token
             # is issued by an operator only after the user set up MFA.
@@ -70,6 +82,9 @@ class RequireMFAMiddleware:
                 from django.utils.translation import gettext as _
 
                 return JsonResponse({"detail": _("Two-factor authentication is required.")}, status=403)
+            from urllib.parse import quote
+
+            path = quote(request.get_full_path())
             if user_has_totp(user):
                 # Signed in by password only (e.g. before MFA was set up): sign in again.
                 logout(request)
@@ -94,3 +109,8 @@ class SessionIdleTimeoutMiddleware:
                 return redirect(f"{reverse('account_login')}?next={request.path_info}&expired=1")
             request.session["last_seen"] = now
         return self.get_response(request)
+
+
+def mark_session_mfa_passed(sender=None, request=None, user=None, **kwargs) -> None:
+    if request is not None and hasattr(request, "session") and getattr(request, "user", None) == user:
+        request.session[SESSION_MFA_KEY] = True

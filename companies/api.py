@@ -29,4 +29,5 @@ class CorporateNumberCheckApi(APIView):
         return Response({"corporate_number": number, "valid": True})
 
 
+PUBLIC_URL_NAMES = {"api-corporate-number"}
 urlpatterns = [path("corporate-numbers/<str:number>", CorporateNumberCheckApi.as_view(), name="api-corporate-number")]

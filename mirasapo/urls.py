@@ -9,6 +9,7 @@ from __future__ import annotations
 
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -27,6 +28,10 @@ api_v1 = [
     path("", include("analytics.api")),
     path("", include("linkage.api")),
 ]
+
+# The admin has no sign-in form of its own: staff sign in through allauth, with its
+# rate limits and the two-factor step (accounts.middleware.RequireMFAMiddleware).
+admin.site.login = login_required(admin.site.login)
 
 # Project-level pages anyone may open (allauth's entrance pages, i18n and static files
 # are recognised by tests/test_url_protection.py by their module).

@@ -23,3 +23,12 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (allauth) live in the Redis cache: each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
