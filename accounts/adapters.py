@@ -2,22 +2,31 @@
 
 The GビズID userinfo carries account_type (1 Entry, 2 Prime, 3 Member), corp_type (1 法人,
 2 個人事業主) and corporate_number; for a 個人事業主 that field is a 13-digit management
-number without the 法人番号 check digit, so the digit is verified for corp_type 1 only.
+number without the 法人番号 check digit, so the digit is verified for corp_type 1 only
+(accounts.services.gbizid_link_business). A user created from GビズID and the business
+link are written in one transaction: claims the portal cannot use create nothing.
 """
 
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.db import transaction
+from django.shortcuts import render
+
+from core.errors import ApplicationError
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def get_login_redirect_url(self, request):
-        return super().get_login_redirect_url(request)
-
     def is_open_for_signup(self, request):
         return True
+
+
+def _refuse(request, error: ApplicationError):
+    messages = [m for field_messages in error.errors.values() for m in field_messages] or [error.message]
+    return ImmediateHttpResponse(render(request, "accounts/gbizid_error.html", {"error_messages": messages}, status=400))
 
 
 class GBizIDSocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -25,18 +34,25 @@ class GBizIDSocialAccountAdapter(DefaultSocialAccountAdapter):
         return True
 
     def save_user(self, request, sociallogin, form=None):
-        user = super().save_user(request, sociallogin, form)
         from accounts.services import gbizid_link_business
 
-        gbizid_link_business(user=user, claims=sociallogin.account.extra_data)
+        try:
+            with transaction.atomic():
+                user = super().save_user(request, sociallogin, form)
+                gbizid_link_business(user=user, claims=sociallogin.account.extra_data)
+        except ApplicationError as error:
+            raise _refuse(request, error) from error
         return user
 
     def pre_social_login(self, request, sociallogin):
-        # Existing users: refresh the business link from the latest claims.
+        # Existing users: refresh the business link and account type from the latest claims.
         if sociallogin.is_existing:
             from accounts.services import gbizid_link_business
 
-            gbizid_link_business(user=sociallogin.user, claims=sociallogin.account.extra_data)
+            try:
+                gbizid_link_business(user=sociallogin.user, claims=sociallogin.account.extra_data)
+            except ApplicationError as error:
+                raise _refuse(request, error) from error
 
 
 def gbizid_configured() -> bool:

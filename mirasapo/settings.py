@@ -211,6 +211,9 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 SOCIALACCOUNT_ONLY = False
+# GビズID has verified the person and the e-mail address; the portal does not ask again.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = False
 
 # --- mail ------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend" if not TESTING else "django.core.mail.backends.locmem.EmailBackend")
