@@ -1,0 +1,56 @@
+"""Sessions end after SESSION_IDLE_TIMEOUT seconds without a request."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import business_user, mfa_login
+
+pytestmark = pytest.mark.django_db
+
+
+def _age_session(client, seconds: int) -> None:
+    session = client.session
+    session["last_seen"] = int(time.time()) - seconds
+    session.save()
+
+
+def test_active_session_stays_signed_in(client, settings):
+    settings.SESSION_IDLE_TIMEOUT = 600
+    mfa_login(client, business_user())
+    assert client.get("/mypage/").status_code == 200
+    _age_session(client, 590)
+    assert client.get("/mypage/").status_code == 200
+    assert int(time.time()) - client.session["last_seen"] < 5  # each request renews it
+
+
+def test_idle_session_ends_and_returns_to_sign_in(client, settings):
+    settings.SESSION_IDLE_TIMEOUT = 600
+    mfa_login(client, business_user())
+    client.get("/mypage/")
+    _age_session(client, 601)
+    response = client.get("/mypage/members/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next=/mypage/members/&expired=1"
+    assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="ja")
+    body = page.content.decode()
+    assert "入力中の内容はこのブラウザに保存されています" in body
+    assert 'data-page="account_login"' in body  # autosave.js restores drafts after this page
+
+
+def test_idle_api_session_is_signed_out_not_redirected(client, settings):
+    settings.SESSION_IDLE_TIMEOUT = 600
+    mfa_login(client, business_user())
+    client.get("/api/v1/me")
+    _age_session(client, 601)
+    response = client.get("/api/v1/me")
+    assert response.status_code in (401, 403)
+
+
+def test_autosave_script_is_on_every_page(client):
+    body = client.get("/").content.decode()
+    assert "js/autosave.js" in body
