@@ -2,6 +2,7 @@
 #   make run   installs, starts PostgreSQL + Redis (embedded unless DATABASE_URL/REDIS_URL),
 #              migrates, compiles translations, seeds demo data, runs worker + beat, serves :8000
 #   make test  the same set-up, then the whole pytest suite
+# Ports: MIRASAPO_PG_PORT (54329), MIRASAPO_REDIS_PORT (63799), MIRASAPO_PORT (8000).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -37,7 +38,7 @@ seed: migrate
 	@$(WITH_SERVICES) $(PY) manage.py seed_demo --if-empty
 
 run: migrate messages seed
-	@echo "==> serving http://127.0.0.1:8000/ with a Celery worker and beat (Ctrl-C stops everything)"
+	@echo "==> serving http://127.0.0.1:$${MIRASAPO_PORT:-8000}/ with a Celery worker and beat (Ctrl-C stops everything)"
 	@$(WITH_SERVICES) $(PY) scripts/run_portal.py
 
 test: migrate messages
@@ -45,8 +46,10 @@ test: migrate messages
 	@$(WITH_SERVICES) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
+	@echo "==> ruff"
 	@$(VENV)/bin/ruff check .
-	@$(PY) scripts/lint_access.py
+	@if [ -f scripts/lint_access.py ]; then echo "==> consent access lint"; $(PY) scripts/lint_access.py; \
+	 else echo "==> scripts/lint_access.py not present; skipping the consent access lint"; fi
 
 bench: migrate
 	@for script in bench/*.py; do echo "==> $$script"; $(WITH_SERVICES) $(PY) $$script || exit 1; done

@@ -12,13 +12,14 @@ from core.demo import DemoContext
 
 from .models import Membership, ResearcherProfile, User
 
-# Fixed base32 secrets so that a person trying the demo can add them to an authenticator app.
+# Fixed base32 secrets (32 characters, 160 bits, as RFC 4226 recommends) so that a person
+# trying the demo can add them to an authenticator app.
 DEMO_TOTP_SECRETS = {
-    "owner@demo.mirasapo.jp": "MIRASAPOOWNERDEMO234",
-    "soloist@demo.mirasapo.jp": "MIRASAPOSOLOISTDEMO2",
-    "analyst@agency.demo.mirasapo.jp": "MIRASAPOANALYSTDEMO3",
-    "researcher@univ.demo.mirasapo.jp": "MIRASAPORESEARCHDEMO",
-    "applicant-researcher@univ.demo.mirasapo.jp": "MIRASAPOAPPLICANTRES",
+    "owner@demo.mirasapo.jp": "MIRASAPOOWNERDEMOMIRASAPOOWNER23",
+    "soloist@demo.mirasapo.jp": "MIRASAPOSOLOISTDEMOMIRASAPOSOLO2",
+    "analyst@agency.demo.mirasapo.jp": "MIRASAPOANALYSTDEMOMIRASAPOANAL3",
+    "researcher@univ.demo.mirasapo.jp": "MIRASAPORESEARCHDEMOMIRASAPORES4",
+    "applicant-researcher@univ.demo.mirasapo.jp": "MIRASAPOAPPLICANTRESMIRASAPOAPP5",
 }
 
 

@@ -19,7 +19,12 @@ from core.navigation import navigation_for
 from .forms import MemberAddForm, MemberPermissionsForm
 from .models import Membership
 from .selectors import member_for_prime, member_list, mypage_summary
-from .services import business_register, member_create, member_remove, member_update_permissions
+from .services import (
+    business_register,
+    member_create,
+    member_remove,
+    member_update_permissions,
+)
 
 
 def _form_errors_from(form, error: ApplicationError) -> None:

@@ -49,5 +49,10 @@ def navigation_for(request) -> list[dict]:
             url = item.url
         except NoReverseMatch:
             continue
-        result.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        result.append({"label": item.label, "url": url, "active": False})
+    # The one current item: the longest URL the path starts with ("/mypage/members/"
+    # marks メンバー管理, not マイページ as well).
+    matches = [entry for entry in result if entry["url"] != "/" and request.path.startswith(entry["url"])]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return result

@@ -7,7 +7,6 @@ walks them all.
 
 from __future__ import annotations
 
-
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path

@@ -12,6 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+PORT = int(os.environ.get("MIRASAPO_PORT", "8000"))
 
 
 def main() -> int:
@@ -19,7 +20,7 @@ def main() -> int:
     children = [
         subprocess.Popen([PY, "-m", "celery", "-A", "mirasapo", "worker", "-Q", "default,mail,pdf", "-c", "2", "-l", "warning"], cwd=ROOT),
         subprocess.Popen([PY, "-m", "celery", "-A", "mirasapo", "beat", "-l", "warning", "-s", str(ROOT / "var" / "celerybeat-schedule")], cwd=ROOT),
-        subprocess.Popen([PY, "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT),
+        subprocess.Popen([PY, "manage.py", "runserver", "--noreload", f"127.0.0.1:{PORT}"], cwd=ROOT),
     ]
 
     def stop(*_args):

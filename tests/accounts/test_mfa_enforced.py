@@ -13,7 +13,14 @@ from django.urls import reverse
 
 from accounts.middleware import MFA_STAGE_URL_NAMES
 from core.urlwalk import walk_urls
-from tests.factories import agency_staff, member_user, mfa_login, prime_user, researcher, with_totp
+from tests.factories import (
+    agency_staff,
+    member_user,
+    mfa_login,
+    prime_user,
+    researcher,
+    with_totp,
+)
 
 pytestmark = pytest.mark.django_db
 

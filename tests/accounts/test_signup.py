@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from accounts.models import Membership, User
 from companies.models import Business
-from tests.factories import PASSWORD, BusinessFactory, UserFactory, next_corporate_number
+from tests.factories import (
+    PASSWORD,
+    BusinessFactory,
+    UserFactory,
+    next_corporate_number,
+)
 
 pytestmark = pytest.mark.django_db
 

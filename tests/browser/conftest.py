@@ -59,7 +59,11 @@ def screenshot():
 
 
 def current_totp_code(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
 
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
@@ -70,11 +74,11 @@ def sign_in(page, email: str, password: str, *, totp_secret: str | None = None) 
     page.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state()
     if totp_secret and "/accounts/2fa/authenticate" in page.url:
         # A code may be used once; wait for a fresh window if this one was just used.
         page.fill("input[name=code]", current_totp_code(totp_secret))
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_load_state()
         time.sleep(0.1)
