@@ -7,6 +7,7 @@ import datetime as dt
 from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
 
 from core.demo import DemoContext
 
@@ -23,8 +24,16 @@ DEMO_TOTP_SECRETS = {
 }
 
 
+def _password_hash(ctx: DemoContext) -> str:
+    """Every demo account has the same password: hash it once (a strong hash takes about
+    a second; eight of them would dominate seeding). Demo data only."""
+    if "password_hash" not in ctx.extra:
+        ctx.extra["password_hash"] = make_password(ctx.password)
+    return ctx.extra["password_hash"]
+
+
 def _user(ctx: DemoContext, email: str, **fields) -> User:
-    user = User.objects.create_user(email=email, password=ctx.password, **fields)
+    user = User.objects.create(email=email, password=_password_hash(ctx), **fields)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     secret = DEMO_TOTP_SECRETS.get(email)
     if secret:

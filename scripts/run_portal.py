@@ -17,6 +17,9 @@ PORT = int(os.environ.get("MIRASAPO_PORT", "8000"))
 
 def main() -> int:
     (ROOT / "var").mkdir(exist_ok=True)
+    # Ctrl-C must stop everything even when make was started from a shell that ignores
+    # SIGINT for background jobs (the children inherit the default handler).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     children = [
         subprocess.Popen([PY, "-m", "celery", "-A", "mirasapo", "worker", "-Q", "default,mail,pdf", "-c", "2", "-l", "warning"], cwd=ROOT),
         subprocess.Popen([PY, "-m", "celery", "-A", "mirasapo", "beat", "-l", "warning", "-s", str(ROOT / "var" / "celerybeat-schedule")], cwd=ROOT),
