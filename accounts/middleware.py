@@ -24,7 +24,8 @@ from django.urls import reverse
 MFA_STAGE_URL_NAMES = frozenset({
     "account_login", "account_logout", "account_inactive", "account_email_verification_sent", "account_confirm_email",
     "account_reset_password", "account_reset_password_done", "account_reset_password_from_key",
-    "account_reset_password_from_key_done", "mfa_authenticate", "mfa_activate_totp", "set_language",
+    "account_reset_password_from_key_done", "account_reauthenticate", "mfa_authenticate", "mfa_activate_totp",
+    "set_language",
 })
 MFA_EXEMPT_PREFIXES = ("/static/",)
 SESSION_MFA_KEY = "mirasapo_mfa_passed"

@@ -7,8 +7,8 @@ walks them all.
 
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -30,7 +30,7 @@ api_v1 = [
 
 # The admin has no sign-in form of its own: staff sign in through allauth, with its
 # rate limits and the two-factor step (accounts.middleware.RequireMFAMiddleware).
-admin.site.login = login_required(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)
 
 # Project-level pages anyone may open (allauth's entrance pages, i18n and static files
 # are recognised by tests/test_url_protection.py by their module).
