@@ -26,6 +26,8 @@ OWNER = "owner@demo.mirasapo.jp"
 
 
 def test_home_in_japanese_english_switch_and_live_corporate_number_check(page, screenshot):
+    console_errors: list[str] = []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "ja"
     assert "ホーム" in page.title()
@@ -54,6 +56,8 @@ def test_home_in_japanese_english_switch_and_live_corporate_number_check(page, s
     expect(page.locator("#corporate-number-field")).to_be_hidden()
     page.check("input[name=corp_type][value='1']")
     screenshot(page, "foundation-signup")
+    # No script or style was blocked by the Content Security Policy on the way.
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
 
 
 def test_owner_passes_totp_to_mypage_and_member_is_refused(page, screenshot):
