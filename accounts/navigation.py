@@ -11,4 +11,6 @@ def nav_items(user) -> list[NavItem]:
     items = [NavItem(_("My page"), "accounts:mypage", order=1)]
     if user.is_prime:
         items.append(NavItem(_("Members"), "accounts:members", order=90))
+    if user.is_agency_staff and user.is_staff:
+        items.append(NavItem(_("Administration"), "admin:index", order=95))
     return items

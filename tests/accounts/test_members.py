@@ -144,3 +144,13 @@ def test_me_api(api_client):
     assert data["roles"] == ["business", "prime"]
     assert data["business"] == {"corporate_number": user.business.corporate_number, "name": user.business.name}
     assert data["institution"] is None
+
+
+def test_navigation_is_role_aware(client):
+    owner = prime_user()
+    mfa_login(client, owner)
+    assert "/mypage/members/" in client.get("/mypage/").content.decode()
+    staff = agency_staff()
+    mfa_login(client, staff)
+    body = client.get("/mypage/").content.decode()
+    assert "/agency-admin/" in body and "/mypage/members/" not in body

@@ -129,3 +129,13 @@ def test_repeated_failed_sign_ins_are_throttled(client):
     response = client.post(reverse("account_login"), {"login": "target@example.jp", "password": PASSWORD}, **JA)
     assert "_auth_user_id" not in client.session
     assert response.status_code in (200, 429)
+
+
+def test_signup_with_an_e_mail_in_use_creates_no_business(client):
+    """allauth does not reveal that the address is taken (it mails its owner instead);
+    no second business may appear either."""
+    UserFactory(email="new-owner@example.jp")
+    response = _post(client)
+    assert response.status_code == 302
+    assert User.objects.filter(email="new-owner@example.jp").count() == 1
+    assert not Membership.objects.exists() and not Business.objects.filter(name="株式会社みらい工房").exists()
