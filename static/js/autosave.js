@@ -8,6 +8,8 @@
   const PREFIX = "mirasapo:autosave:";
   const RESUME = "mirasapo:autosave:resume";
   const SKIP_TYPES = new Set(["password", "hidden", "file", "submit", "button", "reset"]);
+  const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000; // a forgotten draft does not stay for ever
+  let signingOut = false;
 
   const storage = (() => {
     try { const s = window.localStorage; s.setItem(PREFIX + "probe", "1"); s.removeItem(PREFIX + "probe"); return s; }
@@ -22,6 +24,7 @@
   const read = (key) => { try { return JSON.parse(storage.getItem(key)); } catch (e) { return null; } };
 
   const snapshot = (form, submitted) => {
+    if (signingOut) return;
     const values = {};
     fieldsOf(form).forEach((el) => {
       if (el.type === "checkbox" || el.type === "radio") {
@@ -47,7 +50,18 @@
     });
   };
 
+  const clearAll = () => {
+    signingOut = true; // a change event fired by leaving a field must not write it back
+    Object.keys(storage).filter((key) => key.startsWith(PREFIX)).forEach((key) => storage.removeItem(key));
+  };
+
   document.addEventListener("DOMContentLoaded", () => {
+    // Signing out on purpose (a shared computer) forgets every draft.
+    document.querySelectorAll("form[data-autosave-clear]").forEach((form) => form.addEventListener("submit", clearAll));
+    Object.keys(storage).filter((key) => key.startsWith(PREFIX)).forEach((key) => {
+      const draft = read(key);
+      if (!draft || !draft.savedAt || Date.now() - draft.savedAt > MAX_AGE_MS) storage.removeItem(key);
+    });
     // Arriving at the sign-in page means the session ended: restore drafts after it.
     if (document.body.dataset.page === "account_login") { window.sessionStorage.setItem(RESUME, "1"); return; }
     const resuming = window.sessionStorage.getItem(RESUME) === "1";

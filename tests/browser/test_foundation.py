@@ -101,8 +101,13 @@ def test_owner_passes_totp_to_mypage_and_member_is_refused(page, screenshot):
     expect(page.locator("input[name=email]")).to_have_value("")  # the draft ended with the submission
     screenshot(page, "foundation-members")
 
+    page.fill("input[name=email]", "half-typed@example.jp")
+    page.wait_for_timeout(400)
+    drafts = "Object.keys(localStorage).filter((k) => k.startsWith('mirasapo:autosave:')).length"
+    assert page.evaluate(drafts) == 1
     page.click("header form button[type=submit]:has-text('ログアウト')")
     page.wait_for_load_state()
+    assert page.evaluate(drafts) == 0  # signing out on purpose forgets drafts (shared computers)
     sign_in(page, "member@demo.mirasapo.jp", PASSWORD)
     page.wait_for_url("**/mypage/")
     expect(page.locator("main")).not_to_contain_text("メンバーを管理する")

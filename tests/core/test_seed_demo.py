@@ -6,7 +6,12 @@ import io
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, validate_totp_code, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    validate_totp_code,
+    yield_hotp_counters_from_time,
+)
 from django.core.management import call_command
 
 from accounts.demo import DEMO_TOTP_SECRETS
