@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from allauth.account.internal import flows
 from allauth.account.views import SignupView
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -48,10 +50,12 @@ class BusinessSignupView(SignupView):
             return self.form_invalid(form)
         if response:
             return response
-        from allauth.account.internal import flows
-
-        return flows.signup.complete_signup(self.request, user=self.user, redirect_url=self.get_success_url(),
-                                            by_passkey=form.by_passkey)
+        # The rest as allauth's own SignupView.form_valid does it.
+        try:
+            return flows.signup.complete_signup(self.request, user=self.user, redirect_url=self.get_success_url(),
+                                                by_passkey=form.by_passkey)
+        except ImmediateHttpResponse as immediate:
+            return immediate.response
 
 
 business_signup = BusinessSignupView.as_view()
