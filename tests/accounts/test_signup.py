@@ -139,3 +139,14 @@ def test_signup_with_an_e_mail_in_use_creates_no_business(client):
     assert response.status_code == 302
     assert User.objects.filter(email="new-owner@example.jp").count() == 1
     assert not Membership.objects.exists() and not Business.objects.filter(name="株式会社みらい工房").exists()
+
+
+def test_every_signup_field_has_a_label_and_its_help_is_announced(client):
+    import re
+
+    body = client.get(reverse("account_signup"), **JA).content.decode()
+    ids = set(re.findall(r'<(?:input|select)[^>]*\bid="(id_[a-z0-9_]+)"', body))
+    labelled = set(re.findall(r'<label for="(id_[a-z0-9_]+)"', body))
+    assert ids and ids <= labelled, ids - labelled
+    for described in re.findall(r'aria-describedby="([^"]+)"', body):
+        assert f'id="{described}"' in body, described
