@@ -9,6 +9,8 @@ link are written in one transaction: claims the portal cannot use create nothing
 
 from __future__ import annotations
 
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -22,6 +24,27 @@ from core.errors import ApplicationError
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return True
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails (e-mail verification, password reset, security notices) go
+        through the outbox like every other mail: rendered here, in the request's language,
+        stored as an outbox row and delivered by the worker with retries."""
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+        from django.utils.translation import get_language
+
+        from notifications.services import mail_enqueue
+
+        request = allauth_context.request
+        message = self.render_mail(template_prefix, email, {
+            "request": request, "email": email, "current_site": get_current_site(request), **context,
+        })
+        html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+        mail_enqueue(
+            to_email=email, template="rendered", category="accounts", language=get_language() or "ja",
+            context={"subject": message.subject, "body": message.body, "html": html},
+            idempotency_key=f"allauth:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
+        )
 
 
 def _refuse(request, error: ApplicationError):

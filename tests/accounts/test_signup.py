@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, User
 from companies.models import Business
+from notifications.models import OutboxMessage
 from tests.factories import (
     PASSWORD,
     BusinessFactory,
@@ -51,7 +52,18 @@ def test_signup_creates_an_entry_account_for_a_corporation(client):
     assert user.membership.account_type == Membership.AccountType.ENTRY
     assert user.business.corporate_number == number
     assert user.business.representative_name == "未来 太郎"
-    assert len(mail.outbox) == 1  # e-mail verification
+    verification = OutboxMessage.objects.get(to_email="new-owner@example.jp", template="rendered")
+    assert "/accounts/confirm-email/" in verification.context["body"]
+
+
+def test_verification_mail_is_delivered_through_the_outbox(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(client).status_code == 302
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == ["new-owner@example.jp"] and "/accounts/confirm-email/" in sent.body
+    assert "&amp;" not in sent.body and "&#x27;" not in sent.body  # not HTML-escaped twice
+    assert OutboxMessage.objects.get(to_email="new-owner@example.jp").status == OutboxMessage.Status.SENT
 
 
 def test_signup_of_a_sole_proprietor_needs_no_corporate_number(client):
