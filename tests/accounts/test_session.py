@@ -54,3 +54,12 @@ def test_idle_api_session_is_signed_out_not_redirected(client, settings):
 def test_autosave_script_is_on_every_page(client):
     body = client.get("/").content.decode()
     assert "js/autosave.js" in body
+
+
+def test_signed_in_pages_carry_the_idle_warning_and_anonymous_ones_do_not(client, settings):
+    settings.SESSION_IDLE_TIMEOUT = 900
+    assert "data-session-timeout" not in client.get("/").content.decode()
+    mfa_login(client, business_user())
+    body = client.get("/mypage/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert 'data-session-timeout="900"' in body
+    assert "操作がないため、2分後にログアウトします" in body
