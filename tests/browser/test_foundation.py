@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.demo import DEMO_TOTP_SECRETS
 from accounts.models import Membership
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import current_totp_code, sign_in
 from tests.factories import (
     PASSWORD,
     BusinessFactory,
@@ -75,8 +75,7 @@ def test_owner_passes_totp_to_mypage_and_member_is_refused(page, screenshot):
     page.click("main form button[type=submit]")
     page.wait_for_url("**/accounts/2fa/authenticate/**")
     screenshot(page, "foundation-totp")
-    sign_in_code = __import__("tests.browser.conftest", fromlist=["current_totp_code"]).current_totp_code(secret)
-    page.fill("input[name=code]", sign_in_code)
+    page.fill("input[name=code]", current_totp_code(secret))
     page.click("main form button[type=submit]")
     page.wait_for_url("**/mypage/")
     expect(page.locator("h1")).to_have_text("マイページ")
