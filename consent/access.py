@@ -21,6 +21,23 @@ policy table itself is immutable per version and cached by version.
 
 The set-based form (`businesses_allowing`) applies the same rules in SQL for lists and
 extracts. Other apps use only this module (and consent.services for writes).
+
+Auditing releases (callers' duty): a caller that releases data to anyone but the
+business itself (an institution's view of a company, an extract, an export, an API
+response to a partner) writes `core.audit.audit_data_released(actor=, business_id=,
+purpose=, data_classes=, recipient=, policy_version=decision.policy_version,
+channel=...)` inside the transaction of the release, one row per business released
+(extracts may write one row per download with the businesses counted in `channel`'s
+context). The business's own pages (recipient 7) are not audited. Consent changes and
+receipts are audited by consent.services.
+
+Recipient 7 and `viewer=None`: a decision for the applicant without a viewer is the
+business-level answer (the caller vouches that the business itself asks); pass
+`viewer=request.user` whenever a request is being served.
+
+`decide_business_level` answers for the business's consent alone (the table and its
+narrowings), naming the per-viewer condition that still applies (recipient 4, 5, 7);
+the decision API and the consent page use it.
 """
 
 from __future__ import annotations
@@ -34,6 +51,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import InstitutionGrant, Narrowing, PolicyVersion, Purpose
 
@@ -168,6 +186,8 @@ class ConsentContext:
             if viewer is None or not researcher_is_approved(viewer, on=self.today):
                 return self._deny(_("Only researchers whose EBPM pledge is approved may receive this data."))
         if recipient == SUPPORT_INSTITUTIONS:
+            if viewer is not None and not getattr(viewer, "is_institution_staff", False):
+                return self._deny(_("A support institution sees a company's data only after the company approves its request."))
             institution_id = getattr(viewer, "institution_id", None) if viewer is not None else self.institution_id
             if institution_id is None or institution_id != self.institution_id:
                 return self._deny(_("A support institution sees a company's data only after the company approves its request."))
@@ -188,6 +208,48 @@ class ConsentContext:
             c for c in ALL_DATA_CLASSES
             if self.decide(business_id, purpose=purpose, data_class=c, recipient=recipient, viewer=viewer, origin=origin).allowed
         ]
+
+
+    def denied_for(self, business_id: int) -> frozenset[tuple[int, int, int | None]]:
+        """The business's narrowings as (data_class, recipient, purpose or None)."""
+        return frozenset(self._denied.get(business_id, ()))
+
+
+def policy_cache_clear() -> None:
+    """Forget cached tables (a test that installs a version, rolled back afterwards)."""
+    _policy_table.cache_clear()
+
+
+CONDITION_NOTES = {
+    RESEARCHERS: gettext_lazy("Researchers receive it only when their EBPM pledge is approved, and only the ※5 items."),
+    SUPPORT_INSTITUTIONS: gettext_lazy("A support institution receives it only while the business approves its disclosure request."),
+    SMES: gettext_lazy("Only the items published at adoption (※4)."),
+    PUBLIC: gettext_lazy("Only the items published on websites and gBizINFO (※6)."),
+}
+
+
+def condition_note(recipient: int) -> str:
+    """The condition the table attaches to a recipient, translated ("" if none)."""
+    note = CONDITION_NOTES.get(recipient)
+    return str(note) if note else ""
+
+
+def decide_business_level(*, business_id: int, purpose: int, data_class: int, recipient: int,
+                          on: dt.date | None = None, context: ConsentContext | None = None) -> Decision:
+    """The table and the business's narrowings only, for the decision API and the
+    consent page: "has this business, under the policy, let R use C for P?". The reason
+    names any per-viewer condition that a real release must still meet (decide())."""
+    context = context or ConsentContext([business_id], on=on)
+    if not context.table.allows(purpose, data_class, recipient):
+        return context._deny(_("The data-utilisation policy does not allow this use."))
+    denied = context.denied_for(business_id)
+    if (data_class, recipient, None) in denied or (data_class, recipient, purpose) in denied:
+        return context._deny(_("The business has denied this use in its consent settings."))
+    reason = _("Allowed by the policy and the business's consent.")
+    note = condition_note(recipient)
+    if note:
+        reason = _("%(reason)s Condition: %(condition)s") % {"reason": reason, "condition": note}
+    return Decision(True, reason, context.table.version)
 
 
 def decide(*, business_id: int, purpose: int, data_class: int, recipient: int, viewer=None,
@@ -231,6 +293,7 @@ def businesses_allowing(
     table = policy_table(today)
     if not table.allows(purpose, data_class, recipient):
         return queryset.none()
+    # NOT EXISTS over narrowing_unique (business_id, data_class, recipient, purpose).
     outer = OuterRef(business_field)
     denied = Narrowing.objects.filter(business_id=outer, data_class=data_class, recipient=recipient).filter(
         Q(purpose__isnull=True) | Q(purpose=purpose)
