@@ -115,8 +115,12 @@ def _policy_table(version_id: int, version: str) -> PolicyTable:
 
 
 def policy_table(on: dt.date | None = None) -> PolicyTable:
-    version = current_policy_version(on)
-    return _policy_table(version.pk, version.version)
+    today = on or timezone.localdate()
+    # Two columns only: the version's text is long and not needed to decide.
+    row = PolicyVersion.objects.filter(effective_from__lte=today).order_by("-effective_from", "-id").values_list("pk", "version").first()
+    if row is None:
+        raise NoPolicyInForce("No data-utilisation policy is in force.")
+    return _policy_table(*row)
 
 
 def recipient_for(user, business_id: int | None = None) -> int | None:
@@ -135,6 +139,18 @@ def recipient_for(user, business_id: int | None = None) -> int | None:
     return None
 
 
+_REASONS = {
+    "table": gettext_lazy("The data-utilisation policy does not allow this use."),
+    "procedure": gettext_lazy("The applicant did not consent to data use on this procedure's checklist."),
+    "researcher": gettext_lazy("Only researchers whose EBPM pledge is approved may receive this data."),
+    "institution": gettext_lazy("A support institution sees a company's data only after the company approves its request."),
+    "grant": gettext_lazy("No approved disclosure request in force covers this data."),
+    "applicant": gettext_lazy("Only the business itself may see its own records."),
+    "narrowed": gettext_lazy("The business has denied this use in its consent settings."),
+    "allowed": gettext_lazy("Allowed by the policy and the business's consent."),
+}
+
+
 class ConsentContext:
     """Narrowings and grants of some businesses, loaded once, then decided in memory.
 
@@ -146,11 +162,11 @@ class ConsentContext:
         self.table = policy_table(self.today)
         self.business_ids = set(business_ids)
         self.institution_id = institution_id
-        self._denied: dict[int, set[tuple[int, int, int | None]]] = {b: set() for b in self.business_ids}
+        self._denied: dict[int, set[tuple[int, int, int | None]]] = {}
         for business_id, data_class, recipient, purpose in Narrowing.objects.filter(
             business_id__in=self.business_ids
         ).values_list("business_id", "data_class", "recipient", "purpose"):
-            self._denied[business_id].add((data_class, recipient, purpose))
+            self._denied.setdefault(business_id, set()).add((data_class, recipient, purpose))
         self._grants: dict[tuple[int, int], list[tuple[int, frozenset[int]]]] = {}
         if institution_id is not None:
             for grant in InstitutionGrant.objects.filter(
@@ -160,9 +176,25 @@ class ConsentContext:
                 self._grants.setdefault((grant.business_id, grant.institution_id), []).append(
                     (grant.purpose, frozenset(grant.data_classes))
                 )
+        # Decisions are immutable values: build each outcome once, in the language of
+        # this request, and hand out the same object for every question.
+        version = self.table.version
+        self._outcomes = {key: Decision(key == "allowed", str(text), version) for key, text in _REASONS.items()}
+        self._researchers: dict[int, bool] = {}
 
     def _deny(self, reason: str) -> Decision:
         return Decision(False, reason, self.table.version)
+
+    def _researcher_ok(self, viewer) -> bool:
+        key = getattr(viewer, "pk", None)
+        if key is None:
+            return False
+        ok = self._researchers.get(key)
+        if ok is None:
+            from accounts.models import researcher_is_approved
+
+            ok = self._researchers[key] = bool(researcher_is_approved(viewer, on=self.today))
+        return ok
 
     def decide(
         self,
@@ -176,32 +208,31 @@ class ConsentContext:
     ) -> Decision:
         if business_id not in self.business_ids:
             raise ValueError("This ConsentContext was not loaded for that business.")
+        outcomes = self._outcomes
         if not self.table.allows(purpose, data_class, recipient):
-            return self._deny(_("The data-utilisation policy does not allow this use."))
+            return outcomes["table"]
         if origin is not None and origin.procedure and not origin.procedure_opted_in and purpose != PURPOSE_APPLICANT_RECORDS:
-            return self._deny(_("The applicant did not consent to data use on this procedure's checklist."))
+            return outcomes["procedure"]
         if recipient == RESEARCHERS:
-            from accounts.models import researcher_is_approved
-
-            if viewer is None or not researcher_is_approved(viewer, on=self.today):
-                return self._deny(_("Only researchers whose EBPM pledge is approved may receive this data."))
-        if recipient == SUPPORT_INSTITUTIONS:
+            if viewer is None or not self._researcher_ok(viewer):
+                return outcomes["researcher"]
+        elif recipient == SUPPORT_INSTITUTIONS:
             if viewer is not None and not getattr(viewer, "is_institution_staff", False):
-                return self._deny(_("A support institution sees a company's data only after the company approves its request."))
+                return outcomes["institution"]
             institution_id = getattr(viewer, "institution_id", None) if viewer is not None else self.institution_id
             if institution_id is None or institution_id != self.institution_id:
-                return self._deny(_("A support institution sees a company's data only after the company approves its request."))
-            grants = self._grants.get((business_id, institution_id), [])
+                return outcomes["institution"]
+            grants = self._grants.get((business_id, institution_id), ())
             if not any(p == purpose and data_class in classes for p, classes in grants):
-                return self._deny(_("No approved disclosure request in force covers this data."))
-        if recipient == APPLICANT and viewer is not None:
+                return outcomes["grant"]
+        elif recipient == APPLICANT and viewer is not None:
             membership = viewer.membership_or_none if getattr(viewer, "is_authenticated", False) else None
             if membership is None or membership.business_id != business_id:
-                return self._deny(_("Only the business itself may see its own records."))
-        denied = self._denied.get(business_id, set())
-        if (data_class, recipient, None) in denied or (data_class, recipient, purpose) in denied:
-            return self._deny(_("The business has denied this use in its consent settings."))
-        return Decision(True, _("Allowed by the policy and the business's consent."), self.table.version)
+                return outcomes["applicant"]
+        denied = self._denied.get(business_id)
+        if denied and ((data_class, recipient, None) in denied or (data_class, recipient, purpose) in denied):
+            return outcomes["narrowed"]
+        return outcomes["allowed"]
 
     def allowed_classes(self, business_id: int, *, purpose: int, recipient: int, viewer=None, origin: Origin | None = None) -> list[int]:
         return [
@@ -241,11 +272,11 @@ def decide_business_level(*, business_id: int, purpose: int, data_class: int, re
     names any per-viewer condition that a real release must still meet (decide())."""
     context = context or ConsentContext([business_id], on=on)
     if not context.table.allows(purpose, data_class, recipient):
-        return context._deny(_("The data-utilisation policy does not allow this use."))
+        return context._outcomes["table"]
     denied = context.denied_for(business_id)
     if (data_class, recipient, None) in denied or (data_class, recipient, purpose) in denied:
-        return context._deny(_("The business has denied this use in its consent settings."))
-    reason = _("Allowed by the policy and the business's consent.")
+        return context._outcomes["narrowed"]
+    reason = context._outcomes["allowed"].reason
     note = condition_note(recipient)
     if note:
         reason = _("%(reason)s Condition: %(condition)s") % {"reason": reason, "condition": note}

@@ -142,3 +142,26 @@ def enrich_policy(apps, filename: str, *, version: str) -> None:
     ):
         for row in rows:
             model.objects.filter(policy=policy, code=row["code"]).update(**_only_known(model, {k: row[k] for k in texts}))
+
+
+# The versions shipped with the code, as their migrations install them.
+SHIPPED_VERSIONS = [{"filename": "policy-v1.json", "version": "1.0", "effective_from": dt.date(2022, 4, 1)}]
+
+
+def ensure_policy_installed() -> bool:
+    """Re-install the shipped versions when the policy tables are empty.
+
+    Only tests need this: a transactional test (browser, Celery worker) ends with a
+    flush that empties every table, the rows migration 0002 installed too. Returns
+    whether anything was installed."""
+    from django.apps import apps
+    from django.db import transaction
+
+    PolicyVersion = apps.get_model("consent", "PolicyVersion")
+    if PolicyVersion.objects.exists():
+        return False
+    with transaction.atomic():
+        for shipped in SHIPPED_VERSIONS:
+            spec = load_spec(DATA_DIR / shipped["filename"])
+            install_spec(apps, spec, version=shipped["version"], effective_from=shipped["effective_from"])
+    return True
