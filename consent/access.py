@@ -43,6 +43,7 @@ the decision API and the consent page use it.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -114,13 +115,30 @@ def _policy_table(version_id: int, version: str) -> PolicyTable:
     return PolicyTable(version=version, purposes=purposes)
 
 
+# The schedule of versions (effective date, id, version), re-read at most every
+# SCHEDULE_TTL seconds. Versions are immutable and installed ahead of their date, so the
+# version in force is still chosen exactly by date; only a version installed within the
+# last minute may be seen that much later by a running process (installing one clears
+# the cache of the installing process). Narrowings and grants are never cached.
+SCHEDULE_TTL = 60.0
+_schedule: tuple[float, list[tuple[dt.date, int, str]]] | None = None
+
+
+def _version_schedule() -> list[tuple[dt.date, int, str]]:
+    global _schedule
+    now = time.monotonic()
+    if _schedule is None or now - _schedule[0] > SCHEDULE_TTL:
+        rows = list(PolicyVersion.objects.order_by("-effective_from", "-id").values_list("effective_from", "pk", "version"))
+        _schedule = (now, rows)
+    return _schedule[1]
+
+
 def policy_table(on: dt.date | None = None) -> PolicyTable:
     today = on or timezone.localdate()
-    # Two columns only: the version's text is long and not needed to decide.
-    row = PolicyVersion.objects.filter(effective_from__lte=today).order_by("-effective_from", "-id").values_list("pk", "version").first()
-    if row is None:
-        raise NoPolicyInForce("No data-utilisation policy is in force.")
-    return _policy_table(*row)
+    for effective_from, pk, version in _version_schedule():
+        if effective_from <= today:
+            return _policy_table(pk, version)
+    raise NoPolicyInForce("No data-utilisation policy is in force.")
 
 
 def recipient_for(user, business_id: int | None = None) -> int | None:
@@ -137,6 +155,15 @@ def recipient_for(user, business_id: int | None = None) -> int | None:
     if membership is not None:
         return APPLICANT if business_id is not None and membership.business_id == business_id else SMES
     return None
+
+
+def _business_in(queryset: QuerySet, ids: set[int]) -> QuerySet:
+    """business_id IN ids; as one array parameter (= ANY(%s)) for large sets, which
+    PostgreSQL plans and the driver binds far faster than thousands of placeholders."""
+    if len(ids) <= 500:
+        return queryset.filter(business_id__in=ids)
+    table = queryset.model._meta.db_table
+    return queryset.extra(where=[f'"{table}"."business_id" = ANY(%s)'], params=[sorted(ids)])
 
 
 _REASONS = {
@@ -163,14 +190,14 @@ class ConsentContext:
         self.business_ids = set(business_ids)
         self.institution_id = institution_id
         self._denied: dict[int, set[tuple[int, int, int | None]]] = {}
-        for business_id, data_class, recipient, purpose in Narrowing.objects.filter(
-            business_id__in=self.business_ids
+        for business_id, data_class, recipient, purpose in _business_in(
+            Narrowing.objects.all(), self.business_ids
         ).values_list("business_id", "data_class", "recipient", "purpose"):
             self._denied.setdefault(business_id, set()).add((data_class, recipient, purpose))
         self._grants: dict[tuple[int, int], list[tuple[int, frozenset[int]]]] = {}
         if institution_id is not None:
-            for grant in InstitutionGrant.objects.filter(
-                business_id__in=self.business_ids, institution_id=institution_id, revoked_at__isnull=True,
+            for grant in _business_in(InstitutionGrant.objects.all(), self.business_ids).filter(
+                institution_id=institution_id, revoked_at__isnull=True,
                 valid_from__lte=self.today, valid_until__gte=self.today,
             ).only("business_id", "institution_id", "purpose", "data_classes"):
                 self._grants.setdefault((grant.business_id, grant.institution_id), []).append(
@@ -247,7 +274,9 @@ class ConsentContext:
 
 
 def policy_cache_clear() -> None:
-    """Forget cached tables (a test that installs a version, rolled back afterwards)."""
+    """Forget the cached schedule and tables (after installing a version; tests)."""
+    global _schedule
+    _schedule = None
     _policy_table.cache_clear()
 
 
@@ -286,7 +315,9 @@ def decide_business_level(*, business_id: int, purpose: int, data_class: int, re
 def decide(*, business_id: int, purpose: int, data_class: int, recipient: int, viewer=None,
            origin: Origin | None = None, institution_id: int | None = None) -> Decision:
     """A single decision (loads what it needs; use ConsentContext for many)."""
-    if recipient == SUPPORT_INSTITUTIONS and institution_id is None and viewer is not None:
+    if recipient != SUPPORT_INSTITUTIONS:
+        institution_id = None  # grants matter to recipient 5 only: do not load them
+    elif institution_id is None and viewer is not None:
         institution_id = getattr(viewer, "institution_id", None)
     context = ConsentContext([business_id], institution_id=institution_id)
     return context.decide(business_id, purpose=purpose, data_class=data_class, recipient=recipient, viewer=viewer, origin=origin)

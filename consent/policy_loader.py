@@ -111,6 +111,9 @@ def install_spec(apps, spec: dict, *, version: str, effective_from: dt.date, tit
     DataClass.objects.bulk_create(DataClass(policy=policy, **_only_known(DataClass, row)) for row in classes)
     Recipient.objects.bulk_create(Recipient(policy=policy, **_only_known(Recipient, row)) for row in recipients)
     Purpose.objects.bulk_create(Purpose(policy=policy, **_only_known(Purpose, row)) for row in purposes)
+    from .access import policy_cache_clear
+
+    policy_cache_clear()
     return policy
 
 

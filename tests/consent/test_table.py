@@ -217,3 +217,17 @@ def test_expired_researcher_approval_is_refused():
     expired = researcher(approved=True, approved_until=timezone.localdate() - dt.timedelta(days=1))
     assert expired.researcher_profile.pledge_status == ResearcherProfile.PledgeStatus.APPROVED
     assert not decide(business_id=business.pk, purpose=1, data_class=6, recipient=RESEARCHERS, viewer=expired).allowed
+
+
+def test_a_context_over_many_businesses_loads_narrowings_and_grants_by_array():
+    business = BusinessFactory()
+    owner = prime_user(business)
+    institution = InstitutionFactory()
+    services.consent_deny(actor=owner, business=business, data_class=1, recipient=2)
+    grant(business=business, institution=institution, purpose=6, data_classes=[6])
+    ids = {business.pk, *range(10**9, 10**9 + 600)}  # more than the IN-list threshold
+    context = ConsentContext(ids, institution_id=institution.pk)
+    assert not context.decide(business.pk, purpose=2, data_class=1, recipient=2).allowed
+    assert context.decide(business.pk, purpose=2, data_class=6, recipient=2).allowed
+    assert context.decide(business.pk, purpose=6, data_class=6, recipient=5).allowed
+    assert context.decide(10**9, purpose=2, data_class=1, recipient=2).allowed
