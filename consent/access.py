@@ -17,7 +17,8 @@ Reasoning, in the order `ConsentContext.decide` applies it (deny unless allowed)
 
 Narrowings and grants are read fresh for every ConsentContext (one per request or job),
 never cached across requests, so a revocation takes effect on the very next read. The
-policy table itself is immutable per version and cached by version.
+policy table itself is immutable per version and cached by version; the schedule of
+versions is re-read at most every SCHEDULE_TTL (60) seconds (see policy_table).
 
 The set-based form (`businesses_allowing`) applies the same rules in SQL for lists and
 extracts. Other apps use only this module (and consent.services for writes).
@@ -26,10 +27,11 @@ Auditing releases (callers' duty): a caller that releases data to anyone but the
 business itself (an institution's view of a company, an extract, an export, an API
 response to a partner) writes `core.audit.audit_data_released(actor=, business_id=,
 purpose=, data_classes=, recipient=, policy_version=decision.policy_version,
-channel=...)` inside the transaction of the release, one row per business released
-(extracts may write one row per download with the businesses counted in `channel`'s
-context). The business's own pages (recipient 7) are not audited. Consent changes and
-receipts are audited by consent.services.
+channel=...)` inside the transaction of the release, one row per business released.
+Bulk extracts over many businesses write one `AuditEvent.Kind.EXTRACT_DOWNLOADED` row
+per download through `core.audit.audit_event` instead. The business's own pages
+(recipient 7) are not audited. Consent changes and receipts are audited by
+consent.services.
 
 Recipient 7 and `viewer=None`: a decision for the applicant without a viewer is the
 business-level answer (the caller vouches that the business itself asks); pass
