@@ -7,7 +7,15 @@ from django.contrib import admin
 
 from core.admin import AgencyReadOnlyAdmin
 
-from .models import ConsentChange, DataClass, InstitutionGrant, Narrowing, PolicyVersion, Purpose, Recipient
+from .models import (
+    ConsentChange,
+    DataClass,
+    InstitutionGrant,
+    Narrowing,
+    PolicyVersion,
+    Purpose,
+    Recipient,
+)
 
 
 @admin.register(PolicyVersion)

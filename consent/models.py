@@ -45,6 +45,9 @@ class DataClass(models.Model):
         ordering = ["policy_id", "code"]
         constraints = [models.UniqueConstraint(fields=["policy", "code"], name="data_class_code_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_ja}"
+
 
 class Recipient(models.Model):
     policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="recipients")
@@ -57,6 +60,9 @@ class Recipient(models.Model):
     class Meta:
         ordering = ["policy_id", "code"]
         constraints = [models.UniqueConstraint(fields=["policy", "code"], name="recipient_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_ja}"
 
 
 class Purpose(models.Model):
@@ -73,6 +79,9 @@ class Purpose(models.Model):
     class Meta:
         ordering = ["policy_id", "code"]
         constraints = [models.UniqueConstraint(fields=["policy", "code"], name="purpose_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_ja}"
 
 
 class Narrowing(models.Model):
@@ -95,6 +104,9 @@ class Narrowing(models.Model):
             models.CheckConstraint(condition=Q(purpose__isnull=True) | Q(purpose__gte=1, purpose__lte=9), name="narrowing_purpose_range"),
         ]
         indexes = [models.Index(fields=["data_class", "recipient"])]
+
+    def __str__(self) -> str:
+        return f"{self.business_id}: {self.data_class}→{self.recipient} ({self.purpose or '*'})"
 
 
 class InstitutionGrant(TimeStampedModel):

@@ -19,12 +19,18 @@ from django.utils.translation import gettext as _
 
 from .access import (
     APPLICANT,
-    ConsentContext,
     condition_note,
     current_policy_version,
     policy_table,
 )
-from .models import ConsentChange, DataClass, Narrowing, PolicyVersion, Purpose, Recipient
+from .models import (
+    ConsentChange,
+    DataClass,
+    Narrowing,
+    PolicyVersion,
+    Purpose,
+    Recipient,
+)
 
 Denial = tuple[int, int, int | None]  # (data_class, recipient, purpose or None = every purpose)
 

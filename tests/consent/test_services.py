@@ -20,11 +20,23 @@ from consent.access import (
     require,
     require_researcher,
 )
-from consent.selectors import canonical_json, consent_as_of, effective_grants, narrowings_of
+from consent.selectors import (
+    canonical_json,
+    consent_as_of,
+    effective_grants,
+    narrowings_of,
+)
 from core.errors import ApplicationError
 from core.models import AuditEvent
 from notifications.models import OutboxMessage
-from tests.factories import BusinessFactory, InstitutionFactory, institution_staff, member_user, prime_user, researcher
+from tests.factories import (
+    BusinessFactory,
+    InstitutionFactory,
+    institution_staff,
+    member_user,
+    prime_user,
+    researcher,
+)
 
 from .factories import business_with_prime, grant
 

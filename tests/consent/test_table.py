@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import ResearcherProfile
+from companies.models import Business
 from consent import services
 from consent.access import (
     ALL_DATA_CLASSES,
@@ -29,8 +30,13 @@ from consent.access import (
     decide_business_level,
     policy_table,
 )
-from companies.models import Business
-from tests.factories import BusinessFactory, InstitutionFactory, institution_staff, prime_user, researcher
+from tests.factories import (
+    BusinessFactory,
+    InstitutionFactory,
+    institution_staff,
+    prime_user,
+    researcher,
+)
 
 from .factories import expected_table, grant, table_allows
 
