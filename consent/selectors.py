@@ -39,6 +39,12 @@ def denial_key(item: Denial) -> tuple[int, int, int]:
     return (item[0], item[1], item[2] or 0)
 
 
+def normalise(denied: set[Denial]) -> set[Denial]:
+    """Drop per-purpose denials of a pair that is denied for every purpose anyway."""
+    every = {(c, r) for c, r, p in denied if p is None}
+    return {(c, r, p) for c, r, p in denied if p is None or (c, r) not in every}
+
+
 def denial_dicts(items) -> list[dict[str, int | None]]:
     return [{"data_class": c, "recipient": r, "purpose": p} for c, r, p in sorted(items, key=denial_key)]
 
@@ -245,7 +251,7 @@ def proposed_narrowings(*, grid: Grid, allowed_keys: set[tuple[int, int]]) -> se
     result = {d for d in grid.denied if not (d[2] == scope and (d[0], d[1]) in editable)}
     for key in editable - allowed_keys:
         result.add((key[0], key[1], scope))
-    return result
+    return normalise(result)
 
 
 def describe_changes(*, before: set[Denial], after: set[Denial], policy: PolicyView) -> dict[str, list[str]]:
@@ -259,9 +265,12 @@ def describe_changes(*, before: set[Denial], after: set[Denial], policy: PolicyV
         return _("%(data_class)s to %(recipient)s, for the purpose: %(purpose)s") % {
             **values, "purpose": policy.purpose_names.get(p, str(p))}
 
+    every_after = {(c, r) for c, r, p in after if p is None}
+    # A per-purpose denial absorbed by a denial for every purpose is not "allowed again".
+    allowed_again = [d for d in before - after if d[2] is None or (d[0], d[1]) not in every_after]
     return {
         "denied": [line(d) for d in sorted(after - before, key=denial_key)],
-        "allowed": [line(d) for d in sorted(before - after, key=denial_key)],
+        "allowed": [line(d) for d in sorted(allowed_again, key=denial_key)],
     }
 
 

@@ -42,6 +42,7 @@ from .selectors import (
     denial_key,
     describe_changes,
     narrowings_of,
+    normalise,
     policy_view,
     receipt_document,
 )
@@ -128,8 +129,7 @@ def validate_denied(denied: Any) -> set[Denial]:
         result.add((data_class, recipient, purpose))
     if errors:
         raise ApplicationError(errors=errors)
-    every_purpose = {(c, r) for c, r, p in result if p is None}
-    return {(c, r, p) for c, r, p in result if p is None or (c, r) not in every_purpose}
+    return normalise(result)
 
 
 def _mail_prime_holder(*, business, change: ConsentChange, before: set[Denial], after: set[Denial]) -> None:

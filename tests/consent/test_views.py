@@ -148,3 +148,19 @@ def test_receipt_json_and_pdf(tmp_path):
     digest = AuditEvent.objects.filter(kind=AuditEvent.Kind.CONSENT_RECEIPT, business_id=business.pk).order_by("-id").first().data["sha256"]
     assert digest in text
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.CONSENT_RECEIPT, business_id=business.pk).count() == 2
+
+
+def test_denying_a_partly_denied_pair_for_every_purpose_absorbs_the_per_purpose_denial():
+    business, owner = business_with_prime()
+    services.consent_deny(actor=owner, business=business, data_class=11, recipient=5, purpose=6)
+    client = _client(owner)
+    html = client.get(reverse("consent:index")).content.decode()
+    ticked = re.findall(r'name="allow" value="([0-9]+-[0-9]+)" checked', html)
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', html).group(1)
+    preview = client.post(reverse("consent:confirm"), {"purpose": "", "digest": digest, "allow": [k for k in ticked if k != "11-5"]})
+    text = preview.content.decode()
+    assert "consent-changes-denied" in text and "consent-changes-allowed" not in text
+    denied_json = re.search(r'name="denied" value="([^"]*)"', text).group(1).replace("&quot;", '"')
+    assert json.loads(denied_json) == [{"data_class": 11, "recipient": 5, "purpose": None}]
+    client.post(reverse("consent:confirm"), {"step": "apply", "denied": denied_json, "digest": digest})
+    assert narrowings_of(business) == {(11, 5, None)}
