@@ -164,3 +164,14 @@ def test_denying_a_partly_denied_pair_for_every_purpose_absorbs_the_per_purpose_
     assert json.loads(denied_json) == [{"data_class": 11, "recipient": 5, "purpose": None}]
     client.post(reverse("consent:confirm"), {"step": "apply", "denied": denied_json, "digest": digest})
     assert narrowings_of(business) == {(11, 5, None)}
+
+
+def test_pages_in_english():
+    business, owner = business_with_prime()
+    services.consent_deny(actor=owner, business=business, data_class=6, recipient=5)
+    client = _client(owner)
+    html = client.get(reverse("consent:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Financials" in html and "× Denied by you" in html and "Evidence-based policy making" in html
+    assert "so that your next application can reuse" in html.lower()
+    history = client.get(reverse("consent:history"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Financials to Support institutions (※3), for every purpose" in history
