@@ -21,7 +21,7 @@ from .access import decide_business_level
 PUBLIC_URL_NAMES = {"api-policy"}
 
 _code_list = serializers.ListField(child=serializers.IntegerField())
-_named = inline_serializer("PolicyItem", {"code": serializers.IntegerField(), "name": serializers.CharField()})
+_named = inline_serializer("PolicyItem", {"code": serializers.IntegerField(), "name": serializers.CharField()}, many=True)
 GrantsSerializer = inline_serializer(
     "ConsentGrants",
     {
