@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUSINESS_DATA_MODELS: dict[str, frozenset[str]] = {
     "companies.models": frozenset({
         "Business", "JointApplicant", "BusinessProfile", "Succession", "ContactPerson",
-        "FinancialYear", "BusinessPlan", "Challenge", "RecordProvenance",
+        "FinancialYear", "BusinessPlan", "Challenge", "RecordProvenance", "RecordChange",
     }),
     "applications.models": frozenset({"Application"}),
     "institutions.models": frozenset({"SupportRecord"}),

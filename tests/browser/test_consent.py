@@ -34,6 +34,7 @@ def test_owner_denies_financials_to_support_institutions(page, screenshot, tmp_p
     assert "変更内容の確認" in page.locator("h1").inner_text()
     changes = page.locator(".consent-changes-denied").inner_text()
     assert "財務情報" in changes and "支援機関" in changes
+    screenshot(page, "consent-confirm")
     page.get_by_role("button", name="この内容で変更する").click()
 
     cell = page.locator('td[data-cell="6-5"]')
@@ -46,6 +47,7 @@ def test_owner_denies_financials_to_support_institutions(page, screenshot, tmp_p
     page.get_by_role("link", name="変更履歴").first.click()
     history = page.locator("table.consent-history").inner_text()
     assert "財務情報" in history and "支援機関" in history and owner.email in history
+    screenshot(page, "consent-history")
 
     page.goto("/consent/")
     with page.expect_download() as download_info:
