@@ -63,6 +63,7 @@ def test_replace_writes_narrowings_history_audit_and_mail_in_one_go(django_captu
     message.refresh_from_db()
     assert message.to_email == owner.email and message.status == OutboxMessage.Status.SENT
     assert len(mail.outbox) == 1 and "財務情報" in mail.outbox[0].body and "支援機関" in mail.outbox[0].body
+    assert mail.outbox[0].subject.startswith("【ミラサポ】") and business.name in mail.outbox[0].subject
 
 
 def test_replace_with_the_same_set_changes_nothing():
@@ -295,3 +296,38 @@ def test_expired_grant_is_not_in_force():
     grant(business=business, institution=institution, purpose=6, data_classes=[6],
           valid_from=today + dt.timedelta(days=1), valid_until=today + dt.timedelta(days=10))
     assert not decide(business_id=business.pk, purpose=6, data_class=6, recipient=5, viewer=staff).allowed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_changes_of_one_business_do_not_lose_each_other():
+    import threading
+
+    from django.db import connection
+
+    business, owner = business_with_prime()
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def deny(data_class: int) -> None:
+        try:
+            barrier.wait()
+            services.consent_deny(actor=owner, business=business, data_class=data_class, recipient=2)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deny, args=(c,)) for c in (1, 3, 6, 8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert narrowings_of(business) == {(1, 2, None), (3, 2, None), (6, 2, None), (8, 2, None)}
+    from consent.models import ConsentChange
+
+    changes = list(ConsentChange.objects.filter(business_id=business.pk).order_by("at", "id"))
+    assert len(changes) == 4
+    # Serialised by the row lock: each change starts from what the one before left.
+    assert [c.before for c in changes[1:]] == [c.after for c in changes[:-1]]
+    assert [len(c.after) for c in changes] == [1, 2, 3, 4]
