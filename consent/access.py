@@ -17,15 +17,35 @@ Reasoning, in the order `ConsentContext.decide` applies it (deny unless allowed)
 
 Narrowings and grants are read fresh for every ConsentContext (one per request or job),
 never cached across requests, so a revocation takes effect on the very next read. The
-policy table itself is immutable per version and cached by version.
+policy table itself is immutable per version and cached by version; the schedule of
+versions is re-read at most every SCHEDULE_TTL (60) seconds (see policy_table).
 
 The set-based form (`businesses_allowing`) applies the same rules in SQL for lists and
 extracts. Other apps use only this module (and consent.services for writes).
+
+Auditing releases (callers' duty): a caller that releases data to anyone but the
+business itself (an institution's view of a company, an extract, an export, an API
+response to a partner) writes `core.audit.audit_data_released(actor=, business_id=,
+purpose=, data_classes=, recipient=, policy_version=decision.policy_version,
+channel=...)` inside the transaction of the release, one row per business released.
+Bulk extracts over many businesses write one `AuditEvent.Kind.EXTRACT_DOWNLOADED` row
+per download through `core.audit.audit_event` instead. The business's own pages
+(recipient 7) are not audited. Consent changes and receipts are audited by
+consent.services.
+
+Recipient 7 and `viewer=None`: a decision for the applicant without a viewer is the
+business-level answer (the caller vouches that the business itself asks); pass
+`viewer=request.user` whenever a request is being served.
+
+`decide_business_level` answers for the business's consent alone (the table and its
+narrowings), naming the per-viewer condition that still applies (recipient 4, 5, 7);
+the decision API and the consent page use it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +54,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import InstitutionGrant, Narrowing, PolicyVersion, Purpose
 
@@ -96,9 +117,30 @@ def _policy_table(version_id: int, version: str) -> PolicyTable:
     return PolicyTable(version=version, purposes=purposes)
 
 
+# The schedule of versions (effective date, id, version), re-read at most every
+# SCHEDULE_TTL seconds. Versions are immutable and installed ahead of their date, so the
+# version in force is still chosen exactly by date; only a version installed within the
+# last minute may be seen that much later by a running process (installing one clears
+# the cache of the installing process). Narrowings and grants are never cached.
+SCHEDULE_TTL = 60.0
+_schedule: tuple[float, list[tuple[dt.date, int, str]]] | None = None
+
+
+def _version_schedule() -> list[tuple[dt.date, int, str]]:
+    global _schedule
+    now = time.monotonic()
+    if _schedule is None or now - _schedule[0] > SCHEDULE_TTL:
+        rows = list(PolicyVersion.objects.order_by("-effective_from", "-id").values_list("effective_from", "pk", "version"))
+        _schedule = (now, rows)
+    return _schedule[1]
+
+
 def policy_table(on: dt.date | None = None) -> PolicyTable:
-    version = current_policy_version(on)
-    return _policy_table(version.pk, version.version)
+    today = on or timezone.localdate()
+    for effective_from, pk, version in _version_schedule():
+        if effective_from <= today:
+            return _policy_table(pk, version)
+    raise NoPolicyInForce("No data-utilisation policy is in force.")
 
 
 def recipient_for(user, business_id: int | None = None) -> int | None:
@@ -117,6 +159,27 @@ def recipient_for(user, business_id: int | None = None) -> int | None:
     return None
 
 
+def _business_in(queryset: QuerySet, ids: set[int]) -> QuerySet:
+    """business_id IN ids; as one array parameter (= ANY(%s)) for large sets, which
+    PostgreSQL plans and the driver binds far faster than thousands of placeholders."""
+    if len(ids) <= 500:
+        return queryset.filter(business_id__in=ids)
+    table = queryset.model._meta.db_table
+    return queryset.extra(where=[f'"{table}"."business_id" = ANY(%s)'], params=[sorted(ids)])
+
+
+_REASONS = {
+    "table": gettext_lazy("The data-utilisation policy does not allow this use."),
+    "procedure": gettext_lazy("The applicant did not consent to data use on this procedure's checklist."),
+    "researcher": gettext_lazy("Only researchers whose EBPM pledge is approved may receive this data."),
+    "institution": gettext_lazy("A support institution sees a company's data only after the company approves its request."),
+    "grant": gettext_lazy("No approved disclosure request in force covers this data."),
+    "applicant": gettext_lazy("Only the business itself may see its own records."),
+    "narrowed": gettext_lazy("The business has denied this use in its consent settings."),
+    "allowed": gettext_lazy("Allowed by the policy and the business's consent."),
+}
+
+
 class ConsentContext:
     """Narrowings and grants of some businesses, loaded once, then decided in memory.
 
@@ -128,23 +191,39 @@ class ConsentContext:
         self.table = policy_table(self.today)
         self.business_ids = set(business_ids)
         self.institution_id = institution_id
-        self._denied: dict[int, set[tuple[int, int, int | None]]] = {b: set() for b in self.business_ids}
-        for business_id, data_class, recipient, purpose in Narrowing.objects.filter(
-            business_id__in=self.business_ids
+        self._denied: dict[int, set[tuple[int, int, int | None]]] = {}
+        for business_id, data_class, recipient, purpose in _business_in(
+            Narrowing.objects.all(), self.business_ids
         ).values_list("business_id", "data_class", "recipient", "purpose"):
-            self._denied[business_id].add((data_class, recipient, purpose))
+            self._denied.setdefault(business_id, set()).add((data_class, recipient, purpose))
         self._grants: dict[tuple[int, int], list[tuple[int, frozenset[int]]]] = {}
         if institution_id is not None:
-            for grant in InstitutionGrant.objects.filter(
-                business_id__in=self.business_ids, institution_id=institution_id, revoked_at__isnull=True,
+            for grant in _business_in(InstitutionGrant.objects.all(), self.business_ids).filter(
+                institution_id=institution_id, revoked_at__isnull=True,
                 valid_from__lte=self.today, valid_until__gte=self.today,
             ).only("business_id", "institution_id", "purpose", "data_classes"):
                 self._grants.setdefault((grant.business_id, grant.institution_id), []).append(
                     (grant.purpose, frozenset(grant.data_classes))
                 )
+        # Decisions are immutable values: build each outcome once, in the language of
+        # this request, and hand out the same object for every question.
+        version = self.table.version
+        self._outcomes = {key: Decision(key == "allowed", str(text), version) for key, text in _REASONS.items()}
+        self._researchers: dict[int, bool] = {}
 
     def _deny(self, reason: str) -> Decision:
         return Decision(False, reason, self.table.version)
+
+    def _researcher_ok(self, viewer) -> bool:
+        key = getattr(viewer, "pk", None)
+        if key is None:
+            return False
+        ok = self._researchers.get(key)
+        if ok is None:
+            from accounts.models import researcher_is_approved
+
+            ok = self._researchers[key] = bool(researcher_is_approved(viewer, on=self.today))
+        return ok
 
     def decide(
         self,
@@ -158,30 +237,31 @@ class ConsentContext:
     ) -> Decision:
         if business_id not in self.business_ids:
             raise ValueError("This ConsentContext was not loaded for that business.")
+        outcomes = self._outcomes
         if not self.table.allows(purpose, data_class, recipient):
-            return self._deny(_("The data-utilisation policy does not allow this use."))
+            return outcomes["table"]
         if origin is not None and origin.procedure and not origin.procedure_opted_in and purpose != PURPOSE_APPLICANT_RECORDS:
-            return self._deny(_("The applicant did not consent to data use on this procedure's checklist."))
+            return outcomes["procedure"]
         if recipient == RESEARCHERS:
-            from accounts.models import researcher_is_approved
-
-            if viewer is None or not researcher_is_approved(viewer, on=self.today):
-                return self._deny(_("Only researchers whose EBPM pledge is approved may receive this data."))
-        if recipient == SUPPORT_INSTITUTIONS:
+            if viewer is None or not self._researcher_ok(viewer):
+                return outcomes["researcher"]
+        elif recipient == SUPPORT_INSTITUTIONS:
+            if viewer is not None and not getattr(viewer, "is_institution_staff", False):
+                return outcomes["institution"]
             institution_id = getattr(viewer, "institution_id", None) if viewer is not None else self.institution_id
             if institution_id is None or institution_id != self.institution_id:
-                return self._deny(_("A support institution sees a company's data only after the company approves its request."))
-            grants = self._grants.get((business_id, institution_id), [])
+                return outcomes["institution"]
+            grants = self._grants.get((business_id, institution_id), ())
             if not any(p == purpose and data_class in classes for p, classes in grants):
-                return self._deny(_("No approved disclosure request in force covers this data."))
-        if recipient == APPLICANT and viewer is not None:
+                return outcomes["grant"]
+        elif recipient == APPLICANT and viewer is not None:
             membership = viewer.membership_or_none if getattr(viewer, "is_authenticated", False) else None
             if membership is None or membership.business_id != business_id:
-                return self._deny(_("Only the business itself may see its own records."))
-        denied = self._denied.get(business_id, set())
-        if (data_class, recipient, None) in denied or (data_class, recipient, purpose) in denied:
-            return self._deny(_("The business has denied this use in its consent settings."))
-        return Decision(True, _("Allowed by the policy and the business's consent."), self.table.version)
+                return outcomes["applicant"]
+        denied = self._denied.get(business_id)
+        if denied and ((data_class, recipient, None) in denied or (data_class, recipient, purpose) in denied):
+            return outcomes["narrowed"]
+        return outcomes["allowed"]
 
     def allowed_classes(self, business_id: int, *, purpose: int, recipient: int, viewer=None, origin: Origin | None = None) -> list[int]:
         return [
@@ -190,10 +270,56 @@ class ConsentContext:
         ]
 
 
+    def denied_for(self, business_id: int) -> frozenset[tuple[int, int, int | None]]:
+        """The business's narrowings as (data_class, recipient, purpose or None)."""
+        return frozenset(self._denied.get(business_id, ()))
+
+
+def policy_cache_clear() -> None:
+    """Forget the cached schedule and tables (after installing a version; tests)."""
+    global _schedule
+    _schedule = None
+    _policy_table.cache_clear()
+
+
+CONDITION_NOTES = {
+    RESEARCHERS: gettext_lazy("Researchers receive it only when their EBPM pledge is approved, and only the ※5 items."),
+    SUPPORT_INSTITUTIONS: gettext_lazy("A support institution receives it only while the business approves its disclosure request."),
+    SMES: gettext_lazy("Only the items published at adoption (※4)."),
+    PUBLIC: gettext_lazy("Only the items published on websites and gBizINFO (※6)."),
+}
+
+
+def condition_note(recipient: int) -> str:
+    """The condition the table attaches to a recipient, translated ("" if none)."""
+    note = CONDITION_NOTES.get(recipient)
+    return str(note) if note else ""
+
+
+def decide_business_level(*, business_id: int, purpose: int, data_class: int, recipient: int,
+                          on: dt.date | None = None, context: ConsentContext | None = None) -> Decision:
+    """The table and the business's narrowings only, for the decision API and the
+    consent page: "has this business, under the policy, let R use C for P?". The reason
+    names any per-viewer condition that a real release must still meet (decide())."""
+    context = context or ConsentContext([business_id], on=on)
+    if not context.table.allows(purpose, data_class, recipient):
+        return context._outcomes["table"]
+    denied = context.denied_for(business_id)
+    if (data_class, recipient, None) in denied or (data_class, recipient, purpose) in denied:
+        return context._outcomes["narrowed"]
+    reason = context._outcomes["allowed"].reason
+    note = condition_note(recipient)
+    if note:
+        reason = _("%(reason)s Condition: %(condition)s") % {"reason": reason, "condition": note}
+    return Decision(True, reason, context.table.version)
+
+
 def decide(*, business_id: int, purpose: int, data_class: int, recipient: int, viewer=None,
            origin: Origin | None = None, institution_id: int | None = None) -> Decision:
     """A single decision (loads what it needs; use ConsentContext for many)."""
-    if recipient == SUPPORT_INSTITUTIONS and institution_id is None and viewer is not None:
+    if recipient != SUPPORT_INSTITUTIONS:
+        institution_id = None  # grants matter to recipient 5 only: do not load them
+    elif institution_id is None and viewer is not None:
         institution_id = getattr(viewer, "institution_id", None)
     context = ConsentContext([business_id], institution_id=institution_id)
     return context.decide(business_id, purpose=purpose, data_class=data_class, recipient=recipient, viewer=viewer, origin=origin)
@@ -231,6 +357,7 @@ def businesses_allowing(
     table = policy_table(today)
     if not table.allows(purpose, data_class, recipient):
         return queryset.none()
+    # NOT EXISTS over narrowing_unique (business_id, data_class, recipient, purpose).
     outer = OuterRef(business_field)
     denied = Narrowing.objects.filter(business_id=outer, data_class=data_class, recipient=recipient).filter(
         Q(purpose__isnull=True) | Q(purpose=purpose)

@@ -45,6 +45,9 @@ class DataClass(models.Model):
         ordering = ["policy_id", "code"]
         constraints = [models.UniqueConstraint(fields=["policy", "code"], name="data_class_code_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_ja}"
+
 
 class Recipient(models.Model):
     policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="recipients")
@@ -58,6 +61,9 @@ class Recipient(models.Model):
         ordering = ["policy_id", "code"]
         constraints = [models.UniqueConstraint(fields=["policy", "code"], name="recipient_code_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_ja}"
+
 
 class Purpose(models.Model):
     policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="purposes")
@@ -66,12 +72,16 @@ class Purpose(models.Model):
     name_ja = models.TextField()
     name_en = models.TextField()
     plain_ja = models.TextField(blank=True, help_text="The purpose in plain words for business owners.")
+    plain_en = models.TextField(blank=True, help_text="The same in English.")
     data_classes = ArrayField(models.PositiveSmallIntegerField())
     recipients = ArrayField(models.PositiveSmallIntegerField())
 
     class Meta:
         ordering = ["policy_id", "code"]
         constraints = [models.UniqueConstraint(fields=["policy", "code"], name="purpose_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_ja}"
 
 
 class Narrowing(models.Model):
@@ -95,6 +105,9 @@ class Narrowing(models.Model):
         ]
         indexes = [models.Index(fields=["data_class", "recipient"])]
 
+    def __str__(self) -> str:
+        return f"{self.business_id}: {self.data_class}→{self.recipient} ({self.purpose or '*'})"
+
 
 class InstitutionGrant(TimeStampedModel):
     """A business's approval of a support institution's disclosure request: recipient 5
@@ -113,3 +126,33 @@ class InstitutionGrant(TimeStampedModel):
     class Meta:
         indexes = [models.Index(fields=["business", "institution"])]
         constraints = [models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="grant_dates_ordered")]
+
+
+class ConsentChange(models.Model):
+    """One change of a business's narrowings: who, when, the full set before and after,
+    and the policy version (and so the policy text) shown when the choice was made.
+
+    Kept, never edited: `consent.selectors.consent_as_of` answers "what had we allowed
+    on that date?" from these rows. `before`/`after` are lists of
+    {"data_class", "recipient", "purpose"} (purpose null = every purpose).
+    """
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("Consent page")
+        API = "api", _("API")
+        SYSTEM = "system", _("System")
+
+    business = models.ForeignKey("companies.Business", on_delete=models.CASCADE, related_name="consent_changes")
+    at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.PAGE)
+    before = models.JSONField(default=list)
+    after = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["business", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.business_id} {self.at:%Y-%m-%d %H:%M}"

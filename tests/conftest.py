@@ -31,4 +31,20 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+def _policy_in_force(request):
+    """A transactional test (browser, worker) ends with a flush that empties every table,
+    the policy that consent's migrations installed too; tests after it need it back."""
+    names = set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not names & {"db", "transactional_db", "live_server"}:
+        yield
+        return
+    for name in ("transactional_db", "db"):
+        if name in names:
+            request.getfixturevalue(name)
+            break
+    from consent.policy_loader import ensure_policy_installed
+
+    ensure_policy_installed()
     yield

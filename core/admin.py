@@ -1,0 +1,48 @@
+"""The agency's admin: the append-only audit log, read-only for SME Agency staff.
+
+Nobody adds, changes or deletes audit rows here (the model and a PostgreSQL trigger
+refuse it anyway); agency staff (User.kind agency_staff with is_staff) may view them
+without a model permission being granted one by one."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import AuditEvent
+
+
+class AgencyReadOnlyAdmin(admin.ModelAdmin):
+    """Read-only for agency staff; invisible to everyone else."""
+
+    def _agency(self, request) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_staff and getattr(user, "is_agency_staff", False))
+
+    def has_module_permission(self, request) -> bool:
+        return self._agency(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._agency(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(AgencyReadOnlyAdmin):
+    list_display = ("at", "kind", "actor", "business_id", "institution_id", "policy_version", "object_type", "object_id")
+    list_filter = ("kind", "policy_version")
+    search_fields = ("=business_id", "=institution_id", "actor__email", "object_id")
+    date_hierarchy = "at"
+    list_select_related = ("actor",)
+    readonly_fields = ("at", "kind", "actor", "business_id", "institution_id", "object_type", "object_id", "policy_version", "data")
+    show_full_result_count = False
