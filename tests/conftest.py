@@ -31,8 +31,10 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+    yield
 
 
+@pytest.fixture(autouse=True)
 def _policy_in_force(request):
     """A transactional test (browser, worker) ends with a flush that empties every table,
     the policy that consent's migrations installed too; tests after it need it back."""
