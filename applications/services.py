@@ -177,13 +177,20 @@ def _requested_amount(expenses: list[dict]) -> int:
 
 @transaction.atomic
 def application_save_draft(*, actor, application_id: int, content: dict, confirm_all: bool = False,
-                           writeback: list[str] | None = None) -> Application:
-    """Save the draft as the applicant goes (the form has validated the types)."""
+                           writeback: list[str] | None = None, client_seq: int | None = None) -> Application:
+    """Save the draft as the applicant goes (the form has validated the types).
+
+    `client_seq` orders the saves of one page: a save older than one already stored (a
+    slow autosave overtaken by a later save) is refused instead of overwriting it."""
     if not may_draft(actor):
         raise Http404
     application = _own_application_for_update(actor=actor, application_id=application_id)
     if application.status != Status.DRAFT:
         raise ApplicationError(_("A submitted application cannot be changed."))
+    if client_seq is not None:
+        if client_seq < int(application.content.get("_seq") or 0):
+            raise ApplicationError(_("A newer version of this draft has already been saved."))
+        content = {**content, "_seq": client_seq}
     prefill = dict(application.prefill)
     edited = [n for n, info in prefill.items() if n in content and content.get(n) != info.get("value")]
     # Write back only what the applicant changed and asked for.

@@ -117,7 +117,10 @@ def _forms(application: Application, data=None):
     formset = None
     if not application.is_procedure:
         tax_mode = (data.get("tax_mode") if data is not None else initial.get("tax_mode")) or "excluded"
-        formset = ExpenseFormSet(data, prefix="exp", initial=initial.get("expenses") or [], form_kwargs={"tax_mode": tax_mode})
+        # Initial lines only for display: a bound formset compares its data with `initial`
+        # and would drop an extra row that equals it (a row saved by the autosave before).
+        lines = None if data is not None else (initial.get("expenses") or [])
+        formset = ExpenseFormSet(data, prefix="exp", initial=lines, form_kwargs={"tax_mode": tax_mode})
     return form, formset
 
 
@@ -149,9 +152,11 @@ def _save(request, application):
                 if f.cleaned_data and (f.cleaned_data.get("amount") is not None or f.cleaned_data.get("category"))
             ]
         try:
+            seq = request.POST.get("client_seq", "")
             application = services.application_save_draft(
                 actor=request.user, application_id=application.pk, content=content,
                 confirm_all=form.cleaned_data.get("confirm_all", False), writeback=form.writeback_names(),
+                client_seq=int(seq) if seq.isdigit() else None,
             )
         except ApplicationError as exc:
             _errors_to_form(exc, form)
@@ -184,7 +189,7 @@ def edit(request, pk: int):
     return render(request, "applications/edit.html", {
         "application": application, "form": form, "formset": formset, "sections": _sections(application, form),
         "prefilled_count": len(application.prefill), "declined": [DATA_CLASS_NAMES.get(c, c) for c in application.declined_classes],
-        "is_prime": request.user.is_prime,
+        "is_prime": request.user.is_prime, "client_seq": application.content.get("_seq", 0),
     })
 
 

@@ -192,3 +192,24 @@ def test_procedure_form_has_unticked_consent(client, prime):
     field = page.context["form"]["data_use_consent"]
     assert field.value() in (False, None)
     assert 'name="data_use_consent"' in page.content.decode() and "checked" not in str(field)
+
+
+def test_a_second_save_keeps_the_expense_lines(client, prime, open_round):
+    """The autosave and the final save post the same rows: the second must keep them."""
+    application = start_draft(prime, subsidy_round=open_round)
+    mfa_login(client, prime)
+    data = form_data(application, **{"exp-TOTAL_FORMS": "2", "exp-1-category": "", "exp-1-amount": ""})
+    client.post(f"/applications/{application.pk}/autosave/", data)
+    client.post(f"/applications/{application.pk}/edit/", data)
+    application.refresh_from_db()
+    assert [line["amount"] for line in application.content["expenses"]] == [200_000]
+
+
+def test_an_older_autosave_cannot_overwrite_a_newer_save(client, prime, open_round):
+    application = start_draft(prime, subsidy_round=open_round)
+    mfa_login(client, prime)
+    client.post(f"/applications/{application.pk}/edit/", form_data(application, plan_title="新しい", client_seq="2000"))
+    response = client.post(f"/applications/{application.pk}/autosave/", form_data(application, plan_title="古い", client_seq="1000"))
+    assert response.status_code == 422
+    application.refresh_from_db()
+    assert application.plan_title == "新しい"
