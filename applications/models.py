@@ -142,3 +142,6 @@ class ApplicationEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [models.UniqueConstraint(fields=["application", "to_status"], name="application_status_once")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"

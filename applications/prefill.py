@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Business, FinancialYear, Source
 from companies.selectors import provenance_map
-from consent.access import APPLICANT, PURPOSE_APPLICANT_RECORDS, PURPOSE_ONCE_ONLY, SME_AGENCY, ConsentContext
+from consent.access import (
+    APPLICANT,
+    PURPOSE_APPLICANT_RECORDS,
+    PURPOSE_ONCE_ONLY,
+    SME_AGENCY,
+    ConsentContext,
+)
 
 DATA_CLASS_NAMES = {
     1: _("Identity and attributes"), 2: _("Joint applicants"), 3: _("Business and sales information"),

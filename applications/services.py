@@ -27,7 +27,13 @@ from notifications.services import mail_enqueue
 
 from . import jizokuka
 from .models import PROCEDURES, Application, ApplicationEvent, Program, SubsidyRound
-from .prefill import PREFILL_BY_NAME, PREFILL_FIELDS, PROCEDURE_PREFILL, offered_classes, record_values
+from .prefill import (
+    PREFILL_BY_NAME,
+    PREFILL_FIELDS,
+    PROCEDURE_PREFILL,
+    offered_classes,
+    record_values,
+)
 
 Status = Application.Status
 TRANSITIONS: dict[str, set[str]] = {

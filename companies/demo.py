@@ -3,10 +3,10 @@ fiscal years of financials, bulk-inserted (10,000 companies in seconds: bench/se
 
 from __future__ import annotations
 
-from core.demo import DemoContext
-
 import datetime as dt
 import random
+
+from core.demo import DemoContext
 
 from .models import (
     Business,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 
 from .forms import part_form_class
-from .record import PARTS
+from .record import PARTS, field_label
 from .selectors import (
     business_for_record_or_404,
     may_edit_record,
@@ -93,4 +93,8 @@ def record_row_remove(request, part: str, pk: int):
 def history(request):
     business = business_for_record_or_404(request.user)
     page = Paginator(record_history(viewer=request.user, business=business), 50).get_page(request.GET.get("page"))
+    labels = {spec.model._meta.label_lower: spec.model for spec in PARTS.values()}
+    for change in page.object_list:
+        model = labels.get(change.model)
+        change.label = field_label(model, change.field) if model is not None else change.field
     return render(request, "companies/history.html", {"business": business, "page": page})

@@ -8,7 +8,12 @@ import factory
 from django.utils import timezone
 
 from applications.models import SubsidyRound
-from companies.models import BusinessPlan, BusinessProfile, ContactPerson, JointApplicant
+from companies.models import (
+    BusinessPlan,
+    BusinessProfile,
+    ContactPerson,
+    JointApplicant,
+)
 from tests.factories import BusinessFactory, FinancialYearFactory
 
 _round_numbers = iter(range(100, 100_000))

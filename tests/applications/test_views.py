@@ -5,9 +5,14 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from applications import services
 from applications.models import Application
-from tests.factories import agency_staff, business_user, member_user, mfa_login, prime_user
+from tests.factories import (
+    agency_staff,
+    business_user,
+    member_user,
+    mfa_login,
+    prime_user,
+)
 
 from .factories import SubsidyRoundFactory, business_with_record
 from .helpers import start_draft, submitted
@@ -28,7 +33,7 @@ def form_data(application, **overrides):
 
 def test_start_shows_classes_and_prefills(client, prime, open_round):
     mfa_login(client, prime)
-    response = client.get(f"/applications/new/jizokuka_general/", **JA)
+    response = client.get("/applications/new/jizokuka_general/", **JA)
     assert response.status_code == 200
     codes = {c["code"]: c for c in response.context["classes"]}
     assert codes[1]["allowed"] and codes[6]["allowed"] and not codes[4]["allowed"]
