@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from companies.models import Source
 from core.errors import ApplicationError
 from core.pdf import render_pdf
 
@@ -135,6 +136,7 @@ def _sections(application: Application, form):
             rows.append({
                 "field": form[name], "prefill": info, "confirmed": name in application.confirmed_fields,
                 "class_name": DATA_CLASS_NAMES.get(info["class"]) if info else None,
+                "source_label": Source(info["source"]).label if info and info.get("source") in Source.values else "",
                 "writeback": form[f"wb_{name}"] if f"wb_{name}" in form.fields else None,
             })
         sections.append((title, rows))
