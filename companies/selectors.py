@@ -47,6 +47,26 @@ def business_for_record_or_404(user, *, edit: bool = False) -> Business:
     return Business.objects.get(pk=user.membership_or_none.business_id)
 
 
+def record_row_for_edit(*, business: Business, part: str, pk: int | None):
+    """The row a record page edits: the Business itself, the one-to-one row (None if not
+    yet recorded) or one row of a "many" part (None to add one); 404 for another's row."""
+    spec = PARTS[part]
+    if spec.model is Business:
+        if pk is not None:
+            raise Http404
+        return business
+    if spec.many:
+        if pk is None:
+            return None
+        instance = spec.model.objects.filter(business=business, pk=pk).first()
+        if instance is None:
+            raise Http404
+        return instance
+    if pk is not None:
+        raise Http404
+    return spec.model.objects.filter(business=business).first()
+
+
 def record_classes_visible(*, viewer, business_id: int) -> set[int]:
     context = ConsentContext([business_id])
     return set(context.allowed_classes(business_id, purpose=PURPOSE_APPLICANT_RECORDS, recipient=APPLICANT, viewer=viewer))

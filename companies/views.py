@@ -21,6 +21,7 @@ from .selectors import (
     record_classes_visible,
     record_history,
     record_overview,
+    record_row_for_edit,
 )
 from .services import financial_year_upsert, record_part_update, record_row_delete
 
@@ -47,16 +48,7 @@ def _editable_part_or_404(request, part: str):
 def record_edit(request, part: str, pk: int | None = None):
     """Edit the one row of a part (identity, profile…), or one row of a "many" part."""
     business, spec = _editable_part_or_404(request, part)
-    if spec.model.__name__ == "Business":
-        instance = business
-    elif spec.many:
-        instance = spec.model.objects.filter(business=business, pk=pk).first() if pk else None
-        if pk and instance is None:
-            raise Http404
-    else:
-        if pk is not None:
-            raise Http404
-        instance = spec.model.objects.filter(business=business).first()
+    instance = record_row_for_edit(business=business, part=part, pk=pk)
     form_class = part_form_class(part)
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():

@@ -245,3 +245,14 @@ def test_two_concurrent_submissions_give_one(open_round):
     assert ApplicationEvent.objects.filter(application=application, to_status="submitted").count() == 1
     assert OutboxMessage.objects.filter(idempotency_key__startswith=f"application:{application.pk}:").count() == 1
     assert Application.objects.filter(business=business).count() == 1
+
+
+def test_the_snapshot_is_immutable_in_the_database(prime, open_round):
+    from django.db import DatabaseError, transaction
+
+    application = submitted(prime, open_round)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Application.objects.filter(pk=application.pk).update(content={"plan_title": "改ざん"})
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Application.objects.filter(pk=application.pk).update(snapshot={})
+    Application.objects.filter(pk=application.pk).update(status="under_review")  # status still moves on
