@@ -150,3 +150,13 @@ def test_minimum_wage_page(client, db):
     assert response.context["result"] == Decimal("1500.00")
     response = client.post("/eligibility/minimum-wage/", {"kind": "daily", "daily_pay": "-1", "daily_hours": "8"}, HTTP_ACCEPT_LANGUAGE="ja")
     assert response.context["result"] is None and "daily_pay" in response.context["errors"]
+
+
+def test_api_errors_in_english_on_request(api_client, db):
+    response = api_client.post("/api/v1/eligibility/jizokuka", {"industry": "commerce_service", "staff": [], "target_round": "x"},
+                               format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["errors"]["target_round"] == ["Enter a whole number."]
+    response = api_client.post("/api/v1/eligibility/jizokuka", {"industry": "commerce_service", "staff": [], "target_round": "x"},
+                               format="json", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.json()["errors"]["target_round"] == ["整数を半角数字で入力してください。"]

@@ -256,3 +256,14 @@ def test_the_snapshot_is_immutable_in_the_database(prime, open_round):
     with pytest.raises(DatabaseError), transaction.atomic():
         Application.objects.filter(pk=application.pk).update(snapshot={})
     Application.objects.filter(pk=application.pk).update(status="under_review")  # status still moves on
+
+
+def test_each_step_mails_the_applicant_in_japanese(prime, open_round, django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submitted(prime, open_round)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_review_start(actor=agency_staff(), application_id=application.pk)
+    subjects = [m.subject for m in mailoutbox]
+    assert subjects == [f"申請を受け付けました {application.receipt_number}", f"申請の審査を開始しました {application.receipt_number}"]
+    assert mailoutbox[0].to == [prime.email]
+    assert f"/applications/{application.pk}/" in mailoutbox[0].body
