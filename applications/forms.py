@@ -96,14 +96,14 @@ class PrefilledForm(forms.Form):
 
     record_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args, prefill: dict | None = None, subsidy_round=None, **kwargs):
+    def __init__(self, *args, prefill: dict | None = None, subsidy_round=None, can_write_back: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.prefill = prefill or {}
         self.subsidy_round = subsidy_round
         for name in self.record_fields:
             self.fields[name] = RECORD_FORM_FIELDS[name]()
             spec = next(f for f in PREFILL_FIELDS if f.name == name)
-            if spec.writeback and name in self.prefill:
+            if spec.writeback and name in self.prefill and can_write_back:
                 self.fields[f"wb_{name}"] = forms.BooleanField(label=_("Update my record with this value"), required=False)
         if "corporate_number" in self.fields:
             self.fields["corporate_number"].disabled = True

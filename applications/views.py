@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from companies.models import Source
+from companies.selectors import may_edit_record
 from core.errors import ApplicationError
 from core.pdf import render_pdf
 
@@ -111,10 +112,11 @@ SECTIONS_PROCEDURE = [
 ]
 
 
-def _forms(application: Application, data=None):
+def _forms(application: Application, data=None, *, user=None):
     form_class = ProcedureForm if application.is_procedure else JizokukaForm
     initial = dict(application.content)
-    form = form_class(data, initial=initial, prefill=application.prefill, subsidy_round=application.subsidy_round)
+    form = form_class(data, initial=initial, prefill=application.prefill, subsidy_round=application.subsidy_round,
+                      can_write_back=may_edit_record(user))
     formset = None
     if not application.is_procedure:
         tax_mode = (data.get("tax_mode") if data is not None else initial.get("tax_mode")) or "excluded"
@@ -144,7 +146,7 @@ def _sections(application: Application, form):
 
 
 def _save(request, application):
-    form, formset = _forms(application, request.POST)
+    form, formset = _forms(application, request.POST, user=request.user)
     ok = form.is_valid() and (formset is None or formset.is_valid())
     if ok:
         content = form.content()
@@ -187,7 +189,7 @@ def edit(request, pk: int):
             return redirect("applications:edit", pk=application.pk)
         messages.error(request, _("The draft was not saved. Please correct the errors below."))
     else:
-        form, formset = _forms(application)
+        form, formset = _forms(application, user=request.user)
     return render(request, "applications/edit.html", {
         "application": application, "form": form, "formset": formset, "sections": _sections(application, form),
         "prefilled_count": len(application.prefill), "declined": [DATA_CLASS_NAMES.get(c, c) for c in application.declined_classes],

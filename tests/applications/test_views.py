@@ -218,3 +218,17 @@ def test_an_older_autosave_cannot_overwrite_a_newer_save(client, prime, open_rou
     assert response.status_code == 422
     application.refresh_from_db()
     assert application.plan_title == "新しい"
+
+
+def test_member_who_may_not_edit_the_record_gets_no_write_back_boxes(client, member, open_round):
+    application = start_draft(member, subsidy_round=open_round)
+    mfa_login(client, member)
+    page = client.get(f"/applications/{application.pk}/edit/")
+    assert "wb_phone" not in page.context["form"].fields
+    assert 'name="wb_phone"' not in page.content.decode()
+    # The Prime holder sees them.
+    from tests.factories import prime_user
+
+    prime = prime_user(member.business)
+    mfa_login(client, prime)
+    assert 'name="wb_phone"' in client.get(f"/applications/{application.pk}/edit/").content.decode()
