@@ -21,6 +21,7 @@ from core.pdf import render_pdf
 
 from . import eligibility, jizokuka, services
 from .forms import (
+    RECORD_FORM_FIELDS,
     CertifyForm,
     CompletionForm,
     ExpenseFormSet,
@@ -31,7 +32,7 @@ from .forms import (
     SubmitForm,
 )
 from .models import PROCEDURES, Application, Program
-from .prefill import DATA_CLASS_NAMES, PREFILL_BY_NAME, offered_classes
+from .prefill import DATA_CLASS_NAMES, offered_classes
 from .selectors import (
     application_for_agency_or_404,
     application_for_applicant_or_404,
@@ -78,7 +79,7 @@ def start(request, program: str):
             return redirect("applications:edit", pk=application.pk)
     classes = [
         {**info, "field": form[f"class_{code}"] if f"class_{code}" in form.fields else None,
-         "labels": [str(PREFILL_BY_NAME[n].name) for n in info["fields"]]}
+         "labels": [str(RECORD_FORM_FIELDS[n]().label) for n in info["fields"]]}
         for code, info in offered.items()
     ]
     return render(request, "applications/start.html", {

@@ -37,6 +37,8 @@ def test_start_shows_classes_and_prefills(client, prime, open_round):
     assert response.status_code == 200
     codes = {c["code"]: c for c in response.context["classes"]}
     assert codes[1]["allowed"] and codes[6]["allowed"] and not codes[4]["allowed"]
+    html = response.content.decode()
+    assert "事業者名" in html and "売上高" in html and "申請者の識別・属性情報" in html  # what, by data class
     response = client.post("/applications/new/jizokuka_general/", {"subsidy_round": open_round.pk, "class_1": "on", "class_5": "on"})
     application = Application.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/applications/{application.pk}/edit/"
