@@ -38,6 +38,9 @@ class SubsidyRound(models.Model):
     opens_on = models.DateField(_("opens on"))
     deadline = models.DateTimeField(_("deadline"))
     reference_date = models.DateField(_("reference date"), help_text="e.g. for the representative's age (事業承継加点)")
+    # Seed 003 §11: the latest certification date of a 経営力向上計画 that earns its bonus.
+    plan_certified_by = models.DateField(_("management plan certified by"), null=True, blank=True)
+    deadline_note = models.CharField(_("note on the deadline"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["program", "number"]
@@ -86,6 +89,13 @@ class Application(TimeStampedModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Once-only: where each pre-filled field came from ({field: {class, source, recorded_at,
+    # value}}), the data classes the applicant declined, and the fields the applicant confirmed.
+    prefill = models.JSONField(_("pre-filled fields"), default=dict, blank=True, editable=False)
+    declined_classes = models.JSONField(_("declined data classes"), default=list, blank=True, editable=False)
+    confirmed_fields = models.JSONField(_("confirmed fields"), default=list, blank=True, editable=False)
+    completion_report = models.TextField(_("completion report"), blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     DATA_CLASSES = {
         "plan_title": 8, "content": 8, "snapshot": 8, "requested_amount": 8,
@@ -93,6 +103,7 @@ class Application(TimeStampedModel):
         "program": 10, "subsidy_round": 10, "round_number": 10, "fiscal_year": 10, "implementation_fiscal_year": 10,
         "status": 10, "receipt_number": 10, "granted_amount": 10, "certified_on": 10, "submitted_at": 10,
         "data_use_consent": 10, "is_procedure": 10,
+        "prefill": 8, "declined_classes": 8, "confirmed_fields": 8, "completion_report": 8, "completed_at": 10,
         "support_institution": 12,
     }
 
@@ -104,6 +115,9 @@ class Application(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(review_score__isnull=True) | Q(review_score__gte=0), name="review_score_non_negative"),
             models.CheckConstraint(condition=Q(status="draft") | Q(receipt_number__isnull=False), name="submitted_has_receipt_number"),
+            # One application per business and round (a second "start" opens the existing one).
+            models.UniqueConstraint(fields=["business", "subsidy_round"], condition=Q(subsidy_round__isnull=False) & ~Q(status="withdrawn"),
+                                    name="application_one_per_round"),
         ]
 
     def save(self, *args, **kwargs):
@@ -113,3 +127,21 @@ class Application(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_program_display()} {self.receipt_number or _('(draft)')}"
+
+
+class ApplicationEvent(models.Model):
+    """Each status an application reached, once: the unique constraint is what makes two
+    concurrent submissions of one draft give one submission (the second fails and rolls back)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=Application.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Application.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "to_status"], name="application_status_once")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"

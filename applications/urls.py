@@ -1,4 +1,24 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from . import views
+
 app_name = "applications"
-urlpatterns: list = []
+urlpatterns = [
+    path("applications/", views.history, name="history"),
+    path("applications/new/<str:program>/", views.start, name="start"),
+    path("applications/<int:pk>/", views.detail, name="detail"),
+    path("applications/<int:pk>/edit/", views.edit, name="edit"),
+    path("applications/<int:pk>/autosave/", views.autosave, name="autosave"),
+    path("applications/<int:pk>/submit/", views.submit, name="submit"),
+    path("applications/<int:pk>/complete/", views.complete, name="complete"),
+    path("applications/<int:pk>/pdf/", views.pdf, name="pdf"),
+    path("review/applications/", views.review_list, name="review-list"),
+    path("review/applications/<int:pk>/", views.review_detail, name="review-detail"),
+    path("review/applications/<int:pk>/pdf/", views.review_pdf, name="review-pdf"),
+    path("eligibility/jizokuka/", views.eligibility_page, name="eligibility"),
+    path("eligibility/minimum-wage/", views.minimum_wage_page, name="minimum-wage"),
+]
+
+PUBLIC_URL_NAMES = {"eligibility", "minimum-wage"}

@@ -3,9 +3,22 @@ fiscal years of financials, bulk-inserted (10,000 companies in seconds: bench/se
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+
 from core.demo import DemoContext
 
-from .models import Business, BusinessPlan, BusinessProfile, Challenge, ContactPerson, FinancialYear, Source
+from .models import (
+    Business,
+    BusinessPlan,
+    BusinessProfile,
+    Challenge,
+    ContactPerson,
+    FinancialYear,
+    JointApplicant,
+    Source,
+    Succession,
+)
 from .reference import JSIC_MIDDLE, PREFECTURES
 from .validators import make_corporate_number
 
@@ -95,6 +108,10 @@ def seed(ctx: DemoContext) -> None:
             employees=employees, capital=rng.choice([1, 3, 5, 10, 20, 30, 50]) * 1_000_000 if is_corp else None,
             offices=1 if employees < 10 else rng.randint(1, 3), founded_year=rng.randint(1955, 2022), industry_jsic=industry,
         ))
+    extra_rng = random.Random(hash(ctx.rng.getstate()[1][:8]))
+    for b in businesses:  # before the insert: a bulk_update of 10,000 rows is slow
+        if b.representative_birth_date is None:
+            b.representative_birth_date = dt.date(extra_rng.randint(1945, 1992), extra_rng.randint(1, 12), extra_rng.randint(1, 28))
     Business.objects.bulk_create(businesses, batch_size=2000)
     ctx.business_ids = [b.pk for b in businesses]
     ctx.owner_business_id, ctx.soloist_business_id = owner.pk, soloist.pk
@@ -128,9 +145,35 @@ def seed(ctx: DemoContext) -> None:
         contacts.append(ContactPerson(business=b, name=b.representative_name, department="総務", phone=b.phone, source=Source.DEMO))
         for theme in rng.sample(themes, k=rng.randint(1, 3)):
             challenges.append(Challenge(business=b, theme=theme, source=Source.DEMO))
+    _seed_partners_and_succession(ctx, businesses, extra_rng)
     FinancialYear.objects.bulk_create(financials, batch_size=5000)
     BusinessProfile.objects.bulk_create(profiles, batch_size=5000)
     BusinessPlan.objects.bulk_create(plans, batch_size=5000)
     ContactPerson.objects.bulk_create(contacts, batch_size=5000)
     Challenge.objects.bulk_create(challenges, batch_size=5000)
     ctx.say(f"  {len(businesses)} businesses, {len(financials)} financial years")
+
+
+PARTNER_NAMES = ["協同組合{}会", "{}商店街振興組合", "{}工業団地協同組合", "株式会社{}物産"]
+SUCCESSION_FORMS = ["親族内承継", "従業員承継", "第三者承継（M&A）"]
+SUCCESSION_STATUS = ["後継者候補あり・準備中", "承継済み", "後継者未定"]
+
+
+def _seed_partners_and_succession(ctx: DemoContext, businesses: list[Business], rng: random.Random) -> None:
+    """Joint applicants (class 2) and succession (class 4).
+
+    Drawn, like the representatives' birth dates, from a generator derived from (not
+    advancing) the shared one, so what the other seeders draw stays as it was.
+    """
+    partners, successions = [], []
+    for b in businesses:
+        if rng.random() < 0.06:
+            partners.append(JointApplicant(business=b, name=rng.choice(PARTNER_NAMES).format(rng.choice(NAME_STEMS)),
+                                           relationship=rng.choice(["加入組織", "連携先"]), source=Source.DEMO))
+        if b.representative_birth_date.year <= 1965 and rng.random() < 0.5 or b.pk == ctx.owner_business_id:
+            family = b.representative_name.split(" ")[0] if b.representative_name else rng.choice(FAMILY)
+            successions.append(Succession(business=b, form=rng.choice(SUCCESSION_FORMS), status=rng.choice(SUCCESSION_STATUS),
+                                          successor_name=f"{family} {rng.choice(GIVEN)}", successor_relationship=rng.choice(["長男", "長女", "従業員", "第三者"]),
+                                          source=Source.DEMO))
+    JointApplicant.objects.bulk_create(partners, batch_size=5000)
+    Succession.objects.bulk_create(successions, batch_size=5000)

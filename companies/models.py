@@ -48,7 +48,10 @@ class Business(TimeStampedModel):
     offices = models.PositiveIntegerField(_("offices"), null=True, blank=True)
     founded_year = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
     industry_jsic = models.CharField(_("industry (JSIC middle class)"), max_length=4, blank=True, db_index=True)
-    # Sources and times of each item live in RecordProvenance.
+    # Where the identity items came from and when; a field changed later has its own
+    # provenance in RecordChange (the latest change of that field).
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.BUSINESS)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
 
     DATA_CLASSES = {
         field: 1
@@ -221,3 +224,30 @@ class Challenge(RecordItem):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["business", "theme"], name="challenge_unique_theme")]
+
+
+class RecordChange(models.Model):
+    """History of the business record: one row per changed field, with before and after.
+
+    The latest change of a field is also that field's provenance (where the value came
+    from and when); fields never changed take the provenance of their row.
+    """
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="record_changes")
+    model = models.CharField(max_length=60)  # label_lower, e.g. "companies.financialyear"
+    object_id = models.BigIntegerField()
+    field = models.CharField(max_length=60)
+    data_class = models.PositiveSmallIntegerField()
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.BUSINESS)
+    source_detail = models.CharField(_("source detail"), max_length=200, blank=True)
+    changed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["business", "model", "object_id", "field"])]
+
+    def __str__(self) -> str:
+        return f"{self.model}.{self.field} @ {self.changed_at:%Y-%m-%d}"

@@ -1,0 +1,247 @@
+"""Input forms only: types, ranges and the rules that concern one save of a draft.
+
+Completeness (what a submission needs) is checked by services.application_submit, so that a
+draft can be saved as the applicant goes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from companies.reference import JSIC_MIDDLE, PREFECTURES
+
+from . import jizokuka
+from .prefill import PREFILL_FIELDS, PROCEDURE_PREFILL
+
+AMOUNT_MESSAGES = {
+    "invalid": _("Enter an amount in yen as a whole number (digits only)."),
+    "min_value": _("Enter an amount of zero or more."),
+    "max_value": _("This amount is too large."),
+}
+
+
+def amount_field(label, *, allow_negative: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, required=False, min_value=None if allow_negative else 0, max_value=10**13,
+        error_messages=AMOUNT_MESSAGES, widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def count_field(label) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=10**7, error_messages={
+        "invalid": _("Enter a whole number."), "min_value": _("Enter a number of zero or more."),
+    })
+
+
+def text(label, *, area: bool = False, max_length: int = 300) -> forms.CharField:
+    return forms.CharField(label=label, required=False, max_length=None if area else max_length,
+                           widget=forms.Textarea(attrs={"rows": 4}) if area else forms.TextInput)
+
+
+def date_field(label) -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                           error_messages={"invalid": _("Enter a date such as 2022-03-31.")})
+
+
+TAX_STATUS_CHOICES = [("", "—"), ("taxable", _("Taxable (課税事業者)")), ("exempt", _("Exempt (免税事業者)")),
+                      ("simplified", _("Simplified taxation (簡易課税)"))]
+
+RECORD_FORM_FIELDS = {
+    "company_name": lambda: text(_("Name of the business")),
+    "company_name_kana": lambda: text(_("Name (kana)")),
+    "corporate_number": lambda: text(_("Corporate number"), max_length=13),
+    "prefecture": lambda: forms.ChoiceField(label=_("Prefecture"), required=False, choices=[("", "—")] + sorted(PREFECTURES.items())),
+    "municipality": lambda: text(_("Municipality")),
+    "address": lambda: text(_("Address")),
+    "representative_name": lambda: text(_("Representative")),
+    "representative_birth_date": lambda: date_field(_("Representative's date of birth")),
+    "phone": lambda: text(_("Phone"), max_length=20),
+    "employees": lambda: count_field(_("Regularly employed staff")),
+    "capital": lambda: amount_field(_("Capital (yen)")),
+    "founded_year": lambda: forms.IntegerField(label=_("Year founded"), required=False, min_value=1800, max_value=2100,
+                                               error_messages={"invalid": _("Enter a year such as 1998.")}),
+    "industry_jsic": lambda: forms.ChoiceField(label=_("Industry (JSIC middle class)"), required=False,
+                                               choices=[("", "—")] + [(c, f"{c} {n}") for c, n in sorted(JSIC_MIDDLE.items())]),
+    "joint_applicants": lambda: text(_("Joint applicants (one per line)"), area=True),
+    "business_description": lambda: text(_("Business description"), area=True),
+    "main_products": lambda: text(_("Main products and services"), area=True),
+    "customers": lambda: text(_("Main customers"), area=True),
+    "consumption_tax_status": lambda: forms.ChoiceField(label=_("Consumption tax status"), required=False, choices=TAX_STATUS_CHOICES),
+    "contact_name": lambda: text(_("Contact person")),
+    "contact_department": lambda: text(_("Contact's department")),
+    "contact_phone": lambda: text(_("Contact's phone"), max_length=20),
+    "contact_email": lambda: forms.EmailField(label=_("Contact's e-mail"), required=False),
+    "fy_year": lambda: forms.IntegerField(label=_("Latest fiscal year"), required=False, min_value=1990, max_value=2100,
+                                          error_messages={"invalid": _("Enter a year such as 2024.")}),
+    "fy_sales": lambda: amount_field(_("Sales")),
+    "fy_gross_profit": lambda: amount_field(_("Gross profit"), allow_negative=True),
+    "fy_operating_profit": lambda: amount_field(_("Operating profit"), allow_negative=True),
+    "fy_personnel_cost": lambda: amount_field(_("Personnel cost")),
+    "fy_depreciation": lambda: amount_field(_("Depreciation")),
+    "plan_overview": lambda: text(_("Company overview"), area=True),
+    "plan_market": lambda: text(_("Customers and market trends"), area=True),
+    "plan_strengths": lambda: text(_("Strengths"), area=True),
+    "plan_policy": lambda: text(_("Management policy and goals"), area=True),
+    "keieiryoku_certified_on": lambda: date_field(_("Management capability improvement plan certified on")),
+}
+assert set(RECORD_FORM_FIELDS) == {f.name for f in PREFILL_FIELDS}
+
+
+class PrefilledForm(forms.Form):
+    """A form whose record fields come from the business record; each offers
+    "update my record" (wb_<field>) and the applicant confirms them (confirm_all)."""
+
+    record_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, prefill: dict | None = None, subsidy_round=None, can_write_back: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prefill = prefill or {}
+        self.subsidy_round = subsidy_round
+        for name in self.record_fields:
+            self.fields[name] = RECORD_FORM_FIELDS[name]()
+            spec = next(f for f in PREFILL_FIELDS if f.name == name)
+            if spec.writeback and name in self.prefill and can_write_back:
+                self.fields[f"wb_{name}"] = forms.BooleanField(label=_("Update my record with this value"), required=False)
+        if "corporate_number" in self.fields:
+            self.fields["corporate_number"].disabled = True
+        self.fields["confirm_all"] = forms.BooleanField(
+            label=_("I have checked the items taken from my record."), required=False)
+
+    def record_field_names(self) -> list[str]:
+        return [n for n in self.record_fields if n in self.fields]
+
+    def writeback_names(self) -> list[str]:
+        return [n[3:] for n, f in self.fields.items() if n.startswith("wb_") and self.cleaned_data.get(n)]
+
+    def content(self) -> dict:
+        """The JSON-able content of the draft (dates as ISO strings)."""
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith("wb_") or name == "confirm_all":
+                continue
+            data[name] = value.isoformat() if isinstance(value, dt.date) else value
+        return data
+
+
+class JizokukaForm(PrefilledForm):
+    record_fields = tuple(f.name for f in PREFILL_FIELDS)
+
+    plan_title = text(_("Title of the project"))
+    sales_plan = text(_("Sales channel development (販路開拓等の取組内容)"), area=True)
+    efficiency_plan = text(_("Business efficiency (業務効率化の取組内容, optional)"), area=True)
+    expected_effect = text(_("Expected effect"), area=True)
+    tax_mode = forms.ChoiceField(label=_("Expenses are entered"), choices=[
+        ("excluded", _("Tax excluded (税抜)")), ("included", _("Tax included (税込)"))], initial="excluded")
+    revenue_expected = forms.ChoiceField(label=_("Will the project directly earn revenue (収益納付)?"), required=False, choices=[
+        ("", "—"), ("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect)
+    revenue_description = text(_("Which revenue (e.g. participation fees, sales at an exhibition)"), area=True)
+    bonus_succession = forms.BooleanField(label=_("Request the business succession bonus"), required=False)
+    successor_name = text(_("Successor candidate who leads the project"))
+    bonus_depopulated = forms.BooleanField(label=_("Request the depopulated-area bonus (the business is in a 過疎地域)"), required=False)
+    bonus_keieiryoku = forms.BooleanField(label=_("Request the management capability improvement plan bonus"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        joint = bool((cleaned.get("joint_applicants") or "").strip())
+        if cleaned.get("tax_mode") == "included" and not jizokuka.tax_included_allowed(cleaned.get("consumption_tax_status"), joint=joint):
+            self.add_error("tax_mode", _(
+                "Only an exempt business or one on simplified taxation may enter expenses tax included, and a joint "
+                "application is always tax excluded (seed 003 §12)."))
+        round_ = self.subsidy_round
+        if cleaned.get("bonus_succession") and round_ is not None:
+            birth = cleaned.get("representative_birth_date")
+            if not jizokuka.succession_bonus_ok(birth, round_.reference_date):
+                self.add_error("bonus_succession", _(
+                    "The succession bonus needs a representative aged %(age)s or more on %(date)s (seed 003 §11).")
+                    % {"age": jizokuka.SUCCESSION_BONUS_AGE, "date": round_.reference_date.isoformat()})
+        if cleaned.get("bonus_keieiryoku") and round_ is not None:
+            certified = cleaned.get("keieiryoku_certified_on")
+            if not jizokuka.keieiryoku_bonus_ok(certified, round_.plan_certified_by):
+                self.add_error("bonus_keieiryoku", _(
+                    "The management capability improvement plan bonus needs a plan certified on or before %(date)s (seed 003 §11).")
+                    % {"date": round_.plan_certified_by.isoformat() if round_.plan_certified_by else "—"})
+        return cleaned
+
+
+class ProcedureForm(PrefilledForm):
+    record_fields = PROCEDURE_PREFILL
+
+    plan_title = text(_("Title of the plan"))
+    plan_content = text(_("Content of the plan"), area=True)
+    # The checklist's data-use consent (seed 003 §17): unticked by default, the applicant's choice.
+    data_use_consent = forms.BooleanField(
+        label=_("I agree that the data of this procedure is used under the SME Agency data-use policy (optional)."),
+        required=False, initial=False)
+
+
+class ExpenseLineForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + jizokuka.EXPENSE_CATEGORIES, required=False)
+    description = text(_("Description"))
+    amount = amount_field(_("Amount (yen)"))
+    region = forms.ChoiceField(label=_("Lodging area"), required=False,
+                               choices=[("", "—")] + [(c, label) for c, label, _cap in jizokuka.LODGING_REGIONS])
+    nights = count_field(_("Nights"))
+    lodging_per_night = amount_field(_("Lodging per night (yen)"))
+
+    def __init__(self, *args, tax_mode: str = "excluded", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tax_mode = tax_mode
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f) not in (None, "") for f in ("category", "description", "amount")):
+            return cleaned
+        if not cleaned.get("category"):
+            self.add_error("category", _("Choose a category."))
+        if cleaned.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Enter the amount."))
+        if cleaned.get("category") == "travel" and (cleaned.get("nights") or cleaned.get("lodging_per_night")):
+            region = cleaned.get("region")
+            if not region:
+                self.add_error("region", _("Choose the area of the lodging."))
+            elif cleaned.get("lodging_per_night") is not None:
+                cap = jizokuka.lodging_cap(region, self.tax_mode)
+                if cleaned["lodging_per_night"] > cap:
+                    self.add_error("lodging_per_night", _(
+                        "Lodging is at most %(cap)s yen a night in this area (seed 003 §10).") % {"cap": f"{cap:,}"})
+        return cleaned
+
+
+ExpenseFormSet = forms.formset_factory(ExpenseLineForm, extra=2, max_num=40, validate_max=True)
+
+
+class ReviewForm(forms.Form):
+    review_score = forms.DecimalField(label=_("Review score"), min_value=0, max_value=100, decimal_places=2)
+    review_result = forms.ChoiceField(label=_("Review result"), choices=[("adopted", _("Adopted")), ("not_adopted", _("Not adopted"))])
+
+
+class CompletionForm(forms.Form):
+    completion_report = forms.CharField(label=_("Completion report"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+
+class CertifyForm(forms.Form):
+    certified_on = forms.DateField(label=_("Certified on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SubmitForm(forms.Form):
+    pledge = forms.BooleanField(
+        label=_("I pledge that the business is none of the anti-social forces listed above (seed 003 §4)."), required=False)
+
+
+class StartForm(forms.Form):
+    """Which classes of the record the applicant lets the form take (EU once-only style)."""
+
+    def __init__(self, *args, offered: dict, rounds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, info in offered.items():
+            if info["allowed"]:
+                self.fields[f"class_{code}"] = forms.BooleanField(label=info["name"], required=False, initial=True)
+        if rounds is not None:
+            self.fields["subsidy_round"] = forms.ModelChoiceField(label=_("Round"), queryset=rounds, empty_label=None,
+                                                                  error_messages={"required": _("Choose a round.")})
+
+    def accepted_classes(self) -> set[int]:
+        return {int(n[6:]) for n, v in self.cleaned_data.items() if n.startswith("class_") and v}

@@ -1,0 +1,78 @@
+"""Reads of applications, each for a viewer.
+
+The business's own users read them for purpose 3 (recipient 7, 申請者本人) and never see
+the review (class 9). Agency staff read them for purpose 2 (行政機関内での情報共有,
+recipient 2) to review them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from companies.selectors import may_view_record
+from consent.access import (
+    APPLICANT,
+    PURPOSE_APPLICANT_RECORDS,
+    PURPOSE_SHARING,
+    SME_AGENCY,
+    ConsentContext,
+    businesses_allowing,
+)
+
+from .models import Application, SubsidyRound
+
+APPLICANT_FIELDS_HIDDEN = ("review_score", "review_result", "reviewed_at")
+
+
+def _viewer_business_id(viewer) -> int:
+    if not may_view_record(viewer):
+        raise Http404
+    business_id = viewer.membership_or_none.business_id
+    context = ConsentContext([business_id])
+    for data_class in (8, 10):
+        if not context.decide(business_id, purpose=PURPOSE_APPLICANT_RECORDS, data_class=data_class, recipient=APPLICANT, viewer=viewer):
+            raise Http404
+    return business_id
+
+
+def application_history(*, viewer) -> QuerySet:
+    """Every application of the viewer's business, newest first (review fields deferred)."""
+    business_id = _viewer_business_id(viewer)
+    return (
+        Application.objects.filter(business_id=business_id)
+        .select_related("subsidy_round", "support_institution")
+        .defer(*APPLICANT_FIELDS_HIDDEN, "snapshot", "content", "prefill")
+        .order_by("-fiscal_year", "-created_at")
+    )
+
+
+def application_for_applicant_or_404(*, viewer, application_id: int) -> Application:
+    business_id = _viewer_business_id(viewer)
+    application = (Application.objects.select_related("subsidy_round", "support_institution", "business")
+                   .defer(*APPLICANT_FIELDS_HIDDEN).filter(pk=application_id, business_id=business_id).first())
+    if application is None:
+        raise Http404
+    return application
+
+
+def open_rounds(program: str) -> QuerySet:
+    return SubsidyRound.objects.filter(program=program, deadline__gte=timezone.now(), opens_on__lte=timezone.localdate()).order_by("deadline")
+
+
+def review_queue(*, viewer, status: str | None = None) -> QuerySet:
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_agency_staff:
+        raise Http404
+    qs = Application.objects.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+    if status:
+        qs = qs.filter(status=status)
+    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=8, recipient=SME_AGENCY, business_field="business")
+    return qs.select_related("business", "subsidy_round").defer("content", "prefill", "snapshot").order_by("-submitted_at", "-id")
+
+
+def application_for_agency_or_404(*, viewer, application_id: int) -> Application:
+    application = review_queue(viewer=viewer).defer(None).filter(pk=application_id).first()
+    if application is None:
+        raise Http404
+    return application

@@ -1,0 +1,363 @@
+"""Writes of applications: start (pre-filled), save a draft, submit, review, certify, complete.
+
+Every status change goes through `_transition` with the allowed-transition map; it locks
+the row, records an ApplicationEvent (unique per application and status: a second
+concurrent submission fails and rolls back) and mails the applicant through the outbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies.models import Business, Source
+from companies.selectors import may_edit_record
+from companies.services import financial_year_upsert, record_part_update
+from core.audit import audit_event
+from core.errors import ApplicationError
+from core.models import AuditEvent
+from notifications.services import mail_enqueue
+
+from . import jizokuka
+from .models import PROCEDURES, Application, ApplicationEvent, Program, SubsidyRound
+from .prefill import (
+    PREFILL_BY_NAME,
+    PREFILL_FIELDS,
+    PROCEDURE_PREFILL,
+    offered_classes,
+    record_values,
+)
+
+Status = Application.Status
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+    Status.SUBMITTED: {Status.UNDER_REVIEW, Status.CERTIFIED, Status.WITHDRAWN},
+    Status.UNDER_REVIEW: {Status.ADOPTED, Status.NOT_ADOPTED, Status.CERTIFIED},
+    Status.ADOPTED: {Status.COMPLETED},
+}
+SUBSIDY_ONLY = {Status.ADOPTED, Status.NOT_ADOPTED, Status.COMPLETED}
+PROCEDURE_ONLY = {Status.CERTIFIED}
+RECEIPT_PREFIX = {
+    Program.JIZOKUKA_GENERAL: "JZ", Program.MONODUKURI: "MN", Program.IT_DONYU: "IT",
+    Program.KEIEIRYOKU_KOJO: "KK", Program.JIGYO_KEIZOKU: "JK", Program.KEIEI_KAKUSHIN: "KS",
+}
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """Japanese fiscal year (April to March)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def prefill_names(program: str) -> tuple[str, ...]:
+    return PROCEDURE_PREFILL if program in PROCEDURES else tuple(f.name for f in PREFILL_FIELDS)
+
+
+def may_draft(user) -> bool:
+    m = user.membership_or_none if getattr(user, "is_authenticated", False) else None
+    return m is not None and (m.account_type == "prime" or (m.account_type == "member" and m.can_draft_applications))
+
+
+def _own_application_for_update(*, actor, application_id: int) -> Application:
+    m = actor.membership_or_none if getattr(actor, "is_authenticated", False) else None
+    if m is None or m.account_type == "entry":
+        raise Http404
+    application = Application.objects.select_for_update().filter(pk=application_id, business_id=m.business_id).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def _transition(application: Application, *, to: str, actor, fields: list[str] | None = None) -> None:
+    """The one place where an application's status changes. `application` is locked."""
+    current = application.status
+    if to not in TRANSITIONS.get(current, set()):
+        raise ApplicationError(_("An application in status %(current)s cannot become %(to)s.")
+                               % {"current": Status(current).label, "to": Status(to).label})
+    if application.is_procedure and to in SUBSIDY_ONLY or not application.is_procedure and to in PROCEDURE_ONLY:
+        raise ApplicationError(_("This step does not apply to this kind of application."))
+    application.status = to
+    application.save(update_fields=["status", "updated_at", *(fields or [])])
+    ApplicationEvent.objects.create(application=application, from_status=current, to_status=to,
+                                    actor=actor if getattr(actor, "is_authenticated", False) else None)
+    recipient = application.submitted_by or application.created_by
+    if recipient is not None and to != Status.WITHDRAWN:
+        mail_enqueue(
+            to_user=recipient, template="application_status", category="applications",
+            idempotency_key=f"application:{application.pk}:status:{to}",
+            context={"application_id": application.pk, "receipt_number": application.receipt_number or "",
+                     "program": application.program, "status": to, "plan_title": application.plan_title},
+        )
+
+
+@transaction.atomic
+def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None, accepted_classes: set[int]) -> Application:
+    """A new draft, pre-filled from the record with the classes the applicant accepted and
+    the policy and the business's consent allow. A second start for the same round returns
+    the application already there."""
+    if not may_draft(actor):
+        raise Http404
+    business = Business.objects.get(pk=actor.membership_or_none.business_id)
+    if program not in Program.values:
+        raise Http404
+    is_procedure = program in PROCEDURES
+    now = timezone.now()
+    if not is_procedure:
+        if subsidy_round is None or subsidy_round.program != program:
+            raise ApplicationError(errors={"subsidy_round": [_("Choose a round.")]})
+        if now > subsidy_round.deadline:
+            raise ApplicationError(errors={"subsidy_round": [_("The deadline of this round has passed.")]})
+        existing = Application.objects.filter(business=business, subsidy_round=subsidy_round).exclude(status=Status.WITHDRAWN).first()
+        if existing is not None:
+            return existing
+    names = prefill_names(program)
+    offered = offered_classes(viewer=actor, business_id=business.pk, field_names=names)
+    allowed = {code for code, info in offered.items() if info["allowed"]}
+    classes = allowed & set(accepted_classes)
+    prefill = record_values(business=business, field_names=names, classes=classes)
+    content: dict[str, Any] = {name: info["value"] for name, info in prefill.items()}
+    if not is_procedure:
+        content["tax_mode"] = "excluded"
+        content["expenses"] = []
+    fiscal_year = subsidy_round.fiscal_year if subsidy_round else fiscal_year_of(timezone.localdate())
+    return Application.objects.create(
+        business=business, program=program, subsidy_round=subsidy_round,
+        round_number=subsidy_round.number if subsidy_round else None, fiscal_year=fiscal_year,
+        implementation_fiscal_year=fiscal_year, content=content, prefill=prefill,
+        declined_classes=sorted(allowed - classes), created_by=actor,
+    )
+
+
+def _record_value(spec, value):
+    field = spec.field
+    if field == "representative_birth_date" and isinstance(value, str) and value:
+        return dt.date.fromisoformat(value)
+    if value is None and field not in {"employees", "capital", "founded_year", "sales", "gross_profit", "operating_profit",
+                                       "personnel_cost", "depreciation", "representative_birth_date"}:
+        return ""
+    return value
+
+
+def _write_back(*, actor, application: Application, content: dict, names: list[str]) -> dict:
+    """Write edited pre-filled values back to the record (the applicant ticked "update my
+    record"); returns the new provenance of those fields."""
+    if not names:
+        return {}
+    if not may_edit_record(actor):
+        raise ApplicationError(errors={"non_field_errors": [_("Only a user who may edit the business record can update it.")]})
+    business = application.business
+    detail = _("Application %(id)s") % {"id": application.pk}
+    by_part: dict[str, dict] = {}
+    updated = {}
+    for name in names:
+        spec = PREFILL_BY_NAME.get(name)
+        if spec is None or not spec.writeback:
+            continue
+        by_part.setdefault(spec.part, {})[spec.field] = _record_value(spec, content.get(name))
+        updated[name] = spec
+    for part, values in by_part.items():
+        if part == "financials":
+            year = content.get("fy_year") or application.prefill.get("fy_year", {}).get("value")
+            if not year:
+                raise ApplicationError(errors={"fy_year": [_("Enter the fiscal year of these financials.")]})
+            financial_year_upsert(actor=actor, business=business, fiscal_year=int(year), values=values,
+                                  source=Source.APPLICATION, source_detail=detail)
+        else:
+            record_part_update(actor=actor, business=business, part=part, values=values,
+                               source=Source.APPLICATION, source_detail=detail)
+    now = timezone.now().isoformat()
+    return {name: {"value": content.get(name), "class": spec.data_class, "source": Source.APPLICATION,
+                   "recorded_at": now, "object_id": None} for name, spec in updated.items()}
+
+
+def _requested_amount(expenses: list[dict]) -> int:
+    total = sum(int(line.get("amount") or 0) for line in expenses)
+    return min(int(Decimal(total) * jizokuka.SUBSIDY_RATE), jizokuka.SUBSIDY_CAP)
+
+
+@transaction.atomic
+def application_save_draft(*, actor, application_id: int, content: dict, confirm_all: bool = False,
+                           writeback: list[str] | None = None, client_seq: int | None = None) -> Application:
+    """Save the draft as the applicant goes (the form has validated the types).
+
+    `client_seq` orders the saves of one page: a save older than one already stored (a
+    slow autosave overtaken by a later save) is refused instead of overwriting it."""
+    if not may_draft(actor):
+        raise Http404
+    application = _own_application_for_update(actor=actor, application_id=application_id)
+    if application.status != Status.DRAFT:
+        raise ApplicationError(_("A submitted application cannot be changed."))
+    if client_seq is not None:
+        if client_seq < int(application.content.get("_seq") or 0):
+            raise ApplicationError(_("A newer version of this draft has already been saved."))
+        content = {**content, "_seq": client_seq}
+    prefill = dict(application.prefill)
+    edited = [n for n, info in prefill.items() if n in content and content.get(n) != info.get("value")]
+    # Write back only what the applicant changed and asked for.
+    changed_back = _write_back(actor=actor, application=application, content=content,
+                               names=[n for n in (writeback or []) if n in edited])
+    prefill.update(changed_back)
+    confirmed = set(application.confirmed_fields) | set(edited)
+    if confirm_all:
+        confirmed |= set(prefill)
+    merged = {**application.content, **content}
+    application.content = merged
+    application.prefill = prefill
+    application.confirmed_fields = sorted(confirmed)
+    application.plan_title = (merged.get("plan_title") or "")[:300]
+    if not application.is_procedure:
+        application.requested_amount = _requested_amount(merged.get("expenses") or [])
+    else:
+        application.data_use_consent = bool(merged.get("data_use_consent"))
+    application.save(update_fields=["content", "prefill", "confirmed_fields", "plan_title", "requested_amount",
+                                    "data_use_consent", "updated_at"])
+    return application
+
+
+REQUIRED_FOR_SUBMIT = {
+    "company_name": _("Enter the name of the business."),
+    "address": _("Enter the address."),
+    "representative_name": _("Enter the representative."),
+    "phone": _("Enter the phone number."),
+    "contact_name": _("Enter the contact person."),
+    "plan_title": _("Enter the title."),
+}
+
+
+def submission_errors(application: Application, *, pledge: bool) -> dict[str, list[str]]:
+    c = application.content
+    errors: dict[str, list[str]] = {}
+    for name, message in REQUIRED_FOR_SUBMIT.items():
+        if name in prefill_names(application.program) or name == "plan_title":
+            if not str(c.get(name) or "").strip():
+                errors[name] = [str(message)]
+    unconfirmed = [n for n in application.prefill if n not in application.confirmed_fields]
+    if unconfirmed:
+        errors["confirm_all"] = [_("Please check the items taken from your record and confirm them.")]
+    if application.is_procedure:
+        if not str(c.get("plan_content") or "").strip():
+            errors["plan_content"] = [_("Describe the plan.")]
+        return errors
+    # Seed 003 §6: the 業務効率化 part alone is not enough; the 販路開拓 part is required.
+    if not str(c.get("sales_plan") or "").strip():
+        errors["sales_plan"] = [_("Describe the sales channel development. The business efficiency part alone is not enough (seed 003 §6).")]
+    if c.get("employees") in (None, ""):
+        errors["employees"] = [_("Enter the number of regularly employed staff.")]
+    expenses = [e for e in (c.get("expenses") or []) if e.get("amount")]
+    if not expenses:
+        errors["expenses"] = [_("Enter at least one expense line.")]
+    # Seed 003 §15 収益納付: the question must be answered; "yes" needs the kind of revenue.
+    if c.get("revenue_expected") not in ("yes", "no"):
+        errors["revenue_expected"] = [_("Answer whether the project directly earns revenue (seed 003 §15).")]
+    elif c.get("revenue_expected") == "yes" and not str(c.get("revenue_description") or "").strip():
+        errors["revenue_description"] = [_("Describe the revenue the project earns (seed 003 §15).")]
+    if c.get("bonus_succession") and not str(c.get("successor_name") or "").strip():
+        errors["successor_name"] = [_("Name the successor candidate who leads the project.")]
+    # Seed 003 §4: the pledge must be given.
+    if not pledge:
+        errors["pledge"] = [_("You must give the pledge on the exclusion of anti-social forces (seed 003 §4).")]
+    return errors
+
+
+@transaction.atomic
+def application_submit(*, actor, application_id: int, pledge: bool) -> Application:
+    """Only the Prime holder submits. Deadline, completeness and pledge are checked before
+    anything changes; on success an immutable snapshot and a receipt number are stored."""
+    application = _own_application_for_update(actor=actor, application_id=application_id)
+    if not actor.is_prime:
+        raise PermissionDenied(_("Only the gBizID Prime holder may submit an application."))
+    if application.status != Status.DRAFT:
+        raise ApplicationError(_("This application has already been submitted."))
+    now = timezone.now()
+    round_ = application.subsidy_round
+    if round_ is not None and now > round_.deadline:
+        raise ApplicationError(_("The deadline of this round (%(deadline)s) has passed. The application was not submitted.")
+                               % {"deadline": timezone.localtime(round_.deadline).strftime("%Y-%m-%d %H:%M")})
+    errors = submission_errors(application, pledge=pledge)
+    if errors:
+        raise ApplicationError(errors=errors)
+    business = application.business
+    application.receipt_number = f"{RECEIPT_PREFIX[application.program]}{application.fiscal_year}-{application.pk:07d}"
+    application.submitted_at = now
+    application.submitted_by = actor
+    application.snapshot = {
+        "receipt_number": application.receipt_number, "submitted_at": now.isoformat(), "program": application.program,
+        "round": application.round_number, "fiscal_year": application.fiscal_year,
+        "business": {"id": business.pk, "corporate_number": business.corporate_number, "name": business.name},
+        "content": application.content, "prefill": application.prefill, "declined_classes": application.declined_classes,
+        "pledge": bool(pledge) if not application.is_procedure else None,
+        "pledge_text": jizokuka.PLEDGE_TEXT if not application.is_procedure else "",
+        "data_use_consent": application.data_use_consent if application.is_procedure else None,
+        "requested_amount": application.requested_amount,
+    }
+    _transition(application, to=Status.SUBMITTED, actor=actor,
+                fields=["receipt_number", "submitted_at", "submitted_by", "snapshot"])
+    audit_event(kind=AuditEvent.Kind.APPLICATION_SUBMITTED, actor=actor, business_id=business.pk, obj=application,
+                data={"program": application.program, "round": application.round_number, "receipt_number": application.receipt_number})
+    return application
+
+
+def _agency_application_for_update(*, actor, application_id: int) -> Application:
+    if not getattr(actor, "is_authenticated", False) or not actor.is_agency_staff:
+        raise Http404
+    application = Application.objects.select_for_update().filter(pk=application_id).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+@transaction.atomic
+def application_review_start(*, actor, application_id: int) -> Application:
+    application = _agency_application_for_update(actor=actor, application_id=application_id)
+    _transition(application, to=Status.UNDER_REVIEW, actor=actor)
+    return application
+
+
+@transaction.atomic
+def application_review_decide(*, actor, application_id: int, score: Decimal, result: str) -> Application:
+    """Agency staff enter the review score and result (data class 9, never shown to the applicant)."""
+    application = _agency_application_for_update(actor=actor, application_id=application_id)
+    if result not in Application.ReviewResult.values:
+        raise ApplicationError(errors={"review_result": [_("Choose a result.")]})
+    if score is None or score < 0:
+        raise ApplicationError(errors={"review_score": [_("Enter a score of zero or more.")]})
+    application.review_score = score
+    application.review_result = result
+    application.reviewed_at = timezone.now()
+    if result == Application.ReviewResult.ADOPTED:
+        application.granted_amount = application.requested_amount
+    _transition(application, to=Status.ADOPTED if result == "adopted" else Status.NOT_ADOPTED, actor=actor,
+                fields=["review_score", "review_result", "reviewed_at", "granted_amount"])
+    audit_event(kind=AuditEvent.Kind.APPLICATION_REVIEWED, actor=actor, business_id=application.business_id, obj=application,
+                data={"result": result})
+    return application
+
+
+@transaction.atomic
+def procedure_certify(*, actor, application_id: int, certified_on: dt.date) -> Application:
+    application = _agency_application_for_update(actor=actor, application_id=application_id)
+    application.certified_on = certified_on
+    _transition(application, to=Status.CERTIFIED, actor=actor, fields=["certified_on"])
+    audit_event(kind=AuditEvent.Kind.APPLICATION_REVIEWED, actor=actor, business_id=application.business_id, obj=application,
+                data={"result": "certified"})
+    return application
+
+
+@transaction.atomic
+def application_complete(*, actor, application_id: int, report: str) -> Application:
+    """The completion report of an adopted project (Prime holder)."""
+    application = _own_application_for_update(actor=actor, application_id=application_id)
+    if not actor.is_prime:
+        raise PermissionDenied(_("Only the gBizID Prime holder may report completion."))
+    if not report.strip():
+        raise ApplicationError(errors={"completion_report": [_("Write the completion report.")]})
+    application.completion_report = report
+    application.completed_at = timezone.now()
+    _transition(application, to=Status.COMPLETED, actor=actor, fields=["completion_report", "completed_at"])
+    return application

@@ -1,0 +1,387 @@
+"""Pages of applications: the applicant's history, start (with the choice of data classes
+to take from the record), the pre-filled form with autosave, submission with the pledge,
+the PDF, the completion report; the agency's review; the public self-checks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.models import Source
+from companies.selectors import may_edit_record
+from core.errors import ApplicationError
+from core.pdf import render_pdf
+
+from . import eligibility, jizokuka, services
+from .forms import (
+    RECORD_FORM_FIELDS,
+    CertifyForm,
+    CompletionForm,
+    ExpenseFormSet,
+    JizokukaForm,
+    ProcedureForm,
+    ReviewForm,
+    StartForm,
+    SubmitForm,
+)
+from .models import PROCEDURES, Application, Program
+from .prefill import DATA_CLASS_NAMES, offered_classes
+from .selectors import (
+    application_for_agency_or_404,
+    application_for_applicant_or_404,
+    application_history,
+    open_rounds,
+    review_queue,
+)
+
+FORM_PROGRAMS = [Program.JIZOKUKA_GENERAL, Program.KEIEIRYOKU_KOJO, Program.JIGYO_KEIZOKU, Program.KEIEI_KAKUSHIN]
+
+
+def _errors_to_form(exc: ApplicationError, form) -> None:
+    for field, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@login_required
+def history(request):
+    """申請者本人による過去の申請情報等の一括した保存・閲覧 (purpose 3)."""
+    page = Paginator(application_history(viewer=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "applications/history.html", {
+        "page": page, "can_draft": services.may_draft(request.user), "programs": FORM_PROGRAMS,
+    })
+
+
+@login_required
+def start(request, program: str):
+    if program not in FORM_PROGRAMS or not services.may_draft(request.user):
+        raise Http404
+    business_id = request.user.membership_or_none.business_id
+    offered = offered_classes(viewer=request.user, business_id=business_id, field_names=services.prefill_names(program))
+    rounds = None if program in PROCEDURES else open_rounds(program)
+    form = StartForm(request.POST or None, offered=offered, rounds=rounds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_start(
+                actor=request.user, program=program, subsidy_round=form.cleaned_data.get("subsidy_round"),
+                accepted_classes=form.accepted_classes(),
+            )
+        except ApplicationError as exc:
+            _errors_to_form(exc, form)
+        else:
+            return redirect("applications:edit", pk=application.pk)
+    classes = [
+        {**info, "field": form[f"class_{code}"] if f"class_{code}" in form.fields else None,
+         "labels": [str(RECORD_FORM_FIELDS[n]().label) for n in info["fields"]]}
+        for code, info in offered.items()
+    ]
+    return render(request, "applications/start.html", {
+        "program": Program(program), "form": form, "classes": classes, "rounds": rounds,
+    })
+
+
+SECTIONS_JIZOKUKA = [
+    (_("Applicant"), ["company_name", "company_name_kana", "corporate_number", "prefecture", "municipality", "address",
+                      "representative_name", "representative_birth_date", "phone", "employees", "capital", "founded_year",
+                      "industry_jsic", "joint_applicants"]),
+    (_("Business"), ["business_description", "main_products", "customers", "consumption_tax_status"]),
+    (_("Contact person"), ["contact_name", "contact_department", "contact_phone", "contact_email"]),
+    (_("Financials of the latest fiscal year"), ["fy_year", "fy_sales", "fy_gross_profit", "fy_operating_profit",
+                                                 "fy_personnel_cost", "fy_depreciation"]),
+    (_("Business plan"), ["plan_overview", "plan_market", "plan_strengths", "plan_policy"]),
+    (_("The project"), ["plan_title", "sales_plan", "efficiency_plan", "expected_effect", "tax_mode"]),
+    (_("Revenue from the project (収益納付)"), ["revenue_expected", "revenue_description"]),
+    (_("Bonus points requested"), ["bonus_succession", "successor_name", "bonus_depopulated", "bonus_keieiryoku",
+                                   "keieiryoku_certified_on"]),
+]
+SECTIONS_PROCEDURE = [
+    (_("Applicant"), ["company_name", "company_name_kana", "corporate_number", "prefecture", "municipality", "address",
+                      "representative_name", "representative_birth_date", "phone", "employees", "capital", "founded_year",
+                      "industry_jsic"]),
+    (_("Business"), ["business_description", "main_products", "customers", "consumption_tax_status"]),
+    (_("Contact person"), ["contact_name", "contact_department", "contact_phone", "contact_email"]),
+    (_("Business plan"), ["plan_overview", "plan_market", "plan_strengths", "plan_policy"]),
+    (_("The plan"), ["plan_title", "plan_content"]),
+    (_("Data use (checklist)"), ["data_use_consent"]),
+]
+
+
+def _forms(application: Application, data=None, *, user=None):
+    form_class = ProcedureForm if application.is_procedure else JizokukaForm
+    initial = dict(application.content)
+    form = form_class(data, initial=initial, prefill=application.prefill, subsidy_round=application.subsidy_round,
+                      can_write_back=may_edit_record(user))
+    formset = None
+    if not application.is_procedure:
+        tax_mode = (data.get("tax_mode") if data is not None else initial.get("tax_mode")) or "excluded"
+        # Initial lines only for display: a bound formset compares its data with `initial`
+        # and would drop an extra row that equals it (a row saved by the autosave before).
+        lines = None if data is not None else (initial.get("expenses") or [])
+        formset = ExpenseFormSet(data, prefix="exp", initial=lines, form_kwargs={"tax_mode": tax_mode})
+    return form, formset
+
+
+def _sections(application: Application, form):
+    sections = []
+    for title, names in (SECTIONS_PROCEDURE if application.is_procedure else SECTIONS_JIZOKUKA):
+        rows = []
+        for name in names:
+            if name not in form.fields:
+                continue
+            info = application.prefill.get(name)
+            rows.append({
+                "field": form[name], "prefill": info, "confirmed": name in application.confirmed_fields,
+                "class_name": DATA_CLASS_NAMES.get(info["class"]) if info else None,
+                "source_label": Source(info["source"]).label if info and info.get("source") in Source.values else "",
+                "writeback": form[f"wb_{name}"] if f"wb_{name}" in form.fields else None,
+            })
+        sections.append((title, rows))
+    return sections
+
+
+def _save(request, application):
+    form, formset = _forms(application, request.POST, user=request.user)
+    ok = form.is_valid() and (formset is None or formset.is_valid())
+    if ok:
+        content = form.content()
+        if formset is not None:
+            content["expenses"] = [
+                {k: v for k, v in f.cleaned_data.items()} for f in formset.forms
+                if f.cleaned_data and (f.cleaned_data.get("amount") is not None or f.cleaned_data.get("category"))
+            ]
+        try:
+            seq = request.POST.get("client_seq", "")
+            application = services.application_save_draft(
+                actor=request.user, application_id=application.pk, content=content,
+                confirm_all=form.cleaned_data.get("confirm_all", False), writeback=form.writeback_names(),
+                client_seq=int(seq) if seq.isdigit() else None,
+            )
+        except ApplicationError as exc:
+            _errors_to_form(exc, form)
+            ok = False
+    return ok, application, form, formset
+
+
+def _draft_or_404(request, pk):
+    if not services.may_draft(request.user):
+        raise Http404
+    application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
+    if application.status != Application.Status.DRAFT:
+        raise Http404
+    return application
+
+
+@login_required
+def edit(request, pk: int):
+    application = _draft_or_404(request, pk)
+    if request.method == "POST":
+        ok, application, form, formset = _save(request, application)
+        if ok:
+            if "to_submit" in request.POST:
+                return redirect("applications:submit", pk=application.pk)
+            messages.success(request, _("Your draft was saved."))
+            return redirect("applications:edit", pk=application.pk)
+        messages.error(request, _("The draft was not saved. Please correct the errors below."))
+    else:
+        form, formset = _forms(application, user=request.user)
+    return render(request, "applications/edit.html", {
+        "application": application, "form": form, "formset": formset, "sections": _sections(application, form),
+        "prefilled_count": len(application.prefill), "declined": [DATA_CLASS_NAMES.get(c, c) for c in application.declined_classes],
+        "is_prime": request.user.is_prime, "client_seq": application.content.get("_seq", 0),
+    })
+
+
+@login_required
+@require_POST
+def autosave(request, pk: int):
+    """htmx: the form posts itself on change; invalid input is reported and not saved."""
+    application = _draft_or_404(request, pk)
+    ok, application, form, formset = _save(request, application)
+    return render(request, "applications/_autosave.html", {
+        "ok": ok, "saved_at": timezone.localtime(application.updated_at), "form": form, "formset": formset,
+    }, status=200 if ok else 422)
+
+
+@login_required
+def submit(request, pk: int):
+    application = _draft_or_404(request, pk)
+    form = SubmitForm(request.POST or None)
+    errors = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(actor=request.user, application_id=application.pk,
+                                                      pledge=form.cleaned_data["pledge"])
+        except PermissionDenied:
+            raise
+        except ApplicationError as exc:
+            errors = exc.errors
+            messages.error(request, _("The application was not submitted. Please correct the errors below."))
+        else:
+            messages.success(request, _("Your application was submitted. Receipt number: %(number)s")
+                             % {"number": application.receipt_number})
+            return redirect("applications:detail", pk=application.pk)
+    return render(request, "applications/submit.html", {
+        "application": application, "form": form, "errors": errors, "pledge_text": jizokuka.PLEDGE_TEXT,
+        "pledge_items": jizokuka.PLEDGE_ITEMS, "is_prime": request.user.is_prime,
+        "deadline_passed": application.subsidy_round is not None and timezone.now() > application.subsidy_round.deadline,
+    })
+
+
+@login_required
+def detail(request, pk: int):
+    application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
+    form = CompletionForm() if application.status == Application.Status.ADOPTED and request.user.is_prime else None
+    return render(request, "applications/detail.html", {"application": application, "completion_form": form,
+                                                        "events": application.events.all()})
+
+
+@login_required
+@require_POST
+def complete(request, pk: int):
+    application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
+    form = CompletionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_complete(actor=request.user, application_id=application.pk,
+                                          report=form.cleaned_data["completion_report"])
+        except ApplicationError as exc:
+            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+        else:
+            messages.success(request, _("Your completion report was sent."))
+    else:
+        messages.error(request, _("Write the completion report."))
+    return redirect("applications:detail", pk=application.pk)
+
+
+def application_pdf_bytes(application: Application) -> bytes:
+    """Synchronous render (one small document, well under a second; see docs/once-only.md)."""
+    snapshot = application.snapshot or {}
+    return render_pdf("applications/pdf/application.html", {
+        "application": application, "snapshot": snapshot, "content": snapshot.get("content", {}),
+        "program": Program(application.program).label, "expense_labels": dict(jizokuka.EXPENSE_CATEGORIES),
+        "region_labels": {c: label for c, label, _cap in jizokuka.LODGING_REGIONS},
+        "pledge_items": jizokuka.PLEDGE_ITEMS,
+    })
+
+
+def _pdf_response(application: Application) -> HttpResponse:
+    if application.status in (Application.Status.DRAFT, Application.Status.WITHDRAWN) or not application.snapshot:
+        raise Http404
+    response = HttpResponse(application_pdf_bytes(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{application.receipt_number}.pdf"'
+    return response
+
+
+@login_required
+def pdf(request, pk: int):
+    return _pdf_response(application_for_applicant_or_404(viewer=request.user, application_id=pk))
+
+
+# --- Agency staff: review ------------------------------------------------------------------
+
+
+@login_required
+def review_list(request):
+    status = request.GET.get("status") or None
+    if status and status not in Application.Status.values:
+        status = None
+    page = Paginator(review_queue(viewer=request.user, status=status), 50).get_page(request.GET.get("page"))
+    return render(request, "applications/review_list.html", {"page": page, "status": status,
+                                                             "statuses": Application.Status.choices})
+
+
+@login_required
+def review_detail(request, pk: int):
+    application = application_for_agency_or_404(viewer=request.user, application_id=pk)
+    review_form = ReviewForm(request.POST if request.POST.get("action") == "decide" else None)
+    certify_form = CertifyForm(request.POST if request.POST.get("action") == "certify" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "start":
+                services.application_review_start(actor=request.user, application_id=pk)
+            elif action == "decide" and review_form.is_valid():
+                services.application_review_decide(actor=request.user, application_id=pk,
+                                                   score=review_form.cleaned_data["review_score"],
+                                                   result=review_form.cleaned_data["review_result"])
+            elif action == "certify" and certify_form.is_valid():
+                services.procedure_certify(actor=request.user, application_id=pk, certified_on=certify_form.cleaned_data["certified_on"])
+            else:
+                raise ApplicationError(_("Please correct the errors below."))
+        except ApplicationError as exc:
+            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+        else:
+            messages.success(request, _("The application was updated."))
+            return redirect("applications:review-detail", pk=pk)
+    return render(request, "applications/review_detail.html", {
+        "application": application, "review_form": review_form, "certify_form": certify_form,
+        "content": (application.snapshot or {}).get("content", {}),
+    })
+
+
+@login_required
+def review_pdf(request, pk: int):
+    return _pdf_response(application_for_agency_or_404(viewer=request.user, application_id=pk))
+
+
+# --- Public self-checks --------------------------------------------------------------------
+
+STAFF_ROLES = list(eligibility.COUNTED_ROLES)
+
+
+def eligibility_page(request):
+    result = None
+    errors: dict = {}
+    values = {"industry": request.POST.get("industry", "commerce_service"), "target_round": request.POST.get("target_round", "11")}
+    if request.method == "POST":
+        def as_int(v):
+            try:
+                return int(v)
+            except (TypeError, ValueError):
+                return v
+        staff = [{"role": r, "count": as_int(request.POST.get(f"staff_{r}") or 0)} for r in STAFF_ROLES]
+        previous = []
+        for program in ("r1_general", "r2_low_infection"):
+            for number in request.POST.getlist(f"prev_{program}"):
+                previous.append({"program": program, "round": as_int(number)})
+        data = {"industry": values["industry"], "staff": staff, "previous_adoptions": previous,
+                "target_round": as_int(values["target_round"])}
+        try:
+            result = eligibility.check_jizokuka(data)
+        except eligibility.EligibilityInputError as exc:
+            errors = exc.errors
+    return render(request, "applications/eligibility.html", {
+        "result": result, "errors": errors, "values": values, "post": request.POST,
+        "roles": STAFF_ROLES, "industries": list(eligibility.THRESHOLDS),
+        "r1_rounds": list(eligibility.PROGRAM_ROUNDS["r1_general"]), "r2_rounds": list(eligibility.PROGRAM_ROUNDS["r2_low_infection"]),
+    })
+
+
+def minimum_wage_page(request):
+    result = None
+    errors: dict = {}
+    kind = request.POST.get("kind", "monthly")
+    if request.method == "POST":
+        p = request.POST
+        try:
+            if kind == "annual":
+                result = eligibility.hourly_from_annual(p.get("annual_pay"), p.get("working_days"), p.get("daily_hours"))
+            elif kind == "monthly":
+                result = eligibility.hourly_from_monthly(p.get("monthly_pay"), p.get("monthly_hours"))
+            elif kind == "daily":
+                result = eligibility.hourly_from_daily(p.get("daily_pay"), p.get("daily_hours"))
+            elif kind == "commission":
+                result = eligibility.hourly_from_commission(p.get("commission_total"), p.get("hours_worked"), p.get("months"),
+                                                            p.get("fixed_hourly") or 0)
+            else:
+                errors = {"kind": [_("Choose the kind of pay.")]}
+        except eligibility.EligibilityInputError as exc:
+            errors = exc.errors
+    return render(request, "applications/minimum_wage.html", {"result": result, "errors": errors, "kind": kind, "post": request.POST})
