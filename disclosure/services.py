@@ -305,7 +305,7 @@ def disclosure_request_expire(*, request_id: int, on: dt.date | None = None) -> 
     told). Idempotent: a request already closed, or not yet due, is left alone."""
     today = on or timezone.localdate()
     request = (
-        DisclosureRequest.objects.select_for_update()
+        DisclosureRequest.objects.select_for_update(of=("self",))
         .filter(pk=request_id, status__in=[Status.PENDING, Status.APPROVED], valid_until__lt=today)
         .select_related("institution", "requested_by", "business")
         .first()
