@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.reference import JSIC_MIDDLE_CHOICES, PREFECTURE_CHOICES
 
+from companies.models import Business
+
 from .models import DisclosureRequest
 
 SIZE_BAND_CHOICES = [
@@ -24,6 +26,10 @@ class AnonymisedCompanyFilter(django_filters.FilterSet):
     prefecture = django_filters.ChoiceFilter(choices=PREFECTURE_CHOICES, label=_("Prefecture"))
     industry = django_filters.ChoiceFilter(field_name="industry_jsic", choices=JSIC_MIDDLE_CHOICES, label=_("Industry"))
     size = django_filters.ChoiceFilter(choices=SIZE_BAND_CHOICES, method="filter_size", label=_("Size"))
+
+    class Meta:
+        model = Business
+        fields: list[str] = []
 
     def filter_size(self, queryset, name, value):
         low, high = _BANDS[value]
