@@ -10,6 +10,6 @@ def nav_items(user) -> list[NavItem]:
     if user is not None and user.is_authenticated and user.is_institution_staff:
         items += [
             NavItem(_("Institution profile"), "institutions:profile", order=22),
-            NavItem(_("Support records"), "institutions:support_records", order=23),
+            NavItem(_("Our support records"), "institutions:support_records", order=23),
         ]
     return items
