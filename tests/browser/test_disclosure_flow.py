@@ -15,19 +15,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def policy_in_force():
-    """A transactional test starts from flushed tables: install the policy the consent
-    migration installs (the data migration's own function)."""
-    import importlib
+def policy_in_force(db):
+    from tests.disclosure.factories import ensure_policy
 
-    from django.apps import apps
-
-    from consent.access import NoPolicyInForce, current_policy_version
-
-    try:
-        current_policy_version()
-    except NoPolicyInForce:
-        importlib.import_module("consent.migrations.0002_install_policy_v1").forwards(apps, None)
+    ensure_policy()
 
 
 def test_request_approve_one_class_view_access_log_and_revoke(policy_in_force, chromium_browser, live_server, page, screenshot):

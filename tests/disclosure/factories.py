@@ -28,3 +28,18 @@ def approved_request(*, staff=None, prime=None, business=None, classes=(1, 6), a
                                        data_classes=list(approve) if approve is not None else None)
     request.refresh_from_db()
     return request, staff, prime, business
+
+
+def ensure_policy() -> None:
+    """Install the policy the consent data migration installs, when a transactional test
+    (browser tests) has flushed it from a reused test database."""
+    import importlib
+
+    from django.apps import apps
+
+    from consent.access import NoPolicyInForce, current_policy_version
+
+    try:
+        current_policy_version()
+    except NoPolicyInForce:
+        importlib.import_module("consent.migrations.0002_install_policy_v1").forwards(apps, None)
