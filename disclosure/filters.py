@@ -6,9 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from companies.reference import JSIC_MIDDLE_CHOICES, PREFECTURE_CHOICES
-
 from companies.models import Business
+from companies.reference import JSIC_MIDDLE_CHOICES, PREFECTURE_CHOICES
 
 from .models import DisclosureRequest
 

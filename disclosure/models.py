@@ -108,6 +108,9 @@ class AccessLogEntry(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["business", "-at"])]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.institution_id} → {self.business_id} {self.data_classes}"
+
 
 class InstitutionBlock(models.Model):
     """A business refuses every request of an institution. The institution is not told:
@@ -120,3 +123,6 @@ class InstitutionBlock(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["business", "institution"], name="institution_block_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.business_id} blocks {self.institution_id}"

@@ -13,7 +13,11 @@ from django.db.models import QuerySet
 
 from accounts.models import Membership
 from companies.models import Business
-from consent.access import SUPPORT_INSTITUTIONS, businesses_not_denying, procedure_rule_q
+from consent.access import (
+    SUPPORT_INSTITUTIONS,
+    businesses_not_denying,
+    procedure_rule_q,
+)
 from consent.registry import classified_models
 
 from .filters import AnonymisedCompanyFilter, RequestFilter

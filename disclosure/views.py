@@ -189,8 +189,8 @@ def inbox_detail(request, pk: int):
     })
 
 
-@require_POST
 @business_reader_required
+@require_POST
 def decide(request, pk: int):
     disclosure_request = _business_request_or_404(request, pk)
     if not request.user.is_prime:
@@ -250,8 +250,8 @@ def block(request, pk: int):
     return render(request, "disclosure/block_confirm.html", {"r": disclosure_request})
 
 
-@require_POST
 @business_reader_required
+@require_POST
 def unblock(request, institution_id: int):
     if not request.user.is_prime:
         raise PermissionDenied

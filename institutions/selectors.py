@@ -6,7 +6,12 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from companies.models import Business
-from consent.access import PURPOSE_TRACK_RECORD, SMES, SUPPORT_INSTITUTIONS, businesses_allowing
+from consent.access import (
+    PURPOSE_TRACK_RECORD,
+    SMES,
+    SUPPORT_INSTITUTIONS,
+    businesses_allowing,
+)
 
 from .filters import InstitutionFilter
 from .models import Institution, SupportRecord

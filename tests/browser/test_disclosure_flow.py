@@ -9,7 +9,15 @@ import pytest
 from django.utils import timezone
 
 from tests.browser.conftest import sign_in
-from tests.factories import PASSWORD, BusinessFactory, FinancialYearFactory, InstitutionFactory, UserFactory, prime_user, with_totp
+from tests.factories import (
+    PASSWORD,
+    BusinessFactory,
+    FinancialYearFactory,
+    InstitutionFactory,
+    UserFactory,
+    prime_user,
+    with_totp,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,14 @@ from rest_framework.test import APIClient
 
 from consent.models import Narrowing
 from disclosure.models import AccessLogEntry, DisclosureRequest
-from tests.factories import BusinessFactory, FinancialYearFactory, institution_staff, member_user, next_corporate_number, prime_user
+from tests.factories import (
+    BusinessFactory,
+    FinancialYearFactory,
+    institution_staff,
+    member_user,
+    next_corporate_number,
+    prime_user,
+)
 
 from .factories import approved_request, make_request
 

@@ -14,7 +14,12 @@ from institutions import services
 from institutions.models import Institution, SupportRecord
 from institutions.selectors import institution_track_record
 from tests.disclosure.factories import approved_request
-from tests.factories import BusinessFactory, InstitutionFactory, institution_staff, prime_user
+from tests.factories import (
+    BusinessFactory,
+    InstitutionFactory,
+    institution_staff,
+    prime_user,
+)
 
 pytestmark = pytest.mark.django_db
 
