@@ -10,8 +10,6 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from companies.models import Business
-
 from . import selectors, services
 from .models import AccessLogEntry, DisclosureRequest
 
@@ -116,7 +114,7 @@ class CompanyDataApi(APIView):
     def get(self, request, corporate_number: str):
         if not request.user.is_institution_staff:
             raise PermissionDenied
-        business_id = Business.objects.filter(corporate_number=corporate_number).values_list("pk", flat=True).first()
+        business_id = selectors.business_id_for_number(corporate_number)
         if business_id is None:
             raise Http404
         release = services.company_data_release(viewer=request.user, business_id=business_id, channel=AccessLogEntry.Channel.API)

@@ -109,6 +109,12 @@ def blocked_institutions(*, viewer) -> QuerySet[InstitutionBlock]:
     return InstitutionBlock.objects.filter(business_id=membership.business_id).select_related("institution")
 
 
+def business_id_for_number(corporate_number: str) -> int | None:
+    """Only for services.company_data_release, which decides what (if anything) to release;
+    callers answer 404 alike for None and for nothing released."""
+    return Business.objects.filter(corporate_number=corporate_number).values_list("pk", flat=True).first()
+
+
 def anonymised_company_list(*, viewer, filters: dict | None = None) -> QuerySet:
     """Businesses as an institution may browse them before any approval: prefecture,
     industry and size band only. Leaves out a business that denied class 1 to support
@@ -122,6 +128,11 @@ def anonymised_company_list(*, viewer, filters: dict | None = None) -> QuerySet:
 
 
 # --- a company's data, grouped by data class -------------------------------------------
+
+# Fields never released to an institution whatever their class: a submitted application's
+# snapshot copies the whole record (identity, financials...) into one class-8 field, so
+# releasing it under class 8 would release the other classes with it.
+NOT_RELEASED: dict[str, frozenset[str]] = {"applications.application": frozenset({"snapshot"})}
 
 def _business_models() -> list[tuple[type, str, bool, dict[str, int]]]:
     """(model, path to the business id, many rows?, field → class) for every model that
@@ -139,7 +150,12 @@ def _business_models() -> list[tuple[type, str, bool, dict[str, int]]]:
         if link is None:
             continue  # e.g. institutions.Institution: the institution's own profile
         result.append((model, link.attname, not link.one_to_one, fields))
-    return result
+    cleaned = []
+    for model, path, many, fields in result:
+        concrete = {f.name for f in model._meta.concrete_fields}
+        skip = NOT_RELEASED.get(model._meta.label_lower, frozenset())
+        cleaned.append((model, path, many, {f: c for f, c in fields.items() if f in concrete and f not in skip}))
+    return cleaned
 
 
 def _value(obj, name: str):
@@ -167,7 +183,7 @@ def company_data(*, business_id: int, classes_by_purpose: dict[int, list[int]]) 
         needed = {f: c for f, c in fields.items() if c in wanted}
         if not needed:
             continue
-        qs = model.objects.filter(**{path: business_id})
+        qs = model._default_manager.filter(**{path: business_id})
         names = {f.name for f in model._meta.concrete_fields}
         if {"is_procedure", "data_use_consent"} <= names:
             # Procedure data without the checklist opt-in serves the applicant only.

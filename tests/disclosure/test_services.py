@@ -293,3 +293,28 @@ def test_request_from_the_anonymised_list_by_handle():
     with pytest.raises(ApplicationError):
         services.disclosure_request_create(actor=institution_staff(InstitutionFactory()), handle=handle, purpose=6,
                                            data_classes=[1], valid_until=timezone.localdate() + dt.timedelta(days=5))
+
+
+def test_beat_schedule_names_the_registered_expiry_task():
+    import disclosure.tasks  # noqa: F401
+    from disclosure.schedule import BEAT_SCHEDULE
+    from mirasapo.celery import app
+
+    assert BEAT_SCHEDULE["disclosure-expire-requests"]["task"] in app.tasks
+    assert app.conf.beat_schedule["disclosure-expire-requests"]["task"] == "disclosure.tasks.expire_disclosure_requests"
+
+
+def test_application_data_by_class_without_snapshot_or_unconsented_procedures():
+    from applications.models import Application
+
+    request, staff, _prime, business = approved_request(classes=(1, 8, 10), approve=(8, 10))
+    Application.objects.create(business=business, program="jizokuka_general", fiscal_year=2024, status="adopted",
+                               receipt_number="R-1", plan_title="新商品の販路開拓", snapshot={"business": {"name": business.name}})
+    Application.objects.create(business=business, program="keiei_kakushin", fiscal_year=2024, status="certified",
+                               receipt_number="R-2", plan_title="経営革新計画(同意なし)", data_use_consent=False)
+    data = release(staff, business).data_classes
+    assert [a["plan_title"] for a in data["8"]["application"]] == ["新商品の販路開拓"]
+    assert "snapshot" not in data["8"]["application"][0]
+    assert data["10"]["application"][0]["program"] == "jizokuka_general"
+    assert "review_score" not in str(data)  # class 9 is never for institutions
+    assert "1" not in data
