@@ -30,9 +30,15 @@ THEMES = ["販路開拓", "補助金申請", "資金繰り", "事業承継", "IT
 
 
 def seed(ctx: DemoContext) -> None:
+    from django.contrib.auth.hashers import make_password
+
     from accounts.models import User
 
     rng = ctx.rng
+    # Every demo account shares the demo password: hash it once (the accounts seeder reads
+    # the same ctx.extra key).
+    if "password_hash" not in ctx.extra:
+        ctx.extra["password_hash"] = make_password(ctx.password)
     institutions = Institution.objects.bulk_create([
         Institution(name=name, kind=kind, prefecture=pref, municipality=city, services=services, specialties=specialties,
                     qualifications=qualifications, description=f"{city}を中心に、{specialties.replace(',', '・')}の相談に応じます。",
@@ -44,8 +50,8 @@ def seed(ctx: DemoContext) -> None:
     for institution, row in zip(institutions, INSTITUTIONS, strict=True):
         email = row[-1]
         if email:
-            user = User.objects.create_user(email=email, password=ctx.password, full_name=f"{institution.name} 担当",
-                                            kind=User.Kind.INSTITUTION_STAFF, institution=institution)
+            user = User.objects.create(email=email, password=ctx.extra["password_hash"], full_name=f"{institution.name} 担当",
+                                       kind=User.Kind.INSTITUTION_STAFF, institution=institution)
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             ctx.users[email] = user
 

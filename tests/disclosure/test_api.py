@@ -170,3 +170,23 @@ def test_access_log_endpoint_shape_and_scope(django_assert_max_num_queries):
     assert client_for(member_user(business)).get("/api/v1/access-log").json() == log
     assert client_for(prime_user(BusinessFactory()), mfa=True).get("/api/v1/access-log").json() == []
     assert client_for(staff).get("/api/v1/access-log").status_code == 403
+
+
+def test_list_filters_by_status_and_ignores_a_bad_one():
+    request, staff, prime, business = approved_request()
+    pending = make_request(staff=staff, business=BusinessFactory())
+    client = client_for(staff)
+    assert [r["id"] for r in client.get("/api/v1/disclosure-requests", {"status": "pending"}).json()] == [pending.pk]
+    response = client.get("/api/v1/disclosure-requests", {"status": "bogus"})
+    assert response.status_code == 200
+    assert {r["id"] for r in response.json()} <= {pending.pk, request.pk}
+
+
+def test_errors_in_english_with_accept_language():
+    business = BusinessFactory()
+    prime_user(business)
+    request = make_request(staff=institution_staff(), business=business)
+    member = client_for(member_user(business))
+    response = member.post(f"/api/v1/disclosure-requests/{request.pk}/decision", {"decision": "approve"}, format="json",
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403 and response.json()["detail"] == "You are not allowed to do this."
