@@ -85,7 +85,11 @@ def institution_request_get(*, viewer, request_id: int) -> DisclosureRequest | N
 
 def mypage_panel(*, viewer) -> dict:
     """What マイページ shows a business user: requests awaiting an answer."""
-    pending = business_request_list(viewer=viewer, filters={"status": DisclosureRequest.Status.PENDING})
+    from django.utils import timezone
+
+    pending = business_request_list(viewer=viewer, filters={"status": DisclosureRequest.Status.PENDING}).filter(
+        valid_until__gte=timezone.localdate()
+    )
     items = list(pending[:5])
     return {"pending": items, "pending_count": len(items) if len(items) < 5 else pending.count(),
             "can_decide": getattr(viewer, "is_prime", False)}
