@@ -390,3 +390,16 @@ def require_researcher(user) -> None:
 
     if not (getattr(user, "is_authenticated", False) and user.is_researcher and researcher_is_approved(user)):
         raise PermissionDenied(_("Only researchers whose EBPM pledge is approved may download extracts."))
+
+
+def businesses_not_denying(
+    queryset: QuerySet, *, purpose: int, data_class: int, recipient: int, business_field: str = "pk"
+) -> QuerySet:
+    """The narrowing part of `businesses_allowing` alone: rows whose business has not
+    denied (C, R) for every purpose or for P. For anonymised listings (prefecture,
+    industry, size band; no name, no number) that need no grant but must still leave
+    out a business that refused recipient R its class-C data."""
+    denied = Narrowing.objects.filter(
+        business_id=OuterRef(business_field), data_class=data_class, recipient=recipient
+    ).filter(Q(purpose__isnull=True) | Q(purpose=purpose))
+    return queryset.filter(~Exists(denied))

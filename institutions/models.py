@@ -25,9 +25,24 @@ class Institution(TimeStampedModel):
     qualifications = models.TextField(_("qualifications"), blank=True)
     specialties = models.CharField(_("specialties"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    certification_id = models.CharField(_("certification ID"), max_length=30, blank=True,
+                                        help_text=_("For a certified supporter: the 認定支援機関 ID."))
+    website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(default=True)
 
-    DATA_CLASSES = {f: 12 for f in ["name", "kind", "prefecture", "municipality", "services", "qualifications", "specialties", "description"]}
+    DATA_CLASSES = {
+        f: 12
+        for f in ["name", "kind", "prefecture", "municipality", "services", "qualifications", "specialties",
+                  "description", "certification_id", "website"]
+    }
+
+    class Meta:
+        ordering = ["prefecture", "name", "id"]
+        indexes = [models.Index(fields=["is_active", "prefecture", "kind"])]
+
+    @property
+    def specialty_list(self) -> list[str]:
+        return [s.strip() for s in self.specialties.replace("、", ",").split(",") if s.strip()]
 
     def __str__(self) -> str:
         return self.name

@@ -1,0 +1,220 @@
+"""Reads of the disclosure flow. Each takes the viewer and starts from what that viewer may
+see: an institution's own requests, a business's own inbox and access log, the anonymised
+company list (no name, no number) and — through company_data, called only by
+services.company_data_release after the consent decision — a company's data by class."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import QuerySet
+
+from accounts.models import Membership
+from companies.models import Business
+from consent.access import (
+    SUPPORT_INSTITUTIONS,
+    businesses_not_denying,
+    procedure_rule_q,
+)
+from consent.registry import classified_models
+
+from .filters import AnonymisedCompanyFilter, RequestFilter
+from .models import AccessLogEntry, DisclosureRequest, InstitutionBlock
+
+SIZE_BANDS = (
+    ("micro", 0, 5),
+    ("small", 6, 20),
+    ("medium", 21, 50),
+    ("large", 51, 300),
+    ("over_300", 301, None),
+)
+
+
+def size_band_of(employees: int | None) -> str:
+    if employees is None:
+        return ""
+    for code, low, high in SIZE_BANDS:
+        if employees >= low and (high is None or employees <= high):
+            return code
+    return ""
+
+
+def business_reader(user) -> Membership | None:
+    """The membership of a verified business user (Prime or Member) who may read the
+    business's inbox and access log; an unverified Entry account may not."""
+    if not getattr(user, "is_business_user", False):
+        return None
+    membership = user.membership_or_none
+    if membership.account_type not in (Membership.AccountType.PRIME, Membership.AccountType.MEMBER):
+        return None
+    return membership
+
+
+def institution_request_list(*, viewer, filters: dict | None = None) -> QuerySet[DisclosureRequest]:
+    qs = (
+        DisclosureRequest.objects.filter(institution_id=viewer.institution_id)
+        .select_related("requested_by")
+        .order_by("-created_at", "-id")
+    )
+    return RequestFilter(filters or {}, queryset=qs).qs
+
+
+def business_request_list(*, viewer, filters: dict | None = None) -> QuerySet[DisclosureRequest]:
+    membership = business_reader(viewer)
+    if membership is None:
+        return DisclosureRequest.objects.none()
+    qs = (
+        DisclosureRequest.objects.filter(business_id=membership.business_id, hidden=False)
+        .select_related("institution", "requested_by")
+        .order_by("-created_at", "-id")
+    )
+    return RequestFilter(filters or {}, queryset=qs).qs
+
+
+def business_request_get(*, viewer, request_id: int) -> DisclosureRequest | None:
+    return business_request_list(viewer=viewer).filter(pk=request_id).first()
+
+
+def institution_request_get(*, viewer, request_id: int) -> DisclosureRequest | None:
+    if not getattr(viewer, "is_institution_staff", False):
+        return None
+    return DisclosureRequest.objects.filter(pk=request_id, institution_id=viewer.institution_id).first()
+
+
+def mypage_panel(*, viewer) -> dict:
+    """What マイページ shows a business user: requests awaiting an answer."""
+    from django.utils import timezone
+
+    pending = business_request_list(viewer=viewer, filters={"status": DisclosureRequest.Status.PENDING}).filter(
+        valid_until__gte=timezone.localdate()
+    )
+    items = list(pending[:5])
+    return {"pending": items, "pending_count": len(items) if len(items) < 5 else pending.count(),
+            "can_decide": getattr(viewer, "is_prime", False)}
+
+
+def access_log_list(*, viewer) -> QuerySet[AccessLogEntry]:
+    membership = business_reader(viewer)
+    if membership is None:
+        return AccessLogEntry.objects.none()
+    return (
+        AccessLogEntry.objects.filter(business_id=membership.business_id)
+        .select_related("user", "institution")
+        .order_by("-at", "-id")
+    )
+
+
+def blocked_institutions(*, viewer) -> QuerySet[InstitutionBlock]:
+    membership = business_reader(viewer)
+    if membership is None:
+        return InstitutionBlock.objects.none()
+    return InstitutionBlock.objects.filter(business_id=membership.business_id).select_related("institution")
+
+
+def business_id_for_number(corporate_number: str) -> int | None:
+    """Only for services.company_data_release, which decides what (if anything) to release;
+    callers answer 404 alike for None and for nothing released."""
+    return Business.objects.filter(corporate_number=corporate_number).values_list("pk", flat=True).first()
+
+
+def anonymised_company_list(*, viewer, filters: dict | None = None) -> QuerySet:
+    """Businesses as an institution may browse them before any approval: prefecture,
+    industry and size band only. Leaves out a business that denied class 1 to support
+    institutions (for purpose 6 or for all purposes) and one that blocked the viewer's
+    institution. Returns value rows, never model instances with names."""
+    qs = Business.objects.all()
+    qs = businesses_not_denying(qs, purpose=6, data_class=1, recipient=SUPPORT_INSTITUTIONS)
+    qs = qs.exclude(institution_blocks__institution_id=viewer.institution_id)
+    qs = AnonymisedCompanyFilter(filters or {}, queryset=qs).qs
+    return qs.order_by("prefecture", "industry_jsic", "pk").values("pk", "prefecture", "industry_jsic", "employees", "corp_type")
+
+
+# --- a company's data, grouped by data class -------------------------------------------
+
+# Fields never released to an institution whatever their class: a submitted application's
+# snapshot copies the whole record (identity, financials...) into one class-8 field, so
+# releasing it under class 8 would release the other classes with it.
+NOT_RELEASED: dict[str, frozenset[str]] = {"applications.application": frozenset({"snapshot"})}
+
+def _business_models() -> list[tuple[type, str, bool, dict[str, int]]]:
+    """(model, path to the business id, many rows?, field → class) for every model that
+    declares DATA_CLASSES and belongs to a business. Built from consent.registry, so a new
+    model with DATA_CLASSES is released without a change here."""
+    result = []
+    for label, fields in sorted(classified_models().items()):
+        model = apps.get_model(label)
+        if model is Business:
+            result.append((model, "pk", False, fields))
+            continue
+        link = next(
+            (f for f in model._meta.concrete_fields if f.is_relation and f.related_model is Business), None
+        )
+        if link is None:
+            continue  # e.g. institutions.Institution: the institution's own profile
+        result.append((model, link.attname, not link.one_to_one, fields))
+    cleaned = []
+    for model, path, many, fields in result:
+        concrete = {f.name for f in model._meta.concrete_fields}
+        skip = NOT_RELEASED.get(model._meta.label_lower, frozenset())
+        cleaned.append((model, path, many, {f: c for f, c in fields.items() if f in concrete and f not in skip}))
+    return cleaned
+
+
+def _value(obj, name: str):
+    field = obj._meta.get_field(name)
+    if field.is_relation:
+        related = getattr(obj, name)
+        return str(related) if related is not None else None
+    value = field.value_from_object(obj)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def company_data(*, business_id: int, classes_by_purpose: dict[int, list[int]]) -> dict[str, dict]:
+    """{"<class>": {"<model>": {...} or [{...}, ...]}} holding only the given classes.
+
+    Call only with classes the consent decision allowed (services.company_data_release);
+    one query per model that holds any of them."""
+    purpose_of: dict[int, int] = {c: p for p, classes in classes_by_purpose.items() for c in classes}
+    wanted = set(purpose_of)
+    out: dict[str, dict] = {str(c): {} for c in sorted(wanted)}
+    for model, path, many, fields in _business_models():
+        needed = {f: c for f, c in fields.items() if c in wanted}
+        if not needed:
+            continue
+        qs = model._default_manager.filter(**{path: business_id})
+        names = {f.name for f in model._meta.concrete_fields}
+        if {"is_procedure", "data_use_consent"} <= names:
+            # Procedure data without the checklist opt-in serves the applicant only.
+            for purpose in {purpose_of[c] for c in needed.values()}:
+                qs = qs.filter(procedure_rule_q(purpose=purpose))
+        related = [f for f in needed if model._meta.get_field(f).is_relation]
+        if related:
+            qs = qs.select_related(*related)
+        rows = list(qs.order_by(*(model._meta.ordering or ["pk"])))
+        key = model._meta.model_name
+        for data_class in sorted(set(needed.values())):
+            class_fields = [f for f, c in needed.items() if c == data_class]
+            serialised = [
+                ({"id": obj.pk} if many else {}) | {f: _value(obj, f) for f in class_fields} for obj in rows
+            ]
+            if many:
+                out[str(data_class)][key] = serialised
+            elif serialised:
+                out[str(data_class)][key] = serialised[0]
+    return out
+
+
+def field_labels() -> dict[str, dict[str, str]]:
+    """Verbose names of every released field, keyed like company_data's output."""
+    return {
+        model._meta.model_name: {f: str(model._meta.get_field(f).verbose_name) for f in fields}
+        for model, _path, _many, fields in _business_models()
+    } | {
+        model._meta.model_name + "__title": {"": str(model._meta.verbose_name)} for model, *_ in _business_models()
+    }

@@ -1,0 +1,30 @@
+"""支援者検索: the public search of support institutions (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from companies.reference import PREFECTURE_CHOICES
+
+from .models import Institution
+
+
+class InstitutionFilter(django_filters.FilterSet):
+    region = django_filters.ChoiceFilter(field_name="prefecture", choices=PREFECTURE_CHOICES, label=_("Region (prefecture)"))
+    kind = django_filters.ChoiceFilter(choices=Institution.Kind.choices, label=_("Kind"))
+    specialty = django_filters.CharFilter(field_name="specialties", lookup_expr="icontains", label=_("Specialty"))
+    q = django_filters.CharFilter(method="filter_text", label=_("Keywords"))
+
+    class Meta:
+        model = Institution
+        fields = ["region", "kind", "specialty", "q"]
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split()[:5]:
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(services__icontains=word) | Q(specialties__icontains=word)
+                | Q(description__icontains=word) | Q(qualifications__icontains=word) | Q(municipality__icontains=word)
+            )
+        return queryset

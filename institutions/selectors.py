@@ -1,0 +1,64 @@
+"""Reads of support institutions: the public search, an institution's public track
+record (purpose 7, aggregates only) and its staff's own pages."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from companies.models import Business
+from consent.access import (
+    PURPOSE_TRACK_RECORD,
+    SMES,
+    SUPPORT_INSTITUTIONS,
+    businesses_allowing,
+)
+
+from .filters import InstitutionFilter
+from .models import Institution, SupportRecord
+
+SUPPORT_RECORD_CLASS = 13
+
+
+def institution_search(*, filters: dict | None = None) -> QuerySet[Institution]:
+    qs = Institution.objects.filter(is_active=True).order_by("prefecture", "kind", "name", "pk")
+    return InstitutionFilter(filters or {}, queryset=qs).qs
+
+
+def institution_public_get(*, pk: int) -> Institution | None:
+    return Institution.objects.filter(pk=pk, is_active=True).first()
+
+
+def institution_track_record(*, institution: Institution) -> dict:
+    """Purpose 7 (支援機関の支援実績…の見える化), shown to the public as aggregates only:
+    counted over the support records of businesses whose consent lets SMEs (recipient 6)
+    use their class-13 data for purpose 7. No company is named."""
+    records = businesses_allowing(
+        SupportRecord.objects.filter(institution=institution),
+        purpose=PURPOSE_TRACK_RECORD, data_class=SUPPORT_RECORD_CLASS, recipient=SMES, business_field="business",
+    )
+    totals = records.aggregate(records=Count("pk"), companies=Count("business", distinct=True))
+    themes = list(records.values("theme").annotate(count=Count("pk")).order_by("-count", "theme")[:10])
+    years = list(
+        records.values("supported_on__year").annotate(count=Count("pk")).order_by("-supported_on__year")[:5]
+    )
+    return {"records": totals["records"], "companies": totals["companies"], "themes": themes, "years": years}
+
+
+def staff_support_records(*, viewer) -> QuerySet[SupportRecord]:
+    """An institution's own support records, each with its business (the institution
+    entered it, with the company's approval in force; see supportable_businesses)."""
+    return (
+        SupportRecord.objects.filter(institution_id=viewer.institution_id)
+        .select_related("business")
+        .order_by("-supported_on", "-pk")
+    )
+
+
+def supportable_businesses(*, viewer) -> QuerySet[Business]:
+    """Businesses whose identity (class 1) the viewer's institution may see now: those
+    with an approval in force (purpose 6) that the company's consent allows. Support
+    records are entered for these only, so entering one reveals nothing new."""
+    return businesses_allowing(
+        Business.objects.all(), purpose=6, data_class=1, recipient=SUPPORT_INSTITUTIONS,
+        institution_id=viewer.institution_id,
+    ).order_by("name")
