@@ -46,6 +46,10 @@ class IdempotencyConflict(Exception):
     """The Idempotency-Key was used before with a different request body."""
 
 
+class ScopeDenied(PermissionDenied):
+    """The partner's key does not cover a kind of record in the batch (HTTP 403)."""
+
+
 # --- partner credentials -----------------------------------------------------------------
 
 
@@ -316,7 +320,7 @@ def partner_batch_submit(*, client: PartnerClient, records: Any, idempotency_key
     kinds = {r.get("kind") for r in records if isinstance(r, dict)}
     outside = sorted(k for k in kinds if k in RecordKind.values and k not in client.scopes)
     if outside:
-        raise PermissionDenied(_("This partner key may not send records of kind %(kinds)s.") % {"kinds": ", ".join(outside)})
+        raise ScopeDenied(_("This partner key may not send records of kind %(kinds)s.") % {"kinds": ", ".join(outside)})
 
     cleaned: list[tuple[int, dict[str, Any]]] = []
     errors: dict[str, dict[str, list[str]]] = {}
