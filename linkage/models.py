@@ -21,6 +21,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 
@@ -81,20 +82,20 @@ class IntakeBatch(TimeStampedModel):
 
 
 class Outcome(models.TextChoices):
-    CREATED = "created", _("Created")
-    UPDATED = "updated", _("Updated")
-    UNCHANGED = "unchanged", _("Unchanged")
-    REVIEW = "review", _("Waiting for review")
-    UNMATCHED = "unmatched", _("No matching business")
-    KEPT = "kept", _("Kept the business's own entry")
+    CREATED = "created", pgettext_lazy("linkage", "Created")
+    UPDATED = "updated", pgettext_lazy("linkage", "Updated")
+    UNCHANGED = "unchanged", pgettext_lazy("linkage", "Unchanged")
+    REVIEW = "review", pgettext_lazy("linkage", "Waiting for review")
+    UNMATCHED = "unmatched", pgettext_lazy("linkage", "No matching business")
+    KEPT = "kept", pgettext_lazy("linkage", "Kept the business's own entry")
 
 
 class MatchMethod(models.TextChoices):
-    CORPORATE_NUMBER = "corporate_number", _("Corporate number")
-    LINK = "link", _("Earlier record with the same id")
-    NAME_ADDRESS = "name_address", _("Name and address")
-    REVIEW = "review", _("Confirmed by agency staff")
-    NONE = "none", _("None")
+    CORPORATE_NUMBER = "corporate_number", pgettext_lazy("linkage", "Corporate number")
+    LINK = "link", pgettext_lazy("linkage", "Earlier record with the same id")
+    NAME_ADDRESS = "name_address", pgettext_lazy("linkage", "Name and address")
+    REVIEW = "review", pgettext_lazy("linkage", "Confirmed by agency staff")
+    NONE = "none", pgettext_lazy("linkage", "None")
 
 
 class IntakeItem(models.Model):

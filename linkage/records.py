@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from companies.validators import is_valid_corporate_number, normalise_corporate_number
 
@@ -64,7 +64,7 @@ _HEADER_LOOKUP = {alias: field for field, aliases in HEADER_ALIASES.items() for 
 
 FIELD_LABELS = {
     "kind": gettext_lazy("kind"), "record_id": gettext_lazy("record id"), "corporate_number": gettext_lazy("corporate number"),
-    "name": gettext_lazy("name"), "name_kana": gettext_lazy("name (kana)"), "prefecture": gettext_lazy("prefecture"),
+    "name": pgettext_lazy("linkage field", "name"), "name_kana": gettext_lazy("name (kana)"), "prefecture": gettext_lazy("prefecture"),
     "municipality": gettext_lazy("municipality"), "address": gettext_lazy("address"), "fiscal_year": gettext_lazy("fiscal year"),
     "supported_on": gettext_lazy("date"), "theme": gettext_lazy("theme"), "summary": gettext_lazy("summary"),
     "employees": gettext_lazy("employees"),
