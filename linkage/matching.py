@@ -5,8 +5,9 @@ one runs only where needed:
 
 1. exact keys (set-based, one query for the whole batch): the same normalised name in
    the same prefecture, or the same block number in the same municipality;
-2. for records that round 1 did not settle, pg_trgm similarity of the normalised name
-   (`%` on a GIN trigram index) within the prefecture: typos and variant spellings.
+2. for records that round 1 found no plausible candidate for, pg_trgm similarity of the
+   normalised name (`%` on a GIN index of (prefecture, name trigrams)) within the
+   prefecture: typos and spellings that normalisation does not fold.
 
 Each candidate is then scored in Python (`score`), and `decide` turns the scores into
 link / review / none. Auto-linking needs both a high score and a clear lead over the
@@ -183,7 +184,9 @@ def match_many(keys: Sequence[MatchKey], *, chunk: int = 5000) -> list[MatchDeci
         for i, key in usable:
             decision = decide(_scored(key, exact.get(i, [])))
             results[i] = decision
-            if decision.status != "link":
+            # Only records with no plausible candidate go on to the fuzzy round: one
+            # already in review has its candidates, and more could only add doubt.
+            if decision.status == "none":
                 unsettled.append((i, key))
         if unsettled:
             with connection.cursor() as cursor:

@@ -40,9 +40,12 @@ def nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "")
 
 
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+
+
 def fold_kana(value: str) -> str:
     """Hiragana → katakana, so that みどり and ミドリ compare equal."""
-    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in value)
+    return value.translate(_HIRAGANA_TO_KATAKANA)
 
 
 _KANJI = "\u3005\u4e00-\u9fff"
@@ -50,8 +53,12 @@ _KANJI = "\u3005\u4e00-\u9fff"
 _SMALL_KE_RE = re.compile(f"(?<=[{_KANJI}])[ガケ](?=[{_KANJI}])")
 
 
+_FOLD_TABLE = {**_HIRAGANA_TO_KATAKANA, **_VARIANT_KANJI}
+_SPACES_RE = re.compile(r"\s+")
+
+
 def _fold(value: str) -> str:
-    text = fold_kana(nfkc(value)).translate(_VARIANT_KANJI).lower()
+    text = nfkc(value).translate(_FOLD_TABLE).lower()
     return _SMALL_KE_RE.sub("ケ", text)
 
 
@@ -71,7 +78,12 @@ LEGAL_FORMS: list[tuple[str, tuple[str, ...]]] = [
     ("fukushi", ("社会福祉法人", "(福)")),
     ("kumiai", ("事業協同組合", "協同組合", "(協)")),
 ]
-_FORM_PATTERNS = sorted(((code, s) for code, spellings in LEGAL_FORMS for s in spellings), key=lambda p: -len(p[1]))
+_FORM_CODE = {spelling: code for code, spellings in LEGAL_FORMS for spelling in spellings}
+_SPELLINGS = "|".join(re.escape(s) for s in sorted(_FORM_CODE, key=len, reverse=True))
+_FORM_PREFIX_RE = re.compile(f"^(?:{_SPELLINGS})")
+_FORM_SUFFIX_RE = re.compile(f"(?:{_SPELLINGS})$")
+# Inside a name only a Japanese form counts: "princess" keeps its "inc".
+_FORM_INNER_RE = re.compile("|".join(re.escape(s) for s in sorted(_FORM_CODE, key=len, reverse=True) if not s.isascii()))
 
 
 @dataclass(frozen=True)
@@ -82,20 +94,18 @@ class NormalisedName:
 
 def normalise_name(value: str) -> NormalisedName:
     text = _fold(value)
-    text = _DASH_RE.sub("ー", text)
-    text = re.sub(r"\s+", "", text)
+    text = _SPACES_RE.sub("", _DASH_RE.sub("ー", text))
     form = ""
-    for code, spelling in _FORM_PATTERNS:
-        # A Latin form (Inc, LLC) only at either end: "princess" keeps its "inc".
-        if text.startswith(spelling):
-            text = text[len(spelling):]
-        elif text.endswith(spelling):
-            text = text[: -len(spelling)]
-        elif not spelling.isascii() and spelling in text:
-            text = text.replace(spelling, "", 1)
-        else:
-            continue
-        form = form or code
+    match = _FORM_PREFIX_RE.search(text)
+    if match:
+        form, text = _FORM_CODE[match.group(0)], text[match.end():]
+    match = _FORM_SUFFIX_RE.search(text)
+    if match:
+        form, text = form or _FORM_CODE[match.group(0)], text[: match.start()]
+    if not form:
+        match = _FORM_INNER_RE.search(text)
+        if match:
+            form, text = _FORM_CODE[match.group(0)], text[: match.start()] + text[match.end():]
     core = _SPACE_PUNCT_RE.sub("", text)
     return NormalisedName(core=core, legal_form=form)
 
@@ -112,6 +122,12 @@ _MUNICIPALITY_RE = re.compile(r"^((?:[^0-9]+?郡)?[^0-9]+?[市区町村])([市�
 _BLOCK_RE = re.compile(r"[0-9]+(?:-[0-9]+)*")
 _PREF_NAMES = sorted(PREFECTURES.items(), key=lambda item: -len(item[1]))
 PREFECTURE_BY_NAME = {name: code for code, name in PREFECTURES.items()}
+_CHOME_RE = re.compile(r"([0-9]+)丁目")
+_BANCHI_RE = re.compile(r"([0-9]+)番地ノ?")
+_BAN_RE = re.compile(r"([0-9]+)番")
+_GO_RE = re.compile(r"([0-9]+)号")
+_NO_RE = re.compile(r"([0-9]+)ノ(?=[0-9])")
+_DASHES_RE = re.compile(r"-+")
 
 
 def kanji_to_int(value: str) -> int:
@@ -167,8 +183,7 @@ class NormalisedAddress:
 
 
 def normalise_address(address: str, *, prefecture: str = "", municipality: str = "") -> NormalisedAddress:
-    text = _fold(address)
-    text = re.sub(r"\s+", "", text)
+    text = _SPACES_RE.sub("", _fold(address))
     pref = prefecture_code(prefecture) if prefecture else ""
     for code, name in _PREF_NAMES:
         if text.startswith(name):
@@ -185,12 +200,12 @@ def normalise_address(address: str, *, prefecture: str = "", municipality: str =
             text = text[len(muni):]
     text = _DASH_RE.sub("-", text)
     text = _kanji_numbers_in_blocks(text)
-    text = re.sub(r"([0-9]+)丁目", r"\1-", text)
-    text = re.sub(r"([0-9]+)番地ノ?", r"\1-", text)
-    text = re.sub(r"([0-9]+)番", r"\1-", text)
-    text = re.sub(r"([0-9]+)号", r"\1 ", text)
-    text = re.sub(r"([0-9]+)ノ(?=[0-9])", r"\1-", text)
-    text = re.sub(r"-+", "-", text)
+    text = _CHOME_RE.sub(r"\1-", text)
+    text = _BANCHI_RE.sub(r"\1-", text)
+    text = _BAN_RE.sub(r"\1-", text)
+    text = _GO_RE.sub(r"\1 ", text)
+    text = _NO_RE.sub(r"\1-", text)
+    text = _DASHES_RE.sub("-", text)
     match = _BLOCK_RE.search(text)
     if match is None:
         return NormalisedAddress(pref, muni, _SPACE_PUNCT_RE.sub("", text), "")

@@ -38,6 +38,7 @@ from .models import (
 from .records import AMOUNT_FIELDS, clean_record, from_payload, to_payload
 
 MAX_BATCH_RECORDS = 1000
+ANALYZE_AFTER_ROWS = 1000
 FINANCIAL_VALUE_FIELDS = [*AMOUNT_FIELDS, "employees"]
 SUPPORT_VALUE_FIELDS = ["supported_on", "theme", "summary"]
 
@@ -121,6 +122,9 @@ def match_index_refresh(*, stale_only: bool = True, chunk: int = 5000) -> int:
     if batch:
         MatchIndex.objects.bulk_create(batch, update_conflicts=True, unique_fields=["business"], update_fields=fields)
         written += len(batch)
+    if written >= ANALYZE_AFTER_ROWS:  # fresh statistics, or the planner skips the trigram index
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE linkage_matchindex")
     return written
 
 
