@@ -186,7 +186,12 @@ def run(args) -> None:
 
     from companies.models import Business
     from companies.validators import make_corporate_number
-    from linkage.matching import AUTO_LINK_THRESHOLD, REVIEW_THRESHOLD, match_key, match_many
+    from linkage.matching import (
+        AUTO_LINK_THRESHOLD,
+        REVIEW_THRESHOLD,
+        match_key,
+        match_many,
+    )
     from linkage.services import match_index_refresh
 
     rng = random.Random(args.seed)

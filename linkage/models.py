@@ -114,6 +114,9 @@ class IntakeItem(models.Model):
         ordering = ["batch_id", "position"]
         indexes = [models.Index(fields=["batch", "outcome"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.record_id}: {self.outcome}"
+
 
 class PartnerRecord(TimeStampedModel):
     """A partner's record id → the business and the row it became."""
@@ -141,6 +144,7 @@ class ReviewItem(TimeStampedModel):
         PENDING = "pending", _("Waiting for review")
         CONFIRMED = "confirmed", _("Linked")
         REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Settled by a later record")
 
     batch = models.ForeignKey(IntakeBatch, on_delete=models.PROTECT, related_name="review_items")
     institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="+")
@@ -190,3 +194,6 @@ class MatchIndex(models.Model):
             models.Index(fields=["prefecture", "name_norm"], name="linkage_match_pref_name"),
             models.Index(fields=["prefecture", "municipality_norm", "block"], name="linkage_match_pref_block"),
         ]
+
+    def __str__(self) -> str:
+        return self.name_norm

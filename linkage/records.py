@@ -19,7 +19,15 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from companies.validators import is_valid_corporate_number, normalise_corporate_number
 
 from .models import RecordKind
-from .normalise import ParseError, nfkc, parse_amount, parse_count, parse_date, parse_fiscal_year, prefecture_code
+from .normalise import (
+    ParseError,
+    nfkc,
+    parse_amount,
+    parse_count,
+    parse_date,
+    parse_fiscal_year,
+    prefecture_code,
+)
 
 IDENTITY_FIELDS = ["record_id", "corporate_number", "name", "name_kana", "prefecture", "municipality", "address"]
 AMOUNT_FIELDS = [

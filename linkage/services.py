@@ -33,7 +33,15 @@ from institutions.models import Institution, SupportRecord
 from .csvfile import read_csv
 from .matching import match_key, match_many
 from .models import (
-    IntakeBatch, IntakeItem, MatchIndex, MatchMethod, Outcome, PartnerClient, PartnerRecord, RecordKind, ReviewItem,
+    IntakeBatch,
+    IntakeItem,
+    MatchIndex,
+    MatchMethod,
+    Outcome,
+    PartnerClient,
+    PartnerRecord,
+    RecordKind,
+    ReviewItem,
 )
 from .records import AMOUNT_FIELDS, clean_record, from_payload, to_payload
 
@@ -247,6 +255,10 @@ def _apply(plan: RecordPlan, *, batch: IntakeBatch) -> None:
         row.source_detail = detail
         row.save(update_fields=[*plan.changes, "source_detail", "updated_at"])
     if plan.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED):
+        # A later record that found its business (e.g. now with a 法人番号) settles any doubt.
+        ReviewItem.objects.filter(institution_id=batch.institution_id, kind=plan.kind, record_id=plan.record_id,
+                                  status=ReviewItem.Status.PENDING).update(status=ReviewItem.Status.SUPERSEDED,
+                                                                          decided_at=timezone.now())
         PartnerRecord.objects.update_or_create(
             institution_id=batch.institution_id, kind=plan.kind, record_id=plan.record_id,
             defaults={

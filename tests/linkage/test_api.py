@@ -229,3 +229,13 @@ def test_the_schema_documents_the_endpoint(api_client):
     assert {"201", "400", "401", "403", "422"} <= set(operation["responses"])
     assert "partnerKey" in schema["components"]["securitySchemes"]
     assert "PartnerRecord" in schema["components"]["schemas"]
+
+
+def test_a_later_record_that_finds_its_business_settles_the_review(api_client):
+    _client, key = partner()
+    shop = sole_proprietor(name="みどり青果", prefecture="13", municipality="大田区", address="東京都大田区蒲田5-1-1")
+    post(api_client, key, [support_record(name="みどり青果", prefecture="13", municipality="大田区")])
+    assert ReviewItem.objects.get().status == ReviewItem.Status.PENDING
+    post(api_client, key, [support_record(name="みどり青果", prefecture="13", municipality="大田区", address="蒲田五丁目1番1号")])
+    assert ReviewItem.objects.get().status == ReviewItem.Status.SUPERSEDED
+    assert SupportRecord.objects.get().business == shop

@@ -2,7 +2,14 @@
 
 import pytest
 
-from linkage.matching import AUTO_LINK_THRESHOLD, REVIEW_THRESHOLD, decide, match_key, match_many, score
+from linkage.matching import (
+    AUTO_LINK_THRESHOLD,
+    REVIEW_THRESHOLD,
+    decide,
+    match_key,
+    match_many,
+    score,
+)
 from linkage.models import MatchIndex
 from linkage.services import match_index_refresh
 from tests.factories import BusinessFactory

@@ -4,8 +4,16 @@ import datetime as dt
 import pytest
 
 from linkage.normalise import (
-    ParseError, decode_file, kanji_to_int, normalise_address, normalise_name, parse_amount, parse_count, parse_date,
-    parse_fiscal_year, prefecture_code,
+    ParseError,
+    decode_file,
+    kanji_to_int,
+    normalise_address,
+    normalise_name,
+    parse_amount,
+    parse_count,
+    parse_date,
+    parse_fiscal_year,
+    prefecture_code,
 )
 
 

@@ -4,12 +4,18 @@ from django.urls import reverse
 
 from companies.models import FinancialYear
 from consent.models import Narrowing
+from core.errors import ApplicationError
 from core.models import AuditEvent
 from institutions.models import SupportRecord
 from linkage.models import IntakeBatch, ReviewItem
 from linkage.services import partner_batch_submit, review_item_decide
-from core.errors import ApplicationError
-from tests.factories import BusinessFactory, InstitutionFactory, agency_staff, institution_staff, mfa_login
+from tests.factories import (
+    BusinessFactory,
+    InstitutionFactory,
+    agency_staff,
+    institution_staff,
+    mfa_login,
+)
 
 from .factories import partner, sole_proprietor, support_record
 
