@@ -244,9 +244,11 @@ def run(args) -> None:
                 results[i] = ("link", found) if found else ("none", None)
             else:
                 to_match.append(i)
+        key_started = time.perf_counter()
         keys = [match_key(name=records[i]["name"], prefecture=records[i]["prefecture"],
                           municipality=records[i]["municipality"], address=records[i]["address"]) for i in to_match]
-        decisions = match_many(keys)
+        timings = {"normalise": time.perf_counter() - key_started}
+        decisions = match_many(keys, timings=timings)
         for i, decision in zip(to_match, decisions, strict=True):
             results[i] = (decision.status, decision.business_id)
     elapsed = time.perf_counter() - t
@@ -263,6 +265,7 @@ def run(args) -> None:
     print(f"records: {len(records):,} ({len(records) - by_name:,} with a 法人番号, {by_name:,} matched by name/address); "
           f"businesses: {len(ids):,}")
     print(f"matching time: {elapsed:.1f} s (target < 60 s)")
+    print("  of which: " + ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v:,}" for k, v in timings.items()))
     print(f"thresholds: auto-link >= {AUTO_LINK_THRESHOLD}, review >= {REVIEW_THRESHOLD}")
     print(f"auto-linked: {len(linked):,}; precision {correct / max(1, len(linked)):.4f} (target >= 0.99); "
           f"recall {correct / max(1, with_truth):.4f}")
