@@ -189,6 +189,7 @@ def records_plan(*, institution_id: int, records: Sequence[tuple[int, dict[str, 
         else:
             by_name.append(plan)
     if by_name:
+        match_index_refresh()  # new or changed businesses become findable at once
         keys = [match_key(name=p.record["name"], prefecture=p.record["prefecture"],
                           municipality=p.record["municipality"], address=p.record["address"]) for p in by_name]
         for plan, decision in zip(by_name, match_many(keys), strict=True):
@@ -358,7 +359,6 @@ def partner_batch_submit(*, client: PartnerClient, records: Any, idempotency_key
     if errors:
         raise ApplicationError(errors={"records": errors})  # type: ignore[dict-item]
 
-    match_index_refresh()
     plans = records_plan(institution_id=client.institution_id, records=cleaned)
     batch = IntakeBatch.objects.create(channel=IntakeBatch.Channel.API, institution_id=client.institution_id,
                                        client=client, idempotency_key=idempotency_key, request_hash=fingerprint)
@@ -424,7 +424,7 @@ def records_import(
 
     Bad rows are all reported with their line; a file with any bad row imports nothing
     unless import_good_rows is set. A dry run reports what each row would do and writes
-    nothing but the (derived) match index.
+    nothing but the match index (derived data, refreshed before name matching).
     """
     if not Institution.objects.filter(pk=institution_id).exists():
         raise ApplicationError(errors={"institution": [_("No such institution.")]})
@@ -443,7 +443,6 @@ def records_import(
         if record is not None:
             cleaned.append((line, record))
     report.rows = [by_line[line] for line in sorted(by_line)]
-    match_index_refresh()
     plans = records_plan(institution_id=institution_id, records=cleaned)
     for plan in plans:
         row = by_line[plan.position]
