@@ -19,7 +19,7 @@ from core.errors import ApplicationError
 
 from .csvfile import field_label
 from .forms import CsvUploadForm, ImportConfirmForm, ReviewDecisionForm
-from .models import IntakeItem, Outcome, ReviewItem
+from .models import IntakeItem, Outcome, RecordKind, ReviewItem
 from .selectors import batch_list, review_candidates, review_item_get, review_queue
 from .services import records_import, review_item_decide
 
@@ -50,7 +50,8 @@ def _report_context(report) -> dict:
         for r in report.rows
     ]
     counts = [(Outcome(k).label, v) for k, v in report.counts.items() if v]
-    return {"report": report, "rows": rows, "counts": counts}
+    kind = RecordKind(report.kind).label if report.kind in RecordKind.values else report.kind
+    return {"report": report, "rows": rows, "counts": counts, "kind_label": kind}
 
 
 @agency_staff_required
