@@ -4,7 +4,13 @@ import pytest
 
 from companies.models import FinancialYear
 from tests.browser.conftest import chromium_browser, page, screenshot, sign_in  # noqa: F401 - fixtures
-from tests.factories import PASSWORD, BusinessFactory, InstitutionFactory, agency_staff, with_totp
+from tests.factories import (
+    PASSWORD,
+    BusinessFactory,
+    InstitutionFactory,
+    agency_staff,
+    with_totp,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
