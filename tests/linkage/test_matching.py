@@ -113,3 +113,24 @@ def test_score_and_decide_directly():
     assert decide([(1, 0.95), (2, 0.5)]).status == "link"
     assert decide([(1, REVIEW_THRESHOLD - 0.01)]).status == "none"
     assert decide([]).status == "none"
+
+
+def test_planning_a_batch_takes_a_bounded_number_of_queries(django_assert_max_num_queries):
+    from institutions.models import Institution
+    from linkage.records import clean_record
+    from linkage.services import records_plan
+
+    institution = Institution.objects.create(name="テスト商工会", kind="shokokai", prefecture="13")
+    corporations = [BusinessFactory() for _ in range(15)]
+    shops = [sole_proprietor(name=f"やまだ青果{i}", prefecture="13", municipality="大田区", address=f"東京都大田区蒲田{i}-1-1")
+             for i in range(1, 16)]
+    match_index_refresh()
+    raw = [{"record_id": f"K-{b.pk}", "corporate_number": b.corporate_number, "fiscal_year": "2023", "sales": "1"}
+           for b in corporations]
+    raw += [{"record_id": f"K-{s.pk}", "name": s.name, "prefecture": "13", "municipality": "大田区",
+             "address": s.address, "fiscal_year": "2023", "sales": "1"} for s in shops]
+    records = [(i, clean_record("financials", r)[0]) for i, r in enumerate(raw)]
+    with django_assert_max_num_queries(10):
+        plans = records_plan(institution_id=institution.pk, records=records)
+    assert [p.outcome for p in plans] == ["created"] * 30
+    assert [p.business_id for p in plans] == [b.pk for b in corporations + shops]
