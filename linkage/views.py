@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -143,8 +144,6 @@ def batch_list_view(request):
 def batch_detail(request, batch_id: int):
     batch = batch_list(viewer=request.user).filter(pk=batch_id).first()
     if batch is None:
-        from django.http import Http404
-
         raise Http404
     items = Paginator(IntakeItem.objects.filter(batch=batch).order_by("position"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "linkage/batch_detail.html", {"batch": batch, "page": items})

@@ -184,3 +184,20 @@ def test_a_candidate_whose_business_denies_the_agency_is_hidden(staff_client):
 
 def test_unknown_review_item_is_404(staff_client):
     assert staff_client.get(reverse("linkage:review_detail", args=[999999])).status_code == 404
+
+
+def test_batch_detail_shows_what_became_of_each_record(staff_client, django_assert_max_num_queries):
+    client, _key = partner()
+    business = BusinessFactory()
+    sole_proprietor(name="みどり青果", prefecture="13", municipality="大田区", address="東京都大田区蒲田5-1-1")
+    _status, body = partner_batch_submit(client=client, records=[
+        support_record(record_id="S-1", corporate_number=business.corporate_number),
+        support_record(record_id="S-2", name="みどり青果", prefecture="13", municipality="大田区"),
+        support_record(record_id="S-3", name="どこにもない店", prefecture="13", municipality="大田区"),
+    ])
+    with django_assert_max_num_queries(10):  # session, user, MFA, batch, count, items: none per item
+        response = staff_client.get(reverse("linkage:batch_detail", args=[body["batch"]]))
+    page = response.content.decode()
+    assert [i.outcome for i in response.context["page"]] == ["created", "review", "unmatched"]
+    assert "確認待ち" in page and "該当する事業者なし" in page
+    assert staff_client.get(reverse("linkage:batch_detail", args=[body["batch"] + 1000])).status_code == 404
