@@ -3,7 +3,7 @@
 import pytest
 
 from companies.models import FinancialYear
-from tests.browser.conftest import chromium_browser, page, screenshot, sign_in  # noqa: F401 - fixtures
+from tests.browser.conftest import sign_in
 from tests.factories import (
     PASSWORD,
     BusinessFactory,
@@ -15,7 +15,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_upload_dry_run_and_import_good_rows(page, screenshot):  # noqa: F811
+def test_upload_dry_run_and_import_good_rows(page, screenshot):
     staff = agency_staff()
     secret = with_totp(staff)
     institution = InstitutionFactory(name="テスト商工会")
