@@ -37,6 +37,7 @@ from .models import IndicatorScale
 MIN_PEERS = 5
 PROJECTION_YEARS = 3
 DEPRECIATION_YEARS = 5
+INVESTMENT_CAP = 0.3
 
 LABELS = {
     "sales_growth": _("Sales growth rate"),
@@ -246,7 +247,8 @@ def simulate(*, diagnosis: Diagnosis, program: SupportProgram) -> Projection | N
     growth = max(-0.1, min(0.1, sum(growths) / len(growths))) if growths else 0.0
     uplift = float(program.assumed_sales_uplift or Decimal(0))
     saving = float(program.assumed_cost_saving or Decimal(0))
-    investment = program.assumed_investment or 0
+    # A program's typical investment, but never more than 30% of the business's sales.
+    investment = min(program.assumed_investment or 0, int(base.sales * INVESTMENT_CAP))
     subsidy = 0
     if program.kind == SupportProgram.Kind.SUBSIDY and investment:
         subsidy = int(investment * rate_fraction(program.rate))
@@ -281,7 +283,7 @@ def simulate(*, diagnosis: Diagnosis, program: SupportProgram) -> Projection | N
         (str(_("Sales growth without the program (your average)")), f"{growth:+.1%}"),
         (str(_("Additional sales growth from the program, per year")), f"{uplift:+.1%}"),
         (str(_("Cost saving from the program (share of sales)")), f"{saving:.1%}"),
-        (str(_("Investment")), f"{investment:,}"),
+        (str(_("Investment (the program's typical amount, at most %(cap)d%% of your sales)") % {"cap": int(INVESTMENT_CAP * 100)}), f"{investment:,}"),
         (str(_("Subsidy received (rate × investment, up to the maximum)")), f"{subsidy:,}"),
         (str(_("Depreciation of the investment")), str(_("straight-line over %(years)d years") % {"years": DEPRECIATION_YEARS})),
         (str(_("Other assumptions")), str(_("Employees constant; %(share)d%% of operating profit retained as net assets; taxes and interest ignored.") % {"share": 70})),

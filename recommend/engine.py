@@ -193,8 +193,9 @@ def _content_case(profile: Profile, c: CaseStudy) -> tuple[float, list[str], boo
 
 # --- collaborative ---------------------------------------------------------------------------
 
-def _interactions(business_ids, *, applications: bool, program_by_code: dict[str, int]) -> dict[int, dict[tuple[str, int], float]]:
-    """business → {(kind, item id): weight}."""
+def _interactions(business_ids, *, applications: bool, program_by_code: dict[str, int],
+                  applied: dict[int, set] | None = None) -> dict[int, dict[tuple[str, int], float]]:
+    """business → {(kind, item id): weight}; `applied` collects business → applied programs."""
     out: dict[int, dict[tuple[str, int], float]] = defaultdict(lambda: defaultdict(float))
     for b, p, c in Favourite.objects.filter(business_id__in=business_ids).values_list("business_id", "program_id", "case_study_id"):
         out[b][("program", p) if p else ("case_study", c)] += W_FAVOURITE
@@ -206,6 +207,8 @@ def _interactions(business_ids, *, applications: bool, program_by_code: dict[str
         for b, code in rows.exclude(status=Application.Status.DRAFT).values_list("business_id", "program").distinct():
             if code in program_by_code:
                 out[b][("program", program_by_code[code])] += W_APPLIED
+                if applied is not None:
+                    applied.setdefault(b, set()).add(("program", program_by_code[code]))
     return out
 
 
@@ -231,7 +234,8 @@ def _collaborative(profile: Profile, business: Business, own: dict[tuple[str, in
     candidate_ids = co_ids | set(attr_ids)
     if not candidate_ids:
         return {}
-    interactions = _interactions(candidate_ids, applications=profile.applications, program_by_code=program_by_code)
+    applied_by: dict[int, set] = {}
+    interactions = _interactions(candidate_ids, applications=profile.applications, program_by_code=program_by_code, applied=applied_by)
     own_norm = math.sqrt(sum(w * w for w in own.values())) or 1.0
     for n, items in interactions.items():
         overlap = sum(own.get(k, 0) * w for k, w in items.items())
@@ -262,7 +266,7 @@ def _collaborative(profile: Profile, business: Business, own: dict[tuple[str, in
             scores[key] += sim * weight
             reason_weights[key][reason] += sim * weight
             counts[key] += 1
-            if weight >= W_APPLIED:
+            if key in applied_by.get(n, ()):
                 applied[key] = True
     return {k: (s, reason_weights[k], counts[k], applied[k]) for k, s in scores.items() if counts[k] >= MIN_NEIGHBOURS}
 
