@@ -139,7 +139,7 @@ def _content_program(profile: Profile, p: SupportProgram) -> tuple[float, list[s
     score, reasons, finance = 0.0, [], False
     for theme in sorted(profile.themes & set(p.themes))[:2]:
         score += 0.35
-        reasons.append(_("Addresses your challenge \u201c%(theme)s\u201d") % {"theme": _theme_label(theme)})
+        reasons.append(_("Addresses your challenge “%(theme)s”") % {"theme": _theme_label(theme)})
     if profile.attributes:
         if p.industries and profile.industry in p.industries:
             score += 0.25
@@ -153,7 +153,7 @@ def _content_program(profile: Profile, p: SupportProgram) -> tuple[float, list[s
     for tag in p.tags:
         if len(tag) >= 2 and tag in profile.challenge_text:
             score += 0.1
-            reasons.append(_("Matches \u201c%(keyword)s\u201d in your challenges") % {"keyword": tag})
+            reasons.append(_("Matches “%(keyword)s” in your challenges") % {"keyword": tag})
             break
     for label, themes in profile.weak:
         if set(themes) & set(p.themes):
@@ -168,7 +168,7 @@ def _content_case(profile: Profile, c: CaseStudy) -> tuple[float, list[str], boo
     score, reasons, finance = 0.0, [], False
     for theme in sorted(profile.themes & set(c.themes))[:2]:
         score += 0.35
-        reasons.append(_("Addresses your challenge \u201c%(theme)s\u201d") % {"theme": _theme_label(theme)})
+        reasons.append(_("Addresses your challenge “%(theme)s”") % {"theme": _theme_label(theme)})
     if profile.attributes:
         if c.industry_jsic == profile.industry:
             score += 0.3
