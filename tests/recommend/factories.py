@@ -29,3 +29,18 @@ def favourite(business, item) -> Favourite:
     return Favourite.objects.create(business=business, **{field: item})
 
 
+
+
+def ensure_policy() -> None:
+    """Re-install policy v1 when a transactional test's flush removed it from a reused test
+    database (pytest --reuse-db keeps the flushed state between sessions)."""
+    import importlib
+
+    from django.apps import apps
+
+    from consent.access import NoPolicyInForce, current_policy_version
+
+    try:
+        current_policy_version()
+    except NoPolicyInForce:
+        importlib.import_module("consent.migrations.0002_install_policy_v1").forwards(apps, None)
