@@ -30,13 +30,13 @@ def main() -> None:
 
 
 def run(args) -> None:
+    import importlib
+
     from django.conf import settings
     from django.db import transaction
 
     from companies.models import Business
     from core.demo import DemoContext
-    import importlib
-
     from recommend.engine import popular
     from recommend.engine import recommend as recommend_for
     from recommend.models import Favourite, ViewEvent

@@ -60,6 +60,9 @@ class DeliveryAttempt(models.Model):
     error = models.TextField(blank=True)
     worker = models.CharField(max_length=200, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.message_id} {'ok' if self.succeeded else 'failed'} @ {self.at}"
+
 
 class Category(models.TextChoices):
     """Optional mail a user may switch off (transactional notices have no category here)."""
@@ -78,6 +81,9 @@ class MailPreference(TimeStampedModel):
     saved_search = models.BooleanField(Category.SAVED_SEARCH.label, default=True)
     deadline = models.BooleanField(Category.DEADLINE.label, default=True)
     digest = models.BooleanField(Category.DIGEST.label, default=True)
+
+    def __str__(self) -> str:
+        return f"mail preference of {self.user_id}"
 
     def allows(self, category: str) -> bool:
         return bool(getattr(self, category, True)) if category in Category.values else True

@@ -9,7 +9,13 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .forms import MailPreferenceForm
 from .models import Category
-from .services import ALL_OPTIONAL, mail_preference_of, mail_preference_update, mail_unsubscribe, read_unsubscribe_token
+from .services import (
+    ALL_OPTIONAL,
+    mail_preference_of,
+    mail_preference_update,
+    mail_unsubscribe,
+    read_unsubscribe_token,
+)
 
 
 @login_required

@@ -7,10 +7,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Challenge
 from companies.reference import JSIC_MIDDLE_CHOICES, PREFECTURE_CHOICES
 
-from .models import CaseStudy, SizeBand, SupportProgram
+from .models import THEME_CHOICES, CaseStudy, SizeBand, SupportProgram
 from .search import search
 
 
@@ -20,7 +19,7 @@ class ProgramFilter(django_filters.FilterSet):
     prefecture = django_filters.ChoiceFilter(label=_("Prefecture"), choices=PREFECTURE_CHOICES, method="filter_prefecture")
     employees = django_filters.NumberFilter(label=_("Employees"), method="filter_employees", min_value=0)
     open_on = django_filters.DateFilter(label=_("Open on"), method="filter_open_on", widget=forms.DateInput(attrs={"type": "date"}))
-    theme = django_filters.ChoiceFilter(label=_("Theme"), choices=Challenge.Theme.choices, method="filter_theme")
+    theme = django_filters.ChoiceFilter(label=_("Theme"), choices=THEME_CHOICES, method="filter_theme")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=SupportProgram.Kind.choices)
 
     class Meta:
@@ -54,7 +53,7 @@ class CaseStudyFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=JSIC_MIDDLE_CHOICES, field_name="industry_jsic")
     prefecture = django_filters.ChoiceFilter(label=_("Prefecture"), choices=PREFECTURE_CHOICES)
     size_band = django_filters.ChoiceFilter(label=_("Size"), choices=SizeBand.choices)
-    theme = django_filters.ChoiceFilter(label=_("Theme"), choices=Challenge.Theme.choices, method="filter_theme")
+    theme = django_filters.ChoiceFilter(label=_("Theme"), choices=THEME_CHOICES, method="filter_theme")
 
     class Meta:
         model = CaseStudy

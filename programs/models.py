@@ -18,6 +18,20 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Challenge
 from core.models import TimeStampedModel
 
+# The challenge themes (companies.Challenge.Theme) as the catalogue labels them; kept here
+# so that the catalogue and its recommendations carry their own translations.
+THEME_CHOICES = [
+    (Challenge.Theme.SALES.value, _("Sales channels")),
+    (Challenge.Theme.PRODUCTIVITY.value, _("Productivity and IT")),
+    (Challenge.Theme.FINANCE.value, _("Finance")),
+    (Challenge.Theme.HR.value, _("Hiring and people")),
+    (Challenge.Theme.SUCCESSION.value, _("Succession")),
+    (Challenge.Theme.OVERSEAS.value, _("Overseas expansion")),
+    (Challenge.Theme.DISASTER.value, _("Disaster preparedness")),
+    (Challenge.Theme.INNOVATION.value, _("New products and innovation")),
+]
+THEME_LABELS = dict(THEME_CHOICES)
+
 
 class SizeBand(models.TextChoices):
     MICRO = "micro", _("Micro (up to 5 employees)")

@@ -6,7 +6,13 @@ from django.shortcuts import render
 from companies.reference import PREFECTURES
 from recommend.services import view_record
 
-from .selectors import case_study_detail, case_study_list, program_detail, program_list, viewer_business_id
+from .selectors import (
+    case_study_detail,
+    case_study_list,
+    program_detail,
+    program_list,
+    viewer_business_id,
+)
 
 PAGE_SIZE = 20
 

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from .selectors import recommendations_for
 
+
 class RecommendedItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()

@@ -31,8 +31,15 @@ from django.utils.translation import gettext as _
 from applications.models import Application
 from companies.models import Business, Challenge, FinancialYear
 from companies.reference import JSIC_MIDDLE, PREFECTURES, jsic_major_of
-from consent.access import METI, PURPOSE_SUPPORT_INFORMATION, SME_AGENCY, ConsentContext, IAA, businesses_allowing
-from programs.models import CaseStudy, SupportProgram, size_band_of
+from consent.access import (
+    IAA,
+    METI,
+    PURPOSE_SUPPORT_INFORMATION,
+    SME_AGENCY,
+    ConsentContext,
+    businesses_allowing,
+)
+from programs.models import THEME_LABELS, CaseStudy, SupportProgram, size_band_of
 
 from .models import Favourite, ViewEvent
 
@@ -132,7 +139,7 @@ def _eligible_programs(profile: Profile, today):
 
 
 def _theme_label(theme: str) -> str:
-    return str(Challenge.Theme(theme).label) if theme in Challenge.Theme.values else theme
+    return str(THEME_LABELS.get(theme, theme))
 
 
 def _content_program(profile: Profile, p: SupportProgram) -> tuple[float, list[str], bool]:

@@ -31,6 +31,9 @@ class Favourite(TimeStampedModel):
             models.UniqueConstraint(fields=["business", "case_study"], condition=Q(case_study__isnull=False), name="favourite_unique_case"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.business_id}: {self.program_id or self.case_study_id}"
+
 
 class ViewEvent(models.Model):
     business = models.ForeignKey("companies.Business", on_delete=models.CASCADE, related_name="catalogue_views")
@@ -42,6 +45,9 @@ class ViewEvent(models.Model):
     class Meta:
         indexes = [models.Index(fields=["business", "-viewed_at"])]
         constraints = [models.CheckConstraint(condition=_ONE_ITEM, name="view_one_item")]
+
+    def __str__(self) -> str:
+        return f"{self.business_id}: {self.program_id or self.case_study_id} @ {self.viewed_at}"
 
 
 class SavedSearch(TimeStampedModel):

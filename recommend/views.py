@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,8 +13,19 @@ from programs.models import SupportProgram
 
 from .diagnosis import simulate
 from .forms import FavouriteForm, SavedSearchForm
-from .selectors import diagnosis_for, favourites_for, recommendations_for, saved_searches_for, simulation_programs
-from .services import favourite_toggle, saved_search_create, saved_search_delete, saved_search_update
+from .selectors import (
+    diagnosis_for,
+    favourites_for,
+    recommendations_for,
+    saved_searches_for,
+    simulation_programs,
+)
+from .services import (
+    favourite_toggle,
+    saved_search_create,
+    saved_search_delete,
+    saved_search_update,
+)
 
 
 def business_user_required(view):

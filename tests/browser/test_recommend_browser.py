@@ -8,7 +8,13 @@ import pytest
 from companies.models import Challenge
 from recommend.models import Favourite
 from tests.browser.conftest import sign_in
-from tests.factories import PASSWORD, BusinessFactory, FinancialYearFactory, UserFactory, with_totp
+from tests.factories import (
+    PASSWORD,
+    BusinessFactory,
+    FinancialYearFactory,
+    UserFactory,
+    with_totp,
+)
 from tests.programs.factories import CaseStudyFactory, SupportProgramFactory
 from tests.recommend.factories import ensure_policy
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from notifications.models import MailPreference, OutboxMessage
 from notifications.services import unsubscribe_token
-from tests.factories import UserFactory, member_user, mfa_login, BusinessFactory
+from tests.factories import BusinessFactory, UserFactory, member_user, mfa_login
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,21 @@ import pytest
 from django.urls import reverse
 
 from companies.models import FinancialYear
-from recommend.diagnosis import MIN_PEERS, diagnose, indicators_of, level_by_reference, rate_fraction, simulate
+from recommend.diagnosis import (
+    MIN_PEERS,
+    diagnose,
+    indicators_of,
+    level_by_reference,
+    rate_fraction,
+    simulate,
+)
 from recommend.models import IndicatorScale
-from tests.factories import BusinessFactory, FinancialYearFactory, member_user, mfa_login
+from tests.factories import (
+    BusinessFactory,
+    FinancialYearFactory,
+    member_user,
+    mfa_login,
+)
 from tests.programs.factories import SupportProgramFactory
 
 from .factories import deny
@@ -75,7 +87,7 @@ def test_diagnosis_page_shows_chart_data_and_weak_point_support(client):
     business = BusinessFactory(industry_jsic="26", employees=5)
     FinancialYearFactory(business=business, fiscal_year=2023, sales=60_000_000)
     FinancialYearFactory(business=business, fiscal_year=2024, sales=50_000_000, net_assets=-1_000_000)
-    finance = SupportProgramFactory(name="財務体質強化の制度", themes=["finance"])
+    SupportProgramFactory(name="財務体質強化の制度", themes=["finance"])
     user = member_user(business)
     mfa_login(client, user)
     response = client.get(reverse("recommend:diagnosis"))

@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from applications.models import Application, SubsidyRound
 from notifications.models import MailPreference, OutboxMessage
-from recommend.mail import build_weekly_digest, send_deadline_reminders, send_program_alerts, send_saved_search_alerts
+from recommend.mail import (
+    build_weekly_digest,
+    send_deadline_reminders,
+    send_program_alerts,
+    send_saved_search_alerts,
+)
 from recommend.models import SavedSearch
 from tests.factories import BusinessFactory, member_user, prime_user
 from tests.programs.factories import SupportProgramFactory

@@ -4,8 +4,13 @@ import pytest
 from django.urls import reverse
 
 from recommend.models import Favourite, SavedSearch, ViewEvent
-from tests.factories import BusinessFactory, institution_staff, member_user, mfa_login, prime_user
-
+from tests.factories import (
+    BusinessFactory,
+    institution_staff,
+    member_user,
+    mfa_login,
+    prime_user,
+)
 from tests.programs.factories import CaseStudyFactory, SupportProgramFactory
 
 from .factories import challenge, favourite
