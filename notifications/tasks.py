@@ -104,47 +104,85 @@ def build_email(message: OutboxMessage) -> tuple[EmailMultiAlternatives, str]:
     return mail, subject
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8, time_limit=60, soft_time_limit=50)
-def deliver_message(self, message_id: int) -> str:
-    worker = _worker_name(self)
+MAX_RETRIES = 8
+
+
+def backoff(attempts: int) -> int:
+    return min(MAX_BACKOFF, 30 * 2 ** (max(attempts, 1) - 1))
+
+
+def _deliver_one(message_id: int, *, worker: str, connection=None) -> tuple[str, int | None]:
+    """Claim, send, record. Returns (outcome, countdown of a retry or None)."""
     message, outcome = _claim(message_id, worker=worker)
     if message is None:
-        return outcome
+        return outcome, None
     try:
         mail, subject = build_email(message)
+        if connection is not None:
+            mail.connection = connection
         mail.send(fail_silently=False)
     except Exception as exc:  # SMTP and rendering errors of every kind: record, retry with backoff
         error = f"{type(exc).__name__}: {exc}"[:2000]
+        give_up = message.attempts >= MAX_RETRIES
         with transaction.atomic():
-            OutboxMessage.objects.select_for_update().filter(pk=message.pk).get()
-            give_up = message.attempts >= self.max_retries
             status = OutboxMessage.Status.FAILED if give_up else OutboxMessage.Status.PENDING
             OutboxMessage.objects.filter(pk=message.pk).update(status=status, last_error=error, lease_expires_at=None, updated_at=timezone.now())
             DeliveryAttempt.objects.create(message=message, succeeded=False, error=error, worker=worker)
         if give_up:
-            return OutboxMessage.Status.FAILED
-        raise self.retry(countdown=min(MAX_BACKOFF, 30 * 2 ** (message.attempts - 1)), exc=exc) from exc
+            return OutboxMessage.Status.FAILED, None
+        return "retry", backoff(message.attempts)
     with transaction.atomic():
         OutboxMessage.objects.filter(pk=message.pk).update(
             status=OutboxMessage.Status.SENT, subject=subject[:300], sent_at=timezone.now(), lease_expires_at=None,
             last_error="", updated_at=timezone.now(),
         )
         DeliveryAttempt.objects.create(message=message, succeeded=True, worker=worker)
-    return OutboxMessage.Status.SENT
+    return OutboxMessage.Status.SENT, None
 
 
-def enqueue_ids(message_ids, *, batch: int = 1000) -> int:
-    """Enqueue many deliveries over one broker connection (bulk producers call this on commit)."""
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES, time_limit=60, soft_time_limit=50)
+def deliver_message(self, message_id: int) -> str:
+    outcome, countdown = _deliver_one(message_id, worker=_worker_name(self))
+    if countdown is not None:
+        raise self.retry(countdown=countdown)
+    return outcome
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, time_limit=300, soft_time_limit=280)
+def deliver_batch(self, message_ids: list[int]) -> dict:
+    """Bulk mail (digests): one task per BATCH messages over one SMTP connection.
+    Each message keeps its own claim, so a batch re-run after a crash skips what was
+    sent; a message that fails is handed to deliver_message with its backoff."""
+    from django.core.mail import get_connection
+
+    worker = _worker_name(self)
+    outcomes: dict[str, int] = {}
+    with get_connection() as connection:
+        for message_id in message_ids:
+            outcome, countdown = _deliver_one(message_id, worker=worker, connection=connection)
+            if countdown is not None:
+                deliver_message.apply_async((message_id,), countdown=countdown)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+BATCH = 100
+
+
+def enqueue_ids(message_ids, *, batch: int = BATCH) -> int:
+    """Enqueue many deliveries in batches of `batch` ids over one broker connection
+    (bulk producers call this on commit). Returns the number of messages enqueued."""
     from mirasapo.celery import app
 
-    count = 0
     ids = list(message_ids)
-    for start in range(0, len(ids), batch):
-        with app.producer_or_acquire() as producer:
-            for message_id in ids[start:start + batch]:
-                deliver_message.apply_async((message_id,), producer=producer)
-                count += 1
-    return count
+    with app.producer_or_acquire() as producer:
+        for start in range(0, len(ids), batch):
+            chunk = ids[start:start + batch]
+            if len(chunk) == 1:
+                deliver_message.apply_async((chunk[0],), producer=producer)
+            else:
+                deliver_batch.apply_async((chunk,), producer=producer)
+    return len(ids)
 
 
 @shared_task(time_limit=300, soft_time_limit=280)

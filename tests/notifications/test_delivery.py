@@ -135,3 +135,16 @@ def test_mail_tasks_run_on_their_own_queue(settings):
 
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > MAX_BACKOFF
     assert deliver_message.acks_late and deliver_message.reject_on_worker_lost
+
+
+def test_a_batch_sends_each_pending_message_once():
+    from notifications.tasks import deliver_batch
+
+    user = UserFactory()
+    rows = [OutboxMessage.objects.create(idempotency_key=f"b{n}", recipient_user=user, to_email=user.email, template="weekly_digest",
+                                         category="digest", context={"week": "w", "programs": []}) for n in range(4)]
+    OutboxMessage.objects.filter(pk=rows[0].pk).update(status=OutboxMessage.Status.SENT)
+    assert deliver_batch.delay([r.pk for r in rows]).get() == {"sent": 4}  # b0 was already sent: reported, not resent
+    assert sorted(m.extra_headers["X-Mirasapo-Message-Id"] for m in mail.outbox) == ["b1", "b2", "b3"]
+    deliver_batch.delay([r.pk for r in rows])
+    assert len(mail.outbox) == 3
