@@ -49,12 +49,11 @@ def purge() -> None:
 def seed(n: int) -> None:
     from django.db import transaction
 
+    import programs.demo
     from accounts.models import Membership, User
     from companies.demo import CAPITALS, INDUSTRY_WEIGHTS, PREF_WEIGHTS
     from companies.models import Business
     from core.demo import DemoContext
-
-    import programs.demo
 
     rng = random.Random(11)
     prefs, pref_w = list(PREF_WEIGHTS), list(PREF_WEIGHTS.values())

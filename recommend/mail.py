@@ -33,9 +33,16 @@ REMINDER_DAYS = (7, 1)
 DIGEST_PROGRAMS = 5
 
 
-def _program_item(p: SupportProgram) -> dict:
-    return {"id": p.pk, "name": p.name, "deadline": p.deadline.isoformat() if p.deadline else "",
-            "path": reverse("programs:program_detail", args=[p.pk])}
+def _program_item(p: SupportProgram, *, path_template: str | None = None) -> dict:
+    path = path_template.replace("0", str(p.pk), 1) if path_template else reverse("programs:program_detail", args=[p.pk])
+    return {"id": p.pk, "name": p.name, "deadline": p.deadline.isoformat() if p.deadline else "", "path": path}
+
+
+def _path_template() -> str:
+    """reverse() once; ids are put in by string replacement (reverse per row is slow)."""
+    path = reverse("programs:program_detail", args=[0])
+    assert path.count("0") == 1, path
+    return path
 
 
 def _opted_out(category: str):
@@ -85,10 +92,12 @@ def send_program_alerts(*, day: dt.date | None = None) -> int:
         "user_id", "user__email", "user__preferred_language", "business__name", "business__industry_jsic",
         "business__prefecture", "business__employees")
     cache: dict[tuple, list] = {}
+    template = _path_template()
+    items = {p.pk: _program_item(p, path_template=template) for p in programs}
     for user_id, email, language, business_name, industry, prefecture, employees in memberships.iterator(chunk_size=5000):
         key = (industry, prefecture, employees)
         if key not in cache:
-            cache[key] = [_program_item(p) for p in _eligible(programs, industry=industry, prefecture=prefecture, employees=employees)][:10]
+            cache[key] = [items[p.pk] for p in _eligible(programs, industry=industry, prefecture=prefecture, employees=employees)][:10]
         if not cache[key]:
             continue
         rows.append({"to_user_id": user_id, "to_email": email, "language": language, "template": "program_alert",
@@ -176,6 +185,8 @@ def build_weekly_digest(*, today: dt.date | None = None) -> int:
         .defer("body", "search_text").order_by("-published_at", "id")
     )
     fresh = [p for p in programs if p.published_at >= since] or programs
+    template = _path_template()
+    items = {p.pk: _program_item(p, path_template=template) for p in fresh}
     memberships = _consenting_memberships(Category.DIGEST).values_list(
         "user_id", "user__email", "user__preferred_language", "business__name", "business__industry_jsic",
         "business__prefecture", "business__employees")
@@ -184,7 +195,7 @@ def build_weekly_digest(*, today: dt.date | None = None) -> int:
     for user_id, email, language, business_name, industry, prefecture, employees in memberships.iterator(chunk_size=10000):
         key = (industry, prefecture, employees)
         if key not in cache:
-            cache[key] = [_program_item(p) for p in _eligible(fresh, industry=industry, prefecture=prefecture, employees=employees)[:DIGEST_PROGRAMS]]
+            cache[key] = [items[p.pk] for p in _eligible(fresh, industry=industry, prefecture=prefecture, employees=employees)[:DIGEST_PROGRAMS]]
         rows.append({"to_user_id": user_id, "to_email": email, "language": language, "template": "weekly_digest",
                      "category": Category.DIGEST, "idempotency_key": f"digest:{user_id}:{week_label}",
                      "context": {"business_name": business_name, "week": week_label, "programs": cache[key]}})
