@@ -40,7 +40,7 @@ def test_weekly_digest_one_per_user_idempotent_and_consent_bound(django_capture_
     assert {p["name"] for p in digests[miyagi.pk].context["programs"]} == {"全国の新しい制度", "宮城県の制度"}
     assert len(mail.outbox) == 2 and all("週刊ダイジェスト" in m.subject for m in mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
-        build_weekly_digest()
+        assert build_weekly_digest() == 0
     assert OutboxMessage.objects.filter(category="digest").count() == 2 and len(mail.outbox) == 2
 
 
@@ -94,7 +94,7 @@ def test_program_alerts_match_the_business(django_capture_on_commit_callbacks):
     tokyo = prime_user(BusinessFactory(prefecture="13"))
     with django_capture_on_commit_callbacks(execute=True):
         assert send_program_alerts(day=yesterday) == 1
-        assert send_program_alerts(day=yesterday) == 1  # still pending-or-sent: no second row
+        assert send_program_alerts(day=yesterday) == 0  # the same key: nothing new
     assert OutboxMessage.objects.filter(category="program_alert").count() == 1
     assert OutboxMessage.objects.get(category="program_alert").recipient_user == miyagi
     assert not OutboxMessage.objects.filter(recipient_user=tokyo).exists()
