@@ -8,7 +8,7 @@
 
 Runs in a throw-away database (bench_<db>_mail) and purges what it put on the mail queue.
 
-    .venv/bin/python bench/mail.py [--businesses 100000] [--throughput 3000]
+    .venv/bin/python bench/mail.py [--businesses 100000] [--throughput 1000]
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from _benchdb import ROOT, bench_database, setup_django
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--businesses", type=int, default=100_000)
-    parser.add_argument("--throughput", type=int, default=3000, help="messages to push through one worker")
+    parser.add_argument("--throughput", type=int, default=1000, help="messages to push through one worker")
     args = parser.parse_args()
     setup_django()
     with bench_database("mail") as name:
@@ -109,7 +109,8 @@ def throughput_benchmark(n: int, db_name: str) -> None:
     with SmtpSink() as sink:
         env = {**os.environ, "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{db_name}",
                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port),
-               "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "LOG_LEVEL": "WARNING"}
+               "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "LOG_LEVEL": "WARNING",
+               "DEBUG": "false"}  # production-like: cached template loader
         worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "mirasapo", "worker", "-Q", "mail", "-c", "1",
                                    "--prefetch-multiplier=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
                                    "-n", "mailbench@%h", "--loglevel=WARNING"], cwd=ROOT, env=env, start_new_session=True,

@@ -34,8 +34,9 @@ class OutboxMessage(TimeStampedModel):
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     category = models.CharField(max_length=40, blank=True, db_index=True)
-    # Set, in its own committed transaction, just before the message is handed to SMTP.
-    # A SENDING row whose lease has run out belongs to a worker that died (see tasks.py).
+    # SENDING: set, in its own committed transaction, just before the message is handed to
+    # SMTP; a SENDING row whose lease has run out belongs to a worker that died.
+    # PENDING after a failed attempt: the earliest retry time (see tasks.py).
     lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

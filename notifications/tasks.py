@@ -124,13 +124,17 @@ def _deliver_one(message_id: int, *, worker: str, connection=None) -> tuple[str,
     except Exception as exc:  # SMTP and rendering errors of every kind: record, retry with backoff
         error = f"{type(exc).__name__}: {exc}"[:2000]
         give_up = message.attempts >= MAX_RETRIES
+        countdown = backoff(message.attempts)
         with transaction.atomic():
             status = OutboxMessage.Status.FAILED if give_up else OutboxMessage.Status.PENDING
-            OutboxMessage.objects.filter(pk=message.pk).update(status=status, last_error=error, lease_expires_at=None, updated_at=timezone.now())
+            # For a PENDING row the "lease" is the earliest retry time: the requeue job
+            # leaves it alone until then, so the backoff holds.
+            retry_at = None if give_up else timezone.now() + dt.timedelta(seconds=countdown)
+            OutboxMessage.objects.filter(pk=message.pk).update(status=status, last_error=error, lease_expires_at=retry_at, updated_at=timezone.now())
             DeliveryAttempt.objects.create(message=message, succeeded=False, error=error, worker=worker)
         if give_up:
             return OutboxMessage.Status.FAILED, None
-        return "retry", backoff(message.attempts)
+        return "retry", countdown
     with transaction.atomic():
         OutboxMessage.objects.filter(pk=message.pk).update(
             status=OutboxMessage.Status.SENT, subject=subject[:300], sent_at=timezone.now(), lease_expires_at=None,
@@ -195,6 +199,7 @@ def requeue_pending_messages(now: str | None = None) -> int:
     ids = list(
         OutboxMessage.objects.filter(
             Q(status=OutboxMessage.Status.PENDING, updated_at__lt=moment - PENDING_GRACE)
+            & (Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=moment))
             | Q(status=OutboxMessage.Status.SENDING, lease_expires_at__lt=moment)
         ).order_by("pk").values_list("pk", flat=True)[:20000]
     )

@@ -117,11 +117,16 @@ def test_requeue_picks_up_lost_enqueues_and_dead_senders():
                                         status=OutboxMessage.Status.SENDING, lease_expires_at=old)
     fresh = OutboxMessage.objects.create(idempotency_key="fresh", recipient_user=user, to_email=user.email, template="weekly_digest",
                                          category="digest", context={"week": "w", "programs": []})
-    OutboxMessage.objects.filter(pk__in=[lost.pk, dead.pk]).update(updated_at=old)
+    backing_off = OutboxMessage.objects.create(idempotency_key="backoff", recipient_user=user, to_email=user.email,
+                                               template="weekly_digest", category="digest", context={"week": "w", "programs": []},
+                                               lease_expires_at=timezone.now() + dt.timedelta(minutes=20))
+    OutboxMessage.objects.filter(pk__in=[lost.pk, dead.pk, backing_off.pk]).update(updated_at=old)
     assert requeue_pending_messages.delay().get() == 2
     assert {m.extra_headers["X-Mirasapo-Message-Id"] for m in mail.outbox} == {"lost", "dead"}
     fresh.refresh_from_db()
+    backing_off.refresh_from_db()
     assert fresh.status == OutboxMessage.Status.PENDING
+    assert backing_off.status == OutboxMessage.Status.PENDING  # its retry time has not come
 
 
 def test_mail_tasks_run_on_their_own_queue(settings):
