@@ -113,3 +113,13 @@ def test_detail_pages_and_empty_state(client):
     assert client.get(reverse("programs:program_detail", args=[999999])).status_code == 404
     response = client.get(reverse("programs:program_list"), {"q": "存在しない言葉"})
     assert "empty-state" in response.content.decode()
+
+
+def test_pages_in_english_and_save_search_only_for_business_users(client):
+    SupportProgramFactory(name="English page program")
+    english = client.get(reverse("programs:program_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Support programs" in english and "1 program found." in english
+    assert "Save search" not in english
+    mfa_login(client, member_user(BusinessFactory()))
+    japanese = client.get(reverse("programs:program_list")).content.decode()
+    assert "検索条件を保存" in japanese and "1件の支援制度が見つかりました。" in japanese
