@@ -45,6 +45,9 @@ def unsubscribe(request, token: str):
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
     label = _("all optional mail") if category == ALL_OPTIONAL else str(Category(category).label)
     if request.method == "POST":
-        mail_unsubscribe(token=token)
+        try:
+            mail_unsubscribe(token=token)
+        except signing.BadSignature:  # e.g. the account was deleted since the mail was sent
+            return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
         return render(request, "notifications/unsubscribe.html", {"done": True, "label": label})
     return render(request, "notifications/unsubscribe.html", {"label": label, "token": token})

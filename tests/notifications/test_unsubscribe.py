@@ -64,3 +64,10 @@ def test_preferences_page(client):
     assert (preference.program_alert, preference.saved_search, preference.deadline, preference.digest) == (True, False, True, False)
     client.logout()
     assert client.get(reverse("notifications:preferences")).status_code == 302
+
+
+def test_a_token_of_a_deleted_account_is_refused(client):
+    user = UserFactory()
+    url = reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user.pk, category="digest")])
+    user.delete()
+    assert client.post(url).status_code == 400
