@@ -145,7 +145,8 @@ class Diagnosis:
 
 
 def _employee_range(band: str) -> tuple[int, int | None]:
-    return {SizeBand.MICRO: (0, 5), SizeBand.SMALL: (6, 20), SizeBand.MEDIUM: (21, 100)}.get(band, (101, None))
+    ranges: dict[str, tuple[int, int | None]] = {SizeBand.MICRO: (0, 5), SizeBand.SMALL: (6, 20), SizeBand.MEDIUM: (21, 100)}
+    return ranges.get(band, (101, None))
 
 
 def peer_values(*, business: Business, fiscal_year: int) -> tuple[int, dict[str, list[float]]]:
@@ -194,7 +195,7 @@ def diagnose(*, business: Business, years: list[FinancialYear]) -> Diagnosis:
             series[code].append((y.fiscal_year, value))
         latest = values
     diagnosis.series = series
-    peer_count, peers = peer_values(business=business, fiscal_year=diagnosis.fiscal_year)
+    peer_count, peers = peer_values(business=business, fiscal_year=years[-1].fiscal_year)
     diagnosis.peer_count = peer_count
     for scale in IndicatorScale.objects.all():
         value = latest.get(scale.code)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -72,7 +73,7 @@ class Profile:
 @dataclass
 class Recommendation:
     kind: str  # "program" | "case_study"
-    item: object
+    item: Any  # SupportProgram | CaseStudy
     score: float
     reasons: list[str]
     content: float = 0.0
@@ -279,7 +280,7 @@ def _collaborative(profile: Profile, business: Business, own: dict[tuple[str, in
 
 
 def _cf_reason(reasons: dict[str, float], applied: bool) -> str:
-    top = max(reasons, key=reasons.get)
+    top = max(reasons, key=lambda key: reasons[key])
     if applied and top in ("industry_region", "industry"):
         return _("Businesses of the same industry applied for it")
     return {

@@ -29,9 +29,10 @@ def favourite_toggle(*, user, kind: str, item_id: int) -> bool:
     """Save an item for the user's business, or remove it when already saved.
     Returns True when the item is saved afterwards."""
     business_id = _business_id(user)
+    item: SupportProgram | CaseStudy | None
     if kind == "program":
         item = SupportProgram.objects.filter(pk=item_id).first()
-        lookup = {"program": item}
+        lookup: dict[str, SupportProgram | CaseStudy | None] = {"program": item}
     elif kind == "case_study":
         item = CaseStudy.objects.filter(pk=item_id).first()
         lookup = {"case_study": item}
