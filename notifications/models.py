@@ -34,9 +34,22 @@ class OutboxMessage(TimeStampedModel):
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     category = models.CharField(max_length=40, blank=True, db_index=True)
+    # SENDING: set, in its own committed transaction, just before the message is handed to
+    # SMTP; a SENDING row whose lease has run out belongs to a worker that died.
+    # PENDING after a failed attempt: the earliest retry time (see tasks.py).
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"])]
+
+    @property
+    def message_id_header(self) -> str:
+        """A stable RFC 5322 Message-ID: a re-send after a crash carries the same id,
+        so a receiving system can drop the duplicate."""
+        import hashlib
+
+        digest = hashlib.sha256(self.idempotency_key.encode()).hexdigest()[:32]
+        return f"<{digest}.{self.pk}@mirasapo.jp>"
 
 
 class DeliveryAttempt(models.Model):
@@ -47,3 +60,31 @@ class DeliveryAttempt(models.Model):
     succeeded = models.BooleanField()
     error = models.TextField(blank=True)
     worker = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {'ok' if self.succeeded else 'failed'} @ {self.at}"
+
+
+class Category(models.TextChoices):
+    """Optional mail a user may switch off (transactional notices have no category here)."""
+
+    PROGRAM_ALERT = "program_alert", _("New programs that match my business")
+    SAVED_SEARCH = "saved_search", _("New programs matching my saved searches")
+    DEADLINE = "deadline", _("Deadline reminders for saved programs and drafts")
+    DIGEST = "digest", _("Weekly digest")
+
+
+class MailPreference(TimeStampedModel):
+    """What one user chooses to receive. No row means the defaults (all on)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_preference")
+    program_alert = models.BooleanField(Category.PROGRAM_ALERT.label, default=True)
+    saved_search = models.BooleanField(Category.SAVED_SEARCH.label, default=True)
+    deadline = models.BooleanField(Category.DEADLINE.label, default=True)
+    digest = models.BooleanField(Category.DIGEST.label, default=True)
+
+    def __str__(self) -> str:
+        return f"mail preference of {self.user_id}"
+
+    def allows(self, category: str) -> bool:
+        return bool(getattr(self, category, True)) if category in Category.values else True

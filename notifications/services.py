@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
-from .models import OutboxMessage
+from .models import Category, MailPreference, OutboxMessage
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 400  # links in a year-old mail still work
+ALL_OPTIONAL = "all"
 
 
 def mail_enqueue(*, to_user=None, to_email: str | None = None, template: str, context: dict[str, Any],
@@ -34,6 +41,109 @@ def mail_enqueue(*, to_user=None, to_email: str | None = None, template: str, co
             return OutboxMessage.objects.get(idempotency_key=idempotency_key)
         from .tasks import deliver_message
 
-        message_id = message.pk
-        transaction.on_commit(lambda: deliver_message.delay(message_id))
+        deliver_message.delay_on_commit(message.pk)
     return message
+
+
+_BULK_COLUMNS = ("idempotency_key", "recipient_user_id", "to_email", "language", "template", "context", "category")
+
+
+def mail_enqueue_bulk(rows: list[dict], *, batch_size: int = 20000) -> int:
+    """Write many outbox rows at once (digests); enqueue the new ones on commit, in batches.
+
+    Each row: to_user_id, to_email, language, template, context, idempotency_key, category.
+    The rows go through COPY into a temporary table and one
+    INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, so a rerun (or a
+    concurrent producer) adds nothing for keys already there, and only the ids actually
+    written are enqueued. (The ORM's bulk_create binds every value client-side and is
+    ~50x slower here; bench/mail.py measures this path.)
+    Returns the number of messages written and enqueued by this call.
+    """
+    import json
+
+    from django.db import connection
+
+    table = OutboxMessage._meta.db_table
+    ids: list[int] = []
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS outbox_bulk_load (idempotency_key text, recipient_user_id bigint, "
+                "to_email text, language text, template text, context jsonb, category text) ON COMMIT DROP"
+            )
+            for start in range(0, len(rows), batch_size):
+                cursor.execute("TRUNCATE outbox_bulk_load")
+                with cursor.cursor.copy(f"COPY outbox_bulk_load ({', '.join(_BULK_COLUMNS)}) FROM STDIN") as copy:
+                    for row in rows[start:start + batch_size]:
+                        copy.write_row((row["idempotency_key"], row.get("to_user_id"), row["to_email"], row.get("language") or "ja",
+                                        row["template"], json.dumps(row["context"], ensure_ascii=False), row.get("category", "")))
+                cursor.execute(
+                    f"INSERT INTO {table} (idempotency_key, recipient_user_id, to_email, language, template, context, category, "  # noqa: S608
+                    "subject, status, attempts, last_error, created_at, updated_at) "
+                    "SELECT idempotency_key, recipient_user_id, to_email, language, template, context, category, "
+                    "'', %s, 0, '', now(), now() FROM outbox_bulk_load ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+                    [OutboxMessage.Status.PENDING],
+                )
+                ids.extend(r[0] for r in cursor.fetchall())
+        from .tasks import enqueue_ids
+
+        transaction.on_commit(lambda: enqueue_ids(ids))
+    return len(ids)
+
+
+# --- preferences and one-click unsubscribe ---------------------------------------------------
+
+def unsubscribe_token(*, user_id: int, category: str) -> str:
+    category = category if category in Category.values else ALL_OPTIONAL
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign_object({"u": user_id, "c": category})
+
+
+def unsubscribe_url(*, user_id: int, category: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id, category=category)])
+
+
+def preferences_url() -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("notifications:preferences")
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """(user id, category) of a valid token; signing.BadSignature otherwise."""
+    data = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign_object(token, max_age=UNSUBSCRIBE_MAX_AGE)
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or data.get("c") not in (*Category.values, ALL_OPTIONAL):
+        raise signing.BadSignature("malformed unsubscribe token")
+    return data["u"], data["c"]
+
+
+def mail_preference_of(user) -> MailPreference:
+    return MailPreference.objects.filter(user=user).first() or MailPreference(user=user)
+
+
+@transaction.atomic
+def mail_preference_update(*, user, **choices: bool) -> MailPreference:
+    unknown = set(choices) - set(Category.values)
+    if unknown:
+        raise ValueError(f"unknown mail categories: {sorted(unknown)}")
+    preference, _created = MailPreference.objects.select_for_update().get_or_create(user=user)
+    for category, value in choices.items():
+        setattr(preference, category, bool(value))
+    preference.save()
+    return preference
+
+
+@transaction.atomic
+def mail_unsubscribe(*, token: str) -> tuple[int, str]:
+    """One click, no sign-in: the signed token names the user and what to stop.
+    Raises signing.BadSignature for a forged or expired token."""
+    user_id, category = read_unsubscribe_token(token)
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        raise signing.BadSignature("unknown user")
+    categories = Category.values if category == ALL_OPTIONAL else [category]
+    mail_preference_update(user=user, **{c: False for c in categories})
+    # Pending optional mail of that kind is not sent any more.
+    OutboxMessage.objects.filter(recipient_user_id=user_id, category__in=categories, status=OutboxMessage.Status.PENDING).update(
+        status=OutboxMessage.Status.CANCELLED, last_error="recipient unsubscribed"
+    )
+    return user_id, category

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from core.navigation import NavItem
+
+
+def nav_items(user) -> list[NavItem]:
+    if user is None or not user.is_authenticated:
+        return []
+    return [NavItem(_("Mail settings"), "notifications:preferences", order=85)]

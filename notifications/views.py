@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from .forms import MailPreferenceForm
+from .models import Category
+from .services import (
+    ALL_OPTIONAL,
+    mail_preference_of,
+    mail_preference_update,
+    mail_unsubscribe,
+    read_unsubscribe_token,
+)
+
+
+@login_required
+def preferences(request):
+    """Which optional mail the signed-in user receives."""
+    current = mail_preference_of(request.user)
+    if request.method == "POST":
+        form = MailPreferenceForm(request.POST)
+        if form.is_valid():
+            mail_preference_update(user=request.user, **form.cleaned_data)
+            messages.success(request, _("Your mail settings were saved."))
+            return redirect("notifications:preferences")
+    else:
+        form = MailPreferenceForm(initial={c: getattr(current, c) for c in Category.values})
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a session; the signed token is the credential
+def unsubscribe(request, token: str):
+    """One-click unsubscribe from a mail link, without signing in.
+
+    GET shows what will stop and a single button (link scanners must not unsubscribe
+    anyone); POST — the button, or a mail client's List-Unsubscribe-Post — does it."""
+    try:
+        _user_id, category = read_unsubscribe_token(token)
+    except signing.BadSignature:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+    label = _("all optional mail") if category == ALL_OPTIONAL else str(Category(category).label)
+    if request.method == "POST":
+        try:
+            mail_unsubscribe(token=token)
+        except signing.BadSignature:  # e.g. the account was deleted since the mail was sent
+            return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+        return render(request, "notifications/unsubscribe.html", {"done": True, "label": label})
+    return render(request, "notifications/unsubscribe.html", {"label": label, "token": token})

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    "recommend-program-alerts": {"task": "recommend.tasks.program_alerts", "schedule": crontab(hour=7, minute=0)},
+    "recommend-deadline-reminders": {"task": "recommend.tasks.deadline_reminders", "schedule": crontab(hour=7, minute=30)},
+    "recommend-weekly-digest": {"task": "recommend.tasks.weekly_digest", "schedule": crontab(day_of_week="mon", hour=8, minute=0)},
+}

@@ -1,0 +1,53 @@
+"""Reads for a business user's own recommendation pages. Each takes the viewer and starts
+from the viewer's own business (a business user sees only its own)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from companies.models import Business, FinancialYear
+from consent.access import APPLICANT, PURPOSE_APPLICANT_RECORDS, require
+from programs.models import SupportProgram
+
+from .diagnosis import Diagnosis, diagnose
+from .engine import recommend
+from .models import Favourite, SavedSearch, ViewEvent
+
+
+def business_of(viewer) -> Business:
+    membership = viewer.membership_or_none if getattr(viewer, "is_authenticated", False) else None
+    if membership is None:
+        raise PermissionDenied
+    return Business.objects.get(pk=membership.business_id)
+
+
+def recommendations_for(*, viewer, limit: int = 10):
+    business = business_of(viewer)
+    return business, recommend(business, limit=limit)
+
+
+def favourites_for(*, viewer):
+    business = business_of(viewer)
+    favourites = Favourite.objects.filter(business=business).select_related("program", "case_study").order_by("-created_at")
+    history = ViewEvent.objects.filter(business=business).select_related("program", "case_study").order_by("-viewed_at")[:30]
+    return business, favourites, history
+
+
+def diagnosis_for(*, viewer) -> Diagnosis:
+    """The business's own figures, shown to its own user: purpose 3, recipient 7."""
+    business = business_of(viewer)
+    require(business_id=business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=6, recipient=APPLICANT, viewer=viewer)
+    years = list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
+    return diagnose(business=business, years=years)
+
+
+def simulation_programs(*, diagnosis: Diagnosis):
+    """Programs the user may simulate: those addressing a weak indicator first, then the rest."""
+    weak_themes = {t for i in diagnosis.weak for t in i.themes}
+    programs = list(SupportProgram.objects.filter(assumed_sales_uplift__gt=0).only("id", "name", "themes", "kind").order_by("name")[:300])
+    programs.sort(key=lambda p: (not (set(p.themes) & weak_themes), p.name))
+    return programs
+
+
+def saved_searches_for(*, viewer):
+    return SavedSearch.objects.filter(user=viewer).order_by("-created_at")

@@ -1,0 +1,109 @@
+"""Writes of the recommend app: favourites (マイ事例集), view history, saved searches."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+from programs.filters import ProgramFilter
+from programs.models import CaseStudy, SupportProgram
+
+from .models import Favourite, SavedSearch, ViewEvent
+
+MAX_SAVED_SEARCHES = 20
+SEARCH_KEYS = ("q", "industry", "prefecture", "employees", "open_on", "theme", "kind")
+
+
+def _business_id(user) -> int:
+    membership = user.membership_or_none if getattr(user, "is_authenticated", False) else None
+    if membership is None:
+        raise ApplicationError(_("Only users of a business can do this."))
+    return membership.business_id
+
+
+@transaction.atomic
+def favourite_toggle(*, user, kind: str, item_id: int) -> bool:
+    """Save an item for the user's business, or remove it when already saved.
+    Returns True when the item is saved afterwards."""
+    business_id = _business_id(user)
+    item: SupportProgram | CaseStudy | None
+    if kind == "program":
+        item = SupportProgram.objects.filter(pk=item_id).first()
+        lookup: dict[str, SupportProgram | CaseStudy | None] = {"program": item}
+    elif kind == "case_study":
+        item = CaseStudy.objects.filter(pk=item_id).first()
+        lookup = {"case_study": item}
+    else:
+        raise ApplicationError(errors={"kind": [_("Choose a program or a case study.")]})
+    if item is None:
+        raise ApplicationError(errors={"item_id": [_("This item does not exist.")]})
+    existing = Favourite.objects.select_for_update().filter(business_id=business_id, **lookup).first()
+    if existing is not None:
+        existing.delete()
+        return False
+    try:
+        with transaction.atomic():
+            Favourite.objects.create(business_id=business_id, saved_by=user, **lookup)
+    except IntegrityError:  # saved by another member at the same moment
+        pass
+    return True
+
+
+def view_record(*, viewer, program: SupportProgram | None = None, case_study: CaseStudy | None = None) -> None:
+    """Record that a business user opened an item (view history; a signal for the
+    collaborative part). Anonymous and non-business viewers leave no trace."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return
+    membership = viewer.membership_or_none
+    if membership is None:
+        return
+    ViewEvent.objects.create(business_id=membership.business_id, user=viewer, program=program, case_study=case_study)
+
+
+def _clean_params(querystring: str) -> dict:
+    data = QueryDict(querystring or "")
+    params = {key: data.get(key) for key in SEARCH_KEYS if data.get(key)}
+    filterset = ProgramFilter(params, queryset=SupportProgram.objects.none())
+    if not filterset.is_valid():
+        raise ApplicationError(errors={key: [str(m) for m in msgs] for key, msgs in filterset.errors.items()})
+    return params
+
+
+@transaction.atomic
+def saved_search_create(*, user, name: str, querystring: str, email_alerts: bool) -> SavedSearch:
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(errors={"name": [_("Give the search a name.")]})
+    if len(name) > 100:
+        raise ApplicationError(errors={"name": [_("The name is too long (at most 100 characters).")]})
+    params = _clean_params(querystring)
+    if SavedSearch.objects.filter(user=user).count() >= MAX_SAVED_SEARCHES:
+        raise ApplicationError(errors={"name": [_("You can keep at most %(count)d saved searches.") % {"count": MAX_SAVED_SEARCHES}]})
+    if SavedSearch.objects.filter(user=user, name=name).exists():
+        raise ApplicationError(errors={"name": [_("You already have a saved search with this name.")]})
+    # Alerts start from now: only programs published after saving are news.
+    return SavedSearch.objects.create(user=user, name=name, params=params, email_alerts=email_alerts, alerted_until=timezone.now())
+
+
+@transaction.atomic
+def saved_search_update(*, user, search_id: int, email_alerts: bool) -> SavedSearch:
+    search = SavedSearch.objects.select_for_update().filter(pk=search_id, user=user).first()
+    if search is None:
+        from django.http import Http404
+
+        raise Http404
+    search.email_alerts = email_alerts
+    search.save(update_fields=["email_alerts", "updated_at"])
+    return search
+
+
+@transaction.atomic
+def saved_search_delete(*, user, search_id: int) -> None:
+    deleted, _count = SavedSearch.objects.filter(pk=search_id, user=user).delete()
+    if not deleted:
+        from django.http import Http404
+
+        raise Http404
