@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from core.bulk import copy_insert
 from core.demo import DemoContext
 
 from .models import (
@@ -128,14 +129,14 @@ def seed(ctx: DemoContext) -> None:
             depreciation = int(sales * rng.uniform(0.01, 0.04))
             operating = gross - personnel - int(sales * rng.uniform(0.05, 0.12))
             total_assets = int(sales * rng.uniform(0.6, 1.2))
-            financials.append(FinancialYear(
-                business=b, fiscal_year=year, sales=sales, gross_profit=gross, operating_profit=operating,
+            financials.append(dict(
+                business_id=b.pk, fiscal_year=year, sales=sales, gross_profit=gross, operating_profit=operating,
                 ordinary_profit=operating - int(sales * 0.005), net_income=int((operating - sales * 0.005) * 0.7),
                 depreciation=depreciation, personnel_cost=personnel, total_assets=total_assets,
                 net_assets=int(total_assets * rng.uniform(0.05, 0.5)), interest_bearing_debt=int(total_assets * rng.uniform(0.1, 0.6)),
                 cash_and_deposits=int(total_assets * rng.uniform(0.05, 0.3)), receivables=int(sales / 12 * rng.uniform(0.8, 2.0)),
                 inventory=int(sales / 12 * rng.uniform(0.2, 1.5)), payables=int(sales / 12 * rng.uniform(0.5, 1.5)),
-                employees=b.employees, source=Source.DEMO,
+                employees=b.employees, source=Source.DEMO, source_detail="",
             ))
         profiles.append(BusinessProfile(business=b, description=f"{JSIC_MIDDLE.get(b.industry_jsic, '')}を営む。地域の顧客に密着した事業を展開。",
                                         main_products=f"{b.name}の主力商品・サービス", consumption_tax_status=rng.choice(["taxable", "taxable", "exempt", "simplified"]),
@@ -146,7 +147,7 @@ def seed(ctx: DemoContext) -> None:
         for theme in rng.sample(themes, k=rng.randint(1, 3)):
             challenges.append(Challenge(business=b, theme=theme, source=Source.DEMO))
     _seed_partners_and_succession(ctx, businesses, extra_rng)
-    FinancialYear.objects.bulk_create(financials, batch_size=5000)
+    copy_insert(FinancialYear, financials)
     BusinessProfile.objects.bulk_create(profiles, batch_size=5000)
     BusinessPlan.objects.bulk_create(plans, batch_size=5000)
     ContactPerson.objects.bulk_create(contacts, batch_size=5000)
