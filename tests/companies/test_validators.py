@@ -1,6 +1,10 @@
 import pytest
 
-from companies.validators import is_valid_corporate_number, make_corporate_number, normalise_corporate_number
+from companies.validators import (
+    is_valid_corporate_number,
+    make_corporate_number,
+    normalise_corporate_number,
+)
 
 
 @pytest.mark.parametrize("number", ["7000012050002", "4000012090001", "1010001000006"])
