@@ -28,12 +28,18 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.models import Application, Program
 from companies.models import Business
 from companies.reference import JSIC_MIDDLE, PREFECTURES
-from consent.access import PURPOSE_SHARING, SME_AGENCY, businesses_allowing, procedure_rule_q
+from consent.access import (
+    PURPOSE_SHARING,
+    SME_AGENCY,
+    businesses_allowing,
+    procedure_rule_q,
+)
 
 from .models import DashboardCell, SummaryRefresh
 

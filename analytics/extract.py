@@ -26,7 +26,12 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 
 from applications.models import Application
 from companies.models import Business
-from consent.access import PURPOSE_EBPM, RESEARCHERS, businesses_allowing, procedure_rule_q
+from consent.access import (
+    PURPOSE_EBPM,
+    RESEARCHERS,
+    businesses_allowing,
+    procedure_rule_q,
+)
 from consent.registry import RESEARCH_EXTRACT_COLUMNS
 
 from .dashboard import EXCLUDED_STATUSES

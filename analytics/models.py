@@ -42,6 +42,9 @@ class DashboardCell(models.Model):
             models.Index(fields=["program", "round_number"]),
         ]
 
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} {self.program} {self.round_number} {self.prefecture} {self.industry}"
+
 
 class SummaryRefresh(models.Model):
     """When the summary was last rebuilt, from how many applications, in how long."""
@@ -53,6 +56,9 @@ class SummaryRefresh(models.Model):
 
     class Meta:
         ordering = ["-finished_at"]
+
+    def __str__(self) -> str:
+        return f"{self.finished_at:%Y-%m-%d %H:%M} ({self.cells} cells)"
 
 
 class ResearchPledge(TimeStampedModel):
@@ -110,6 +116,9 @@ class ExtractDownload(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M} ({self.row_count} rows)"
 
 
 class EbpmAnalysis(models.Model):

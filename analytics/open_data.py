@@ -21,7 +21,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from applications.models import Application
 from companies.models import Business
-from consent.access import PUBLIC, PURPOSE_OPEN_DATA, businesses_allowing, procedure_rule_q
+from consent.access import (
+    PUBLIC,
+    PURPOSE_OPEN_DATA,
+    businesses_allowing,
+    procedure_rule_q,
+)
 from consent.registry import OPEN_DATA_COLUMNS
 
 ADOPTION_FIELDS = [name for name, _class in OPEN_DATA_COLUMNS]

@@ -22,12 +22,19 @@ from companies.reference import PREFECTURES
 from core.errors import ApplicationError
 from core.pdf import render_pdf
 
-from . import charts, dashboard as dash, open_data, selectors, services
+from . import charts, open_data, selectors, services
+from . import dashboard as dash
 from .dashboard import program_label
 from .ebpm import EbpmParams
 from .forms import (
-    DashboardFilterForm, EbpmForm, ExtractFilterForm, OpenDataFilterForm, PledgeDecisionForm, PledgeForm,
-    PledgeWithdrawForm, ResearcherRegisterForm,
+    DashboardFilterForm,
+    EbpmForm,
+    ExtractFilterForm,
+    OpenDataFilterForm,
+    PledgeDecisionForm,
+    PledgeForm,
+    PledgeWithdrawForm,
+    ResearcherRegisterForm,
 )
 from .models import ResearchPledge
 

@@ -12,7 +12,13 @@ from analytics import dashboard as dash
 from analytics.models import SummaryRefresh
 from applications.models import Application, Program
 from tests.analytics.factories import ApplicationFactory, narrow
-from tests.factories import BusinessFactory, institution_staff, mfa_login, prime_user, researcher
+from tests.factories import (
+    BusinessFactory,
+    institution_staff,
+    mfa_login,
+    prime_user,
+    researcher,
+)
 
 pytestmark = pytest.mark.django_db
 

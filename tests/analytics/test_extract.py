@@ -17,7 +17,13 @@ from applications.models import Application, Program
 from core.models import AuditEvent
 from tests.analytics.factories import ApplicationFactory, narrow
 from tests.factories import (
-    BusinessFactory, FinancialYearFactory, agency_staff, institution_staff, mfa_login, prime_user, researcher,
+    BusinessFactory,
+    FinancialYearFactory,
+    agency_staff,
+    institution_staff,
+    mfa_login,
+    prime_user,
+    researcher,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +63,7 @@ def test_corporation_and_sole_proprietor_rows(client, approved):
     sole = BusinessFactory(sole_proprietor=True, name="山田商店", address="長野県松本市1-2", representative_name="山田 花子", phone="0263-00-0000")
     ApplicationFactory(business=sole, fiscal_year=2023, round_number=5, rejected=True)
     _r, _b, rows = _download(client)
-    records = [dict(zip(rows[0], row)) for row in rows[1:]]
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
     assert len(records) == 2
     c, s = records
     assert c["corporate_number"] == corp.corporate_number
@@ -91,7 +97,7 @@ def test_every_narrowing_is_honoured(client, approved):
     narrow(denies_review, data_class=9, recipient=4, purpose=1)
     narrow(denies_usage, data_class=10, recipient=4)
     _r, _b, rows = _download(client)
-    records = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    records = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert denies_identity.corporate_number not in records
     assert denies_identity_for_ebpm.corporate_number not in records
     assert records[denies_identity_for_agency_only.corporate_number]["sales"] == "50000000"

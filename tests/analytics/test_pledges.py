@@ -14,7 +14,14 @@ from analytics.services import pledge_decide, pledge_submit, pledge_withdraw
 from core.errors import ApplicationError
 from core.models import AuditEvent
 from notifications.models import OutboxMessage
-from tests.factories import UserFactory, agency_staff, institution_staff, mfa_login, prime_user, researcher
+from tests.factories import (
+    UserFactory,
+    agency_staff,
+    institution_staff,
+    mfa_login,
+    prime_user,
+    researcher,
+)
 
 pytestmark = pytest.mark.django_db
 PLEDGE = {

@@ -9,11 +9,11 @@ import io
 
 import pytest
 
+from accounts.models import ResearcherProfile, User
 from analytics.dashboard import dashboard_summary_refresh
 from analytics.models import ExtractDownload
 from tests.analytics.factories import ApplicationFactory
 from tests.browser.conftest import sign_in
-from accounts.models import ResearcherProfile, User
 from tests.factories import PASSWORD, BusinessFactory, UserFactory, with_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
