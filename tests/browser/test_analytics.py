@@ -12,6 +12,7 @@ import pytest
 from accounts.models import ResearcherProfile, User
 from analytics.dashboard import dashboard_summary_refresh
 from analytics.models import ExtractDownload
+from tests.analytics.conftest import policy_in_force
 from tests.analytics.factories import ApplicationFactory
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, BusinessFactory, UserFactory, with_totp
@@ -19,21 +20,8 @@ from tests.factories import PASSWORD, BusinessFactory, UserFactory, with_totp
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _policy_in_force() -> None:
-    """A transactional test's database is flushed between tests: put the policy back the
-    way its migration installs it."""
-    import importlib
-
-    from django.apps import apps
-
-    from consent.models import PolicyVersion
-
-    if not PolicyVersion.objects.exists():
-        importlib.import_module("consent.migrations.0002_install_policy_v1").forwards(apps, None)
-
-
 def test_analyst_filters_by_prefecture_and_downloads_csv_then_researcher_extracts(page, screenshot):
-    _policy_in_force()
+    policy_in_force()
     tokyo = BusinessFactory(prefecture="13", industry_jsic="58")
     osaka = BusinessFactory(prefecture="27", industry_jsic="24")
     for _ in range(3):
