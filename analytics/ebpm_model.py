@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -140,9 +141,7 @@ def _within(frame: pd.DataFrame, columns: list[str], group: str) -> pd.DataFrame
 
 
 def _ci(value: float, se: float, confidence: float) -> tuple[float, float]:
-    from scipy.stats import norm
-
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     return value - z * se, value + z * se
 
 
@@ -222,8 +221,6 @@ def estimate(params: EbpmParams) -> dict:
     pooled_se = float(pooled.bse[pooled_names.index("treat_post")])
     p_low, p_high = _ci(pooled_coef["treat_post"], pooled_se, params.confidence)
 
-    from scipy.stats import norm
-
     result = {
         "method": METHOD_VERSION,
         "outcome": params.outcome,
@@ -233,7 +230,7 @@ def estimate(params: EbpmParams) -> dict:
         "n_obs": int(len(panel)),
         "n_clusters": int(panel["business_id"].nunique()),
         "did": {"coef": att, "se": att_se, "ci_low": att_low, "ci_high": att_high,
-                "p_value": float(2 * (1 - norm.cdf(abs(att / att_se)))) if att_se > 0 else 0.0,
+                "p_value": 2 * (1 - NormalDist().cdf(abs(att / att_se))) if att_se > 0 else 0.0,
                 "weights": {str(int(c[1:])): float(w) for c, w in zip(post_cols, weights, strict=True)}},
         "did_pooled": {"coef": float(pooled_coef["treat_post"]), "se": pooled_se, "ci_low": p_low, "ci_high": p_high},
         "event_study": event_study,

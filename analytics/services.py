@@ -60,7 +60,9 @@ def pledge_submit(*, actor: User, affiliation: str, research_purpose: str, resea
         errors["accepted_terms"] = [_("You must accept the pledge to submit it.")]
     if errors:
         raise ApplicationError(errors=errors)
-    profile = ResearcherProfile.objects.select_for_update().get(user=actor)
+    profile = ResearcherProfile.objects.select_for_update().filter(user=actor).first()
+    if profile is None:
+        raise ApplicationError(_("Register as a researcher first."))
     if ResearchPledge.objects.filter(researcher=actor, status=ResearchPledge.Status.PENDING).exists():
         raise ApplicationError(_("Your pledge is already awaiting review."))
     if profile.pledge_status == ResearcherProfile.PledgeStatus.APPROVED and profile.approved_until and profile.approved_until >= timezone.localdate():
