@@ -34,6 +34,7 @@ def test_analyst_filters_by_prefecture_and_downloads_csv_then_researcher_extract
     secret = with_totp(analyst)
     sign_in(page, analyst.email, PASSWORD, totp_secret=secret)
     page.goto("/analytics/dashboard/")
+    assert page.locator("h1").inner_text() == "申請・採択ダッシュボード"
     assert page.locator("#total-applications").inner_text() == "5"
     page.select_option("select[name=prefecture]", "13")
     page.click("form.filters button[type=submit]")
@@ -47,7 +48,7 @@ def test_analyst_filters_by_prefecture_and_downloads_csv_then_researcher_extract
         page.click("#download-csv")
     text = open(info.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [(r["label"], r["applications"], r["adopted"]) for r in rows] == [("FY2023", "4", "3")]
+    assert [(r["fiscal_year"], r["label"], r["applications"], r["adopted"]) for r in rows] == [("2023", "2023年度", "4", "3")]
     page.context.clear_cookies()  # a different person at another desk
 
     scholar = UserFactory(email="researcher@univ.demo.mirasapo.jp", kind=User.Kind.RESEARCHER)
