@@ -235,15 +235,6 @@ def dashboard_totals(*, viewer, filters: dict) -> Row:
                requested_amount=item["r"] or 0, granted_amount=item["g"] or 0)
 
 
-def dashboard_filter_options() -> dict:
-    """Values present in the summary, for the filter form (one query each, on small data)."""
-    return {
-        "fiscal_years": list(DashboardCell.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()),
-        "rounds": sorted(set(DashboardCell.objects.exclude(round_number=None).values_list("round_number", flat=True).distinct())),
-        "industries": list(DashboardCell.objects.exclude(industry="").order_by("industry").values_list("industry", flat=True).distinct()),
-    }
-
-
 # --- the tile map of Japan ---------------------------------------------------------------
 
 # (column, row) of each prefecture on a tile grid, north-east to south-west.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core import mail  # noqa: F401  (outbox delivery runs eagerly in tests)
+from django.core import mail
 
 from accounts.models import ResearcherProfile, User, researcher_is_approved
 from analytics.models import ResearchPledge
@@ -38,7 +38,7 @@ def _unapproved_researcher() -> User:
     return user
 
 
-def test_register_then_submit_then_approve_then_extract(client):
+def test_register_then_submit_then_approve_then_extract(client, django_capture_on_commit_callbacks):
     user = UserFactory(kind=User.Kind.BUSINESS)  # signed up, no business, no role yet
     mfa_login(client, user)
     response = client.post("/research/register/", {"affiliation": "みらさぽ大学 経済学研究科"})
@@ -56,7 +56,11 @@ def test_register_then_submit_then_approve_then_extract(client):
 
     staff = agency_staff()
     until = dt.date.today() + dt.timedelta(days=365)
-    pledge_decide(actor=staff, pledge=pledge, decision="approve", approved_until=until, note="")
+    with django_capture_on_commit_callbacks(execute=True):
+        pledge_decide(actor=staff, pledge=pledge, decision="approve", approved_until=until, note="")
+    sent = [m for m in mail.outbox if m.to == [user.email]]
+    assert len(sent) == 1 and sent[0].subject == "EBPM誓約書が承認されました"
+    assert until.isoformat() in sent[0].body
     user.researcher_profile.refresh_from_db()
     assert user.researcher_profile.pledge_status == "approved" and user.researcher_profile.approved_until == until
     assert researcher_is_approved(user)
