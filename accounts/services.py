@@ -160,3 +160,21 @@ def researcher_pledge_set_status(*, actor: User, profile, status: str, approved_
     profile.save(update_fields=["pledge_status", "approved_until", "updated_at"])
     audit_event(kind=Kind.PLEDGE_DECIDED, actor=actor, obj=profile, data={"before": before, "after": status})
     return profile
+
+
+@transaction.atomic
+def researcher_register(*, user: User, affiliation: str):
+    """A signed-in person with no other role registers as a researcher of an institution
+    (the EBPM pledge then goes through analytics)."""
+    from .models import ResearcherProfile
+
+    affiliation = (affiliation or "").strip()
+    if not affiliation:
+        raise ApplicationError(errors={"affiliation": [_("Please enter your research institution.")]})
+    if user.membership_or_none is not None or user.is_institution_staff or user.is_agency_staff:
+        raise ApplicationError(_("This account already has another role and cannot register as a researcher."))
+    if user.kind != User.Kind.RESEARCHER:
+        user.kind = User.Kind.RESEARCHER
+        user.save(update_fields=["kind"])
+    profile, _created = ResearcherProfile.objects.update_or_create(user=user, defaults={"affiliation": affiliation[:200]})
+    return profile

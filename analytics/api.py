@@ -1,3 +1,141 @@
+"""API of analytics (api.md): open data (anyone) and the research extract (approved
+researchers). Thin: validate the filters, call the selector, stream or paginate."""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+import csv
+import json
+
+from django.http import StreamingHttpResponse
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import renderers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from consent.access import require_researcher
+
+from . import extract, open_data, services
+from .forms import ExtractFilterForm, OpenDataFilterForm
+
+PUBLIC_URL_NAMES = {"api-open-data-adoptions", "api-open-data-certifications"}
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Lets DRF's content negotiation accept ?format=csv; the views stream the CSV."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, (bytes, str)):
+            return data
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")  # error bodies
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _valid_filters(form_class, request) -> dict:
+    params = {k: v for k, v in request.query_params.items() if k not in ("format", "page", "page_size")}
+    form = form_class(params)
+    if not form.is_valid():
+        raise ValidationError({field: [str(m) for m in errors] for field, errors in form.errors.items()})
+    return form.filters()
+
+
+def _stream_csv(header: list[str], records, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def lines():
+        yield writer.writerow(header).encode("utf-8")
+        for record in records:
+            yield writer.writerow([record[name] if record[name] is not None else "" for name in header]).encode("utf-8")
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class OpenDataPagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("fiscal_year", OpenApiTypes.INT), OpenApiParameter("prefecture", OpenApiTypes.STR),
+    OpenApiParameter("program", OpenApiTypes.STR), OpenApiParameter("q", OpenApiTypes.STR, description="法人番号 or name"),
+    OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+]
+
+
+class OpenDataAdoptionsApi(APIView):
+    """Adopted subsidy cases: exactly the ※6 items (api.md). JSON paginated; CSV whole."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+
+    @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        filters = _valid_filters(OpenDataFilterForm, request)
+        rows = open_data.adoption_list(filters=filters)
+        if request.query_params.get("format") == "csv":
+            records = (open_data.adoption_record(v) for v in rows.iterator(chunk_size=2000))
+            return _stream_csv(open_data.ADOPTION_FIELDS, records, "mirasapo-adoptions.csv")
+        paginator = OpenDataPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response([open_data.adoption_record(v) for v in page])
+
+
+class OpenDataCertificationsApi(APIView):
+    """Certified procedures (経営力向上計画 etc.): only the fact and date, only with the opt-in."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+
+    @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        filters = _valid_filters(OpenDataFilterForm, request)
+        rows = open_data.certification_list(filters=filters)
+        if request.query_params.get("format") == "csv":
+            records = (open_data.certification_record(v) for v in rows.iterator(chunk_size=2000))
+            return _stream_csv(open_data.CERTIFICATION_FIELDS, records, "mirasapo-certifications.csv")
+        paginator = OpenDataPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response([open_data.certification_record(v) for v in page])
+
+
+class ResearchExtractApi(APIView):
+    """The ※5 extract for approved researchers, streamed; every download logged."""
+
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+
+    @extend_schema(parameters=FILTER_PARAMETERS[:3], responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request):
+        require_researcher(request.user)
+        filters = _valid_filters(ExtractFilterForm, request)
+        download = services.extract_download_start(user=request.user, filters=filters)
+
+        def finish(rows: int, digest: str) -> None:
+            services.extract_download_finish(download_id=download.pk, row_count=rows, sha256=digest)
+
+        response = StreamingHttpResponse(extract.stream_extract(filters=filters, on_finish=finish), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="mirasapo-research-extract-{download.pk}.csv"'
+        response["X-Extract-Id"] = str(download.pk)
+        return response
+
+
+urlpatterns = [
+    path("open-data/adoptions", OpenDataAdoptionsApi.as_view(), name="api-open-data-adoptions"),
+    path("open-data/certifications", OpenDataCertificationsApi.as_view(), name="api-open-data-certifications"),
+    path("research/extract", ResearchExtractApi.as_view(), name="api-research-extract"),
+]

@@ -1,0 +1,270 @@
+"""The agency's BI dashboard: a summary table rebuilt from the applications through the
+consent decision, and the reads that group it.
+
+Consent. The dashboard is purpose 2 (情報共有 within government), recipient 2 (the SME
+Agency). The policy table allows every class to recipient 2 for purpose 2, but a business
+may narrow any (class, recipient), so the summary is built from
+`consent.access.businesses_allowing` per class:
+
+- an application counts at all only where its business allows class 1 (prefecture and
+  industry are class 1) and class 10 (the program, round, year and the granted amount are
+  制度活用情報) — without them the row has no dimension and no fact;
+- it counts towards "decided" and "adopted" only where the business allows class 9 (審査情報);
+- its requested amount counts only where the business allows class 8 (申請事業内容);
+- a procedure (経営力向上計画 etc.) counts only where the applicant ticked the data-use
+  consent (`procedure_rule_q`).
+
+Freshness. `dashboard_summary_refresh` rebuilds the whole table in one transaction
+(readers keep seeing the previous summary until it commits) every 10 minutes (Celery beat,
+analytics/schedule.py); the page shows the time of the last rebuild. A narrowing therefore
+reaches the aggregates within 10 minutes; no single business is ever shown on the dashboard.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from applications.models import Application, Program
+from companies.models import Business
+from companies.reference import JSIC_MIDDLE, PREFECTURES
+from consent.access import (
+    PURPOSE_SHARING,
+    SME_AGENCY,
+    businesses_allowing,
+    procedure_rule_q,
+)
+
+from .models import DashboardCell, SummaryRefresh
+
+EXCLUDED_STATUSES = (Application.Status.DRAFT, Application.Status.WITHDRAWN)
+DIMENSIONS = ("fiscal_year", "round", "program", "prefecture", "industry")
+DIMENSION_LABELS = {
+    "fiscal_year": gettext_lazy("Fiscal year"),
+    "round": gettext_lazy("Round"),
+    "program": gettext_lazy("Program"),
+    "prefecture": gettext_lazy("Prefecture"),
+    "industry": gettext_lazy("Industry"),
+}
+# The drill-down path: a row of one view opens the next, filtered by that row.
+NEXT_DIMENSION = {"fiscal_year": "program", "program": "round", "round": "prefecture", "prefecture": "industry", "industry": "fiscal_year"}
+METRICS = ("applications", "adopted", "adoption_rate", "granted_amount")
+
+
+def _allowed_exists(data_class: int):
+    """A per-row Exists(): does this application's business allow (purpose 2, class, recipient 2)?"""
+    inner = businesses_allowing(
+        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_SHARING, data_class=data_class, recipient=SME_AGENCY,
+    )
+    return Exists(inner)
+
+
+def dashboard_source_queryset():
+    """Submitted applications the agency may aggregate (see the module docstring)."""
+    qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES).filter(procedure_rule_q(purpose=PURPOSE_SHARING))
+    for data_class in (1, 10):
+        qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=data_class, recipient=SME_AGENCY, business_field="business_id")
+    return qs
+
+
+def _summary_queryset():
+    review_ok = _allowed_exists(9)
+    content_ok = _allowed_exists(8)
+    decided = Q(review_result__in=[Application.ReviewResult.ADOPTED, Application.ReviewResult.NOT_ADOPTED])
+    return (
+        dashboard_source_queryset()
+        .values("fiscal_year", "program", "round_number")
+        .annotate(
+            prefecture=F("business__prefecture"),
+            industry=Coalesce(F("business__industry_jsic"), Value("")),
+        )
+        .values("fiscal_year", "program", "round_number", "prefecture", "industry")
+        .annotate(
+            n_applications=Count("id"),
+            n_decided=Count("id", filter=decided & Q(review_ok)),
+            n_adopted=Count("id", filter=Q(review_result=Application.ReviewResult.ADOPTED) & Q(review_ok)),
+            sum_requested=Coalesce(Sum("requested_amount", filter=Q(content_ok)), Value(0), output_field=IntegerField()),
+            sum_granted=Coalesce(
+                Sum("granted_amount", filter=Q(review_result=Application.ReviewResult.ADOPTED)), Value(0), output_field=IntegerField()
+            ),
+        )
+        .order_by()
+    )
+
+
+@transaction.atomic
+def dashboard_summary_refresh() -> SummaryRefresh:
+    """Rebuild the summary in one transaction: INSERT … SELECT of the consent-filtered
+    aggregate. Readers see the previous summary until this commits (MVCC), so the
+    dashboard is never empty or half-built. Called by the beat task and by the bench."""
+    started = time.monotonic()
+    sql, params = _summary_queryset().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE analytics_dashboardcell IN EXCLUSIVE MODE")  # one rebuild at a time; reads go on
+        cursor.execute("DELETE FROM analytics_dashboardcell")
+        cursor.execute(
+            "INSERT INTO analytics_dashboardcell (fiscal_year, program, round_number, prefecture, industry, applications,"
+            " decided, adopted, requested_amount, granted_amount)"
+            " SELECT s.fiscal_year, s.program, s.round_number, s.prefecture, s.industry, s.n_applications, s.n_decided,"
+            f" s.n_adopted, s.sum_requested, s.sum_granted FROM ({sql}) s",
+            params,
+        )
+        cells = cursor.rowcount
+        cursor.execute("SELECT COALESCE(SUM(applications), 0) FROM analytics_dashboardcell")
+        source_rows = cursor.fetchone()[0]
+    return SummaryRefresh.objects.create(source_rows=source_rows, cells=cells, seconds=time.monotonic() - started)
+
+
+def last_refresh() -> SummaryRefresh | None:
+    return SummaryRefresh.objects.order_by("-finished_at").first()
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    key: dict  # the filter values this row stands for (for drill-down)
+    label: str
+    applications: int
+    decided: int
+    adopted: int
+    requested_amount: int
+    granted_amount: int
+
+    @property
+    def adoption_rate(self) -> float | None:
+        """Adopted among decided applications (those with a review result), in %."""
+        return round(100.0 * self.adopted / self.decided, 1) if self.decided else None
+
+    def metric(self, name: str) -> float:
+        value = self.adoption_rate if name == "adoption_rate" else getattr(self, name)
+        return float(value or 0)
+
+
+def program_label(code: str) -> str:
+    try:
+        return str(Program(code).label)
+    except ValueError:
+        return code
+
+
+def label_for(dimension: str, key: dict) -> str:
+    if dimension == "fiscal_year":
+        return _("FY%(year)s") % {"year": key["fiscal_year"]}
+    if dimension == "program":
+        return program_label(key["program"])
+    if dimension == "round":
+        if key.get("round_number") is None:
+            return _("%(program)s (no round)") % {"program": program_label(key["program"])}
+        return _("%(program)s round %(number)s") % {"program": program_label(key["program"]), "number": key["round_number"]}
+    if dimension == "prefecture":
+        return PREFECTURES.get(key["prefecture"], key["prefecture"])
+    if dimension == "industry":
+        code = key["industry"]
+        return f"{code} {JSIC_MIDDLE.get(code, '')}".strip() if code else _("Unknown")
+    raise ValueError(dimension)
+
+
+_GROUP_FIELDS = {
+    "fiscal_year": ("fiscal_year",),
+    "round": ("program", "round_number"),
+    "program": ("program",),
+    "prefecture": ("prefecture",),
+    "industry": ("industry",),
+}
+
+
+def _filtered_cells(filters: dict):
+    qs = DashboardCell.objects.all()
+    if filters.get("fiscal_year"):
+        qs = qs.filter(fiscal_year=filters["fiscal_year"])
+    if filters.get("program"):
+        qs = qs.filter(program=filters["program"])
+    if filters.get("round_number"):
+        qs = qs.filter(round_number=filters["round_number"])
+    if filters.get("prefecture"):
+        qs = qs.filter(prefecture=filters["prefecture"])
+    if filters.get("industry"):
+        qs = qs.filter(industry=filters["industry"])
+    return qs
+
+
+def _aggregate(qs, group: tuple[str, ...]):
+    return (
+        qs.values(*group)
+        .annotate(
+            a=Sum("applications"), d=Sum("decided"), ad=Sum("adopted"), r=Sum("requested_amount"), g=Sum("granted_amount"),
+        )
+        .order_by(*group)
+    )
+
+
+def dashboard_breakdown(*, viewer, by: str, filters: dict) -> list[Row]:
+    """Figures grouped by one dimension, with the filters applied (agency staff only;
+    the view checks the role). One query on the summary table."""
+    if by not in _GROUP_FIELDS:
+        raise ValueError(by)
+    group = _GROUP_FIELDS[by]
+    rows = []
+    for item in _aggregate(_filtered_cells(filters), group):
+        key = {f: item[f] for f in group}
+        rows.append(Row(key=key, label=label_for(by, key), applications=item["a"] or 0, decided=item["d"] or 0,
+                        adopted=item["ad"] or 0, requested_amount=item["r"] or 0, granted_amount=item["g"] or 0))
+    if by == "prefecture":
+        rows.sort(key=lambda r: r.key["prefecture"])
+    return rows
+
+
+def dashboard_trend(*, viewer, filters: dict) -> list[Row]:
+    """Over the years, with every filter but the fiscal year applied."""
+    return dashboard_breakdown(viewer=viewer, by="fiscal_year", filters={k: v for k, v in filters.items() if k != "fiscal_year"})
+
+
+def dashboard_totals(*, viewer, filters: dict) -> Row:
+    item = _filtered_cells(filters).aggregate(
+        a=Sum("applications"), d=Sum("decided"), ad=Sum("adopted"), r=Sum("requested_amount"), g=Sum("granted_amount"),
+    )
+    return Row(key={}, label=_("Total"), applications=item["a"] or 0, decided=item["d"] or 0, adopted=item["ad"] or 0,
+               requested_amount=item["r"] or 0, granted_amount=item["g"] or 0)
+
+
+# --- the tile map of Japan ---------------------------------------------------------------
+
+# (column, row) of each prefecture on a tile grid, north-east to south-west.
+TILE_GRID: dict[str, tuple[int, int]] = {
+    "01": (12, 0), "02": (12, 1), "05": (11, 2), "03": (12, 2), "06": (11, 3), "04": (12, 3),
+    "17": (8, 4), "16": (9, 4), "15": (10, 4), "07": (11, 4),
+    "18": (7, 5), "21": (8, 5), "20": (9, 5), "10": (10, 5), "09": (11, 5), "08": (12, 5),
+    "32": (2, 6), "31": (3, 6), "28": (5, 6), "26": (6, 6), "25": (7, 6), "23": (8, 6), "19": (9, 6), "11": (10, 6),
+    "35": (1, 7), "34": (2, 7), "33": (3, 7), "27": (5, 7), "29": (6, 7), "24": (7, 7), "22": (8, 7), "14": (9, 7),
+    "13": (10, 7), "12": (11, 7),
+    "41": (0, 8), "40": (1, 8), "38": (3, 8), "37": (4, 8), "30": (6, 8),
+    "42": (0, 9), "43": (1, 9), "44": (2, 9), "39": (3, 9), "36": (4, 9),
+    "46": (1, 10), "45": (2, 10), "47": (0, 11),
+}
+TILE = 44
+# A sequential blue scale with enough contrast for the labels (dark text on the light
+# steps, white on the dark ones).
+SCALE = ["#eef2fb", "#c9d6f2", "#93abe3", "#4f72cf", "#1f3fa6", "#0b2170"]
+
+
+def tile_map(rows: list[Row], *, metric: str, link_for) -> dict:
+    """Everything the server-side SVG map needs: tiles with colour, label and link."""
+    values = {r.key["prefecture"]: r.metric(metric) for r in rows}
+    top = max(values.values(), default=0) or 1
+    tiles = []
+    for code, (col, row) in TILE_GRID.items():
+        value = values.get(code, 0.0)
+        step = 0 if value <= 0 else min(len(SCALE) - 1, 1 + int((value / top) * (len(SCALE) - 2) + 0.5))
+        tiles.append({
+            "code": code, "name": PREFECTURES[code], "short": PREFECTURES[code].rstrip("都府県") if code != "01" else "北海道",
+            "x": col * TILE, "y": row * TILE, "fill": SCALE[step], "dark": step >= 3, "value": value, "url": link_for(code),
+        })
+    return {"tiles": tiles, "width": 13 * TILE, "height": 12 * TILE, "size": TILE - 3, "scale": SCALE}

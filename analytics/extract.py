@@ -1,0 +1,136 @@
+"""The research extract (api.md, seed 003 ※5): one CSV row per application, streamed from a
+server-side cursor so that a million rows need no more memory than ten.
+
+Consent, in the order applied:
+- only approved researchers (recipient 4's per-viewer condition: `require_researcher`, 403);
+- procedures only where the applicant ticked the data-use consent (`procedure_rule_q`);
+- a business that denies class 1 (purpose 1, recipient 4) has no rows (`businesses_allowing`);
+- classes 6, 9 and 10 are emptied per row where the business denies them: each is an
+  Exists() built from `businesses_allowing` on the row's business, evaluated in the same query;
+- only the ※5 items (consent.registry.RESEARCH_EXTRACT_COLUMNS): the header is that list.
+  The four sole-proprietor identity fields are empty for a 法人 and the 法人番号 is empty for
+  a sole proprietor (who has none).
+
+Financial fields are those of the fiscal year before the application's fiscal year (the last
+closed year when applying), joined once (FilteredRelation), not per row.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterator
+
+from django.db import transaction
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+
+from applications.models import Application
+from companies.models import Business
+from consent.access import (
+    PURPOSE_EBPM,
+    RESEARCHERS,
+    businesses_allowing,
+    procedure_rule_q,
+)
+from consent.registry import RESEARCH_EXTRACT_COLUMNS
+
+from .dashboard import EXCLUDED_STATUSES
+
+HEADER = [name for name, _class in RESEARCH_EXTRACT_COLUMNS]
+CLASS_OF = dict(RESEARCH_EXTRACT_COLUMNS)
+CHUNK_SIZE = 5000
+
+
+def _allowed(data_class: int):
+    return Exists(businesses_allowing(
+        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_EBPM, data_class=data_class, recipient=RESEARCHERS,
+    ))
+
+
+def extract_queryset(*, filters: dict):
+    qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES).filter(procedure_rule_q(purpose=PURPOSE_EBPM))
+    qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=1, recipient=RESEARCHERS, business_field="business_id")
+    if filters.get("fiscal_year"):
+        qs = qs.filter(fiscal_year=filters["fiscal_year"])
+    if filters.get("program"):
+        qs = qs.filter(program=filters["program"])
+    if filters.get("prefecture"):
+        qs = qs.filter(business__prefecture=filters["prefecture"])
+    return (
+        qs.annotate(
+            pre_fy=FilteredRelation("business__financials", condition=Q(business__financials__fiscal_year=F("fiscal_year") - 1)),
+            ok6=_allowed(6), ok9=_allowed(9), ok10=_allowed(10),
+        )
+        .order_by("id")
+        .values_list(
+            "business__corp_type", "business__corporate_number", "business__name", "business__address",
+            "business__representative_name", "business__phone", "business__employees", "business__capital",
+            "business__offices", "business__founded_year", "business__prefecture", "business__industry_jsic",
+            "pre_fy__sales", "pre_fy__ordinary_profit", "pre_fy__operating_profit", "pre_fy__personnel_cost",
+            "pre_fy__depreciation", "review_result", "review_score", "program", "fiscal_year",
+            "implementation_fiscal_year", "round_number", "ok6", "ok9", "ok10",
+        )
+    )
+
+
+def _blank(value) -> str | int:
+    return "" if value is None else value
+
+
+def extract_row(values: tuple) -> list:
+    (corp_type, corporate_number, name, address, representative, phone, employees, capital, offices, founded_year,
+     prefecture, industry, sales, ordinary_profit, operating_profit, personnel_cost, depreciation, review_result,
+     review_score, program, fiscal_year, implementation_fiscal_year, round_number, ok6, ok9, ok10) = values
+    sole = corp_type == Business.CorpType.SOLE_PROPRIETOR
+    value_added = None
+    if None not in (operating_profit, personnel_cost, depreciation):
+        value_added = operating_profit + personnel_cost + depreciation
+    return [
+        "" if sole else _blank(corporate_number),
+        name if sole else "", address if sole else "", representative if sole else "", phone if sole else "",
+        _blank(employees), _blank(capital), _blank(offices), _blank(founded_year), _blank(prefecture), _blank(industry),
+        _blank(sales) if ok6 else "", _blank(ordinary_profit) if ok6 else "", _blank(value_added) if ok6 else "",
+        review_result if ok9 else "", _blank(review_score) if ok9 else "",
+        program if ok10 else "", fiscal_year if ok10 else "", _blank(implementation_fiscal_year) if ok10 else "",
+        _blank(round_number) if ok10 else "",
+    ]
+
+
+class _Line:
+    """A file-like object csv.writer writes one line into."""
+
+    def __init__(self):
+        self.value = ""
+
+    def write(self, text: str) -> None:
+        self.value = text
+
+
+def stream_extract(*, filters: dict, on_finish) -> Iterator[bytes]:
+    """Yield the CSV in chunks of bytes from a server-side cursor inside one read
+    transaction (a consistent snapshot); hash as it goes; call on_finish(rows, sha256)
+    after the last byte, outside that transaction."""
+    line = _Line()
+    writer = csv.writer(line, lineterminator="\r\n")
+    digest = hashlib.sha256()
+    rows = 0
+    writer.writerow(HEADER)
+    head = line.value.encode("utf-8")
+    digest.update(head)
+    yield head
+    with transaction.atomic():
+        buffer: list[str] = []
+        for values in extract_queryset(filters=filters).iterator(chunk_size=CHUNK_SIZE):
+            writer.writerow(extract_row(values))
+            buffer.append(line.value)
+            rows += 1
+            if len(buffer) >= 1000:
+                chunk = "".join(buffer).encode("utf-8")
+                digest.update(chunk)
+                buffer.clear()
+                yield chunk
+        if buffer:
+            chunk = "".join(buffer).encode("utf-8")
+            digest.update(chunk)
+            yield chunk
+    on_finish(rows, digest.hexdigest())
