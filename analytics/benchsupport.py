@@ -81,7 +81,7 @@ def seed_scale(*, applications: int = 1_000_000, per_business: int = 5, seed: in
 
     from applications.models import Application
     from companies.models import Business, FinancialYear
-    from consent.models import Narrowing
+    from consent.services import consent_narrowings_seed
 
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC)
@@ -142,9 +142,8 @@ def seed_scale(*, applications: int = 1_000_000, per_business: int = 5, seed: in
     timings["applications"] = time.monotonic() - started
 
     narrowed = rng.sample(range(first_id, first_id + n_business), k=max(1, n_business // 100))
-    Narrowing.objects.bulk_create(
-        [Narrowing(business_id=b, data_class=rng.choice([1, 6, 9, 10]), recipient=rng.choice([2, 4]), purpose=None) for b in narrowed],
-        ignore_conflicts=True,
+    consent_narrowings_seed(
+        denials_by_business={b: {(rng.choice([1, 6, 9, 10]), rng.choice([2, 4]), None)} for b in narrowed}
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT setval(pg_get_serial_sequence('companies_business', 'id'), (SELECT max(id) FROM companies_business))")

@@ -265,3 +265,27 @@ def institution_grant_revoke(*, actor, disclosure_request_id: int, reason: str =
                 business_id=grant.business_id, institution_id=grant.institution_id, obj=grant,
                 data={"disclosure_request_id": disclosure_request_id, "reason": reason})
     return grant
+
+
+@transaction.atomic
+def consent_narrowings_seed(*, denials_by_business: dict[int, set[tuple[int, int, int | None]]]) -> int:
+    """Bulk-record choices made outside the portal's pages (demo data, benchmarks, a
+    migration of choices from a previous system): narrowings, one history row and one
+    audit row per business, as a change by the system when the policy came into force.
+    Businesses must have no narrowing yet. Returns the number of businesses recorded."""
+    version = current_policy_version()
+    narrowings, changes = [], []
+    for business_id, denials in sorted(denials_by_business.items()):
+        if not denials:
+            continue
+        narrowings.extend(Narrowing(business_id=business_id, data_class=c, recipient=r, purpose=p)
+                          for c, r, p in sorted(denials, key=denial_key))
+        changes.append(ConsentChange(business_id=business_id, policy=version, source=ConsentChange.Source.SYSTEM,
+                                     before=[], after=denial_dicts(denials)))
+    Narrowing.objects.bulk_create(narrowings, batch_size=2000)
+    ConsentChange.objects.bulk_create(changes, batch_size=2000)
+    for change in changes:
+        audit_consent_changed(actor=None, business_id=change.business_id, policy_version=version.version,
+                              before=change.before, after=change.after)
+    return len(changes)
+
