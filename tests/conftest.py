@@ -35,9 +35,10 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _policy_in_force(request):
+def _reference_data_in_force(request):
     """A transactional test (browser, worker) ends with a flush that empties every table,
-    the policy that consent's migrations installed too; tests after it need it back."""
+    the rows data migrations installed too (the policy, the subsidy rounds); with
+    --reuse-db later tests and sessions need them back. One fixture for every app."""
     names = set(request.fixturenames)
     if request.node.get_closest_marker("django_db") is None and not names & {"db", "transactional_db", "live_server"}:
         yield
@@ -46,7 +47,7 @@ def _policy_in_force(request):
         if name in names:
             request.getfixturevalue(name)
             break
-    from consent.policy_loader import ensure_policy_installed
+    from tests.applications.helpers import ensure_reference_data
 
-    ensure_policy_installed()
+    ensure_reference_data()
     yield

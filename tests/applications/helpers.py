@@ -48,9 +48,8 @@ def ensure_reference_data() -> None:
     from django.apps import apps
 
     from applications.models import SubsidyRound
-    from consent.models import PolicyVersion
+    from consent.policy_loader import ensure_policy_installed
 
-    if not PolicyVersion.objects.exists():
-        importlib.import_module("consent.migrations.0002_install_policy_v1").forwards(apps, None)
+    ensure_policy_installed()
     if not SubsidyRound.objects.filter(program="jizokuka_general", number=9).exists():
         importlib.import_module("applications.migrations.0003_rounds_9_to_11").forwards(apps, None)

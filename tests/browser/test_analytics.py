@@ -12,7 +12,7 @@ import pytest
 from accounts.models import ResearcherProfile, User
 from analytics.dashboard import dashboard_summary_refresh
 from analytics.models import ExtractDownload
-from tests.analytics.conftest import policy_in_force
+from consent.policy_loader import ensure_policy_installed as policy_in_force
 from tests.analytics.factories import ApplicationFactory
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, BusinessFactory, UserFactory, with_totp

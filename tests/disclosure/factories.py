@@ -31,15 +31,8 @@ def approved_request(*, staff=None, prime=None, business=None, classes=(1, 6), a
 
 
 def ensure_policy() -> None:
-    """Install the policy the consent data migration installs, when a transactional test
-    (browser tests) has flushed it from a reused test database."""
-    import importlib
+    """The policy a data migration installs, back after a transactional test's flush."""
+    from consent.policy_loader import ensure_policy_installed
 
-    from django.apps import apps
+    ensure_policy_installed()
 
-    from consent.access import NoPolicyInForce, current_policy_version
-
-    try:
-        current_policy_version()
-    except NoPolicyInForce:
-        importlib.import_module("consent.migrations.0002_install_policy_v1").forwards(apps, None)

@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from .factories import ensure_policy
-
 
 @pytest.fixture(autouse=True)
-def _policy_in_force(db):
-    ensure_policy()
+def _database_for_every_test(db):
+    """Every recommend test reads the catalogue or a business: all use the database."""

@@ -32,15 +32,8 @@ def favourite(business, item) -> Favourite:
 
 
 def ensure_policy() -> None:
-    """Re-install policy v1 when a transactional test's flush removed it from a reused test
-    database (pytest --reuse-db keeps the flushed state between sessions)."""
-    import importlib
+    """The policy a data migration installs, back after a transactional test's flush."""
+    from consent.policy_loader import ensure_policy_installed
 
-    from django.apps import apps
+    ensure_policy_installed()
 
-    from consent.access import NoPolicyInForce, current_policy_version
-
-    try:
-        current_policy_version()
-    except NoPolicyInForce:
-        importlib.import_module("consent.migrations.0002_install_policy_v1").forwards(apps, None)
