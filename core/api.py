@@ -13,12 +13,20 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core.errors import ApplicationError
 
 
+def _messages(detail) -> list[str]:
+    """Flatten DRF's nested error detail (a ListField's {index: [...]}, a nested
+    serializer's {field: [...]}) into plain messages, never a repr of the structure."""
+    if isinstance(detail, dict):
+        return [message for value in detail.values() for message in _messages(value)]
+    if isinstance(detail, (list, tuple)):
+        return [message for value in detail for message in _messages(value)]
+    return [str(detail)]
+
+
 def _as_error_dict(detail) -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        return {key: [str(m) for m in (value if isinstance(value, list) else [value])] for key, value in detail.items()}
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(m) for m in detail]}
-    return {"non_field_errors": [str(detail)]}
+        return {str(key): _messages(value) for key, value in detail.items()}
+    return {"non_field_errors": _messages(detail)}
 
 
 def exception_handler(exc, context):

@@ -107,3 +107,14 @@ def test_issue_api_token_command(capsys):
     with_totp(prime)
     call_command("issue_api_token", prime.email)
     assert Token.objects.filter(user=prime).exists()
+
+
+def test_nested_list_errors_are_flat_messages_not_a_repr():
+    from rest_framework import exceptions
+
+    from core.api import exception_handler
+
+    detail = {"data_classes": {0: [exceptions.ErrorDetail("この値は13以下にしてください。", code="max_value")]}}
+    response = exception_handler(exceptions.ValidationError(detail), {})
+    assert response.status_code == 400
+    assert response.data == {"errors": {"data_classes": ["この値は13以下にしてください。"]}}
