@@ -76,42 +76,40 @@ FILTER_PARAMETERS = [
 ]
 
 
-class OpenDataAdoptionsApi(APIView):
+class _OpenDataApi(APIView):
+    """A public open-data list: JSON paginated, or the whole list as streamed CSV."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    list_rows = staticmethod(open_data.adoption_list)
+    as_record = staticmethod(open_data.adoption_record)
+    csv_fields: tuple[str, ...] | list[str] = open_data.ADOPTION_FIELDS
+    csv_filename = "mirasapo-adoptions.csv"
+
+    @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        filters = _valid_filters(OpenDataFilterForm, request)
+        rows = self.list_rows(filters=filters)
+        if request.query_params.get("format") == "csv":
+            records = (self.as_record(v) for v in rows.iterator(chunk_size=2000))
+            return _stream_csv(self.csv_fields, records, self.csv_filename)
+        paginator = OpenDataPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response([self.as_record(v) for v in page])
+
+
+class OpenDataAdoptionsApi(_OpenDataApi):
     """Adopted subsidy cases: exactly the ※6 items (api.md). JSON paginated; CSV whole."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
-    @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        filters = _valid_filters(OpenDataFilterForm, request)
-        rows = open_data.adoption_list(filters=filters)
-        if request.query_params.get("format") == "csv":
-            records = (open_data.adoption_record(v) for v in rows.iterator(chunk_size=2000))
-            return _stream_csv(open_data.ADOPTION_FIELDS, records, "mirasapo-adoptions.csv")
-        paginator = OpenDataPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response([open_data.adoption_record(v) for v in page])
-
-
-class OpenDataCertificationsApi(APIView):
+class OpenDataCertificationsApi(_OpenDataApi):
     """Certified procedures (経営力向上計画 etc.): only the fact and date, only with the opt-in."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
-
-    @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        filters = _valid_filters(OpenDataFilterForm, request)
-        rows = open_data.certification_list(filters=filters)
-        if request.query_params.get("format") == "csv":
-            records = (open_data.certification_record(v) for v in rows.iterator(chunk_size=2000))
-            return _stream_csv(open_data.CERTIFICATION_FIELDS, records, "mirasapo-certifications.csv")
-        paginator = OpenDataPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response([open_data.certification_record(v) for v in page])
+    list_rows = staticmethod(open_data.certification_list)
+    as_record = staticmethod(open_data.certification_record)
+    csv_fields = open_data.CERTIFICATION_FIELDS
+    csv_filename = "mirasapo-certifications.csv"
 
 
 class ResearchExtractApi(APIView):
