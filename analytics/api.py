@@ -16,6 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from accounts.permissions import HasRole
 from consent.access import require_researcher
 
 from . import extract, open_data, services
@@ -116,6 +117,7 @@ class ResearchExtractApi(APIView):
     """The ※5 extract for approved researchers, streamed; every download logged."""
 
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    permission_classes = [HasRole.of("researcher")]
 
     @extend_schema(parameters=FILTER_PARAMETERS[:3], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request):

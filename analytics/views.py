@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import researcher_is_approved
+from accounts.permissions import role_required
 from accounts.services import researcher_register
 from companies.reference import PREFECTURES
 from core.errors import ApplicationError
@@ -41,30 +42,6 @@ from .models import ResearchPledge
 PUBLIC_PAGE_SIZE = 50
 
 
-def agency_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_agency_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-def researcher_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_researcher:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 def _apply_errors(form, exc: ApplicationError) -> None:
     for field, errors in exc.errors.items():
         for error in errors:
@@ -87,7 +64,7 @@ def _csv_response(rows, *, by: str, filename: str) -> HttpResponse:
     return response
 
 
-@agency_required
+@role_required("agency_staff")
 def dashboard(request):
     """BI dashboard over the summary table (see analytics/dashboard.py for consent and freshness)."""
     form = DashboardFilterForm(request.GET or None)
@@ -134,7 +111,7 @@ def _display(form, name: str, value) -> str:
 # --- EBPM -------------------------------------------------------------------------------
 
 
-@agency_required
+@role_required("agency_staff")
 def ebpm_list(request):
     form = EbpmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -160,13 +137,13 @@ def _analysis_context(analysis) -> dict:
     }
 
 
-@agency_required
+@role_required("agency_staff")
 def ebpm_detail(request, analysis_id: int):
     analysis = selectors.analysis_for_agency(viewer=request.user, analysis_id=analysis_id)
     return render(request, "analytics/ebpm_detail.html", _analysis_context(analysis))
 
 
-@agency_required
+@role_required("agency_staff")
 @require_POST
 def ebpm_rerun(request, analysis_id: int):
     """Run again with the recorded parameters (on today's data)."""
@@ -180,7 +157,7 @@ def ebpm_rerun(request, analysis_id: int):
     return redirect("analytics:ebpm_detail", analysis_id=new.pk)
 
 
-@agency_required
+@role_required("agency_staff")
 def ebpm_pdf(request, analysis_id: int):
     analysis = selectors.analysis_for_agency(viewer=request.user, analysis_id=analysis_id)
     pdf = render_pdf("analytics/ebpm_report.html", _analysis_context(analysis))
@@ -211,7 +188,7 @@ def researcher_register_view(request):
     return render(request, "analytics/researcher_register.html", {"form": form})
 
 
-@researcher_required
+@role_required("researcher")
 def pledge(request):
     """The researcher's side: status of the pledge, the form to submit one."""
     profile = getattr(request.user, "researcher_profile", None)
@@ -237,7 +214,7 @@ def pledge(request):
     })
 
 
-@researcher_required
+@role_required("researcher")
 @require_POST
 def pledge_withdraw_own(request, pledge_id: int):
     pledge = selectors.own_pledges(viewer=request.user).filter(pk=pledge_id).first()
@@ -252,7 +229,7 @@ def pledge_withdraw_own(request, pledge_id: int):
     return redirect("analytics:pledge")
 
 
-@agency_required
+@role_required("agency_staff")
 def pledge_review_list(request):
     status = request.GET.get("status", "pending")
     if status not in ResearchPledge.Status.values and status != "all":
@@ -265,7 +242,7 @@ def pledge_review_list(request):
     })
 
 
-@agency_required
+@role_required("agency_staff")
 def pledge_review(request, pledge_id: int):
     pledge = selectors.pledge_for_agency(viewer=request.user, pledge_id=pledge_id)
     decision_form = PledgeDecisionForm(request.POST if request.POST.get("action") == "decide" else None)
@@ -289,13 +266,13 @@ def pledge_review(request, pledge_id: int):
     })
 
 
-@agency_required
+@role_required("agency_staff")
 def extract_log(request):
     page = Paginator(selectors.extract_log(viewer=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "analytics/extract_log.html", {"page": page})
 
 
-@researcher_required
+@role_required("researcher")
 def extract_page(request):
     """The researcher's extract page: filters, the download link (the API), past downloads."""
     if not researcher_is_approved(request.user):

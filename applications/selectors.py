@@ -7,6 +7,7 @@ recipient 2) to review them.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -27,8 +28,10 @@ APPLICANT_FIELDS_HIDDEN = ("review_score", "review_result", "reviewed_at")
 
 
 def _viewer_business_id(viewer) -> int:
+    # A user of the business whose account may not read its records (an Entry account, a
+    # Member without the right): 403, they know their own business (accounts/permissions.py).
     if not may_view_record(viewer):
-        raise Http404
+        raise PermissionDenied
     business_id = viewer.membership_or_none.business_id
     context = ConsentContext([business_id])
     for data_class in (8, 10):

@@ -5,7 +5,6 @@ the PDF, the completion report; the agency's review; the public self-checks."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import role_required
 from companies.models import Source
 from companies.selectors import may_edit_record
 from core.errors import ApplicationError
@@ -50,7 +50,7 @@ def _errors_to_form(exc: ApplicationError, form) -> None:
             form.add_error(field if field in form.fields else None, error)
 
 
-@login_required
+@role_required("business")
 def history(request):
     """申請者本人による過去の申請情報等の一括した保存・閲覧 (purpose 3)."""
     page = Paginator(application_history(viewer=request.user), 20).get_page(request.GET.get("page"))
@@ -59,10 +59,12 @@ def history(request):
     })
 
 
-@login_required
+@role_required("business")
 def start(request, program: str):
-    if program not in FORM_PROGRAMS or not services.may_draft(request.user):
+    if program not in FORM_PROGRAMS:
         raise Http404
+    if not services.may_draft(request.user):
+        raise PermissionDenied
     business_id = request.user.membership_or_none.business_id
     offered = offered_classes(viewer=request.user, business_id=business_id, field_names=services.prefill_names(program))
     rounds = None if program in PROCEDURES else open_rounds(program)
@@ -170,15 +172,17 @@ def _save(request, application):
 
 
 def _draft_or_404(request, pk):
-    if not services.may_draft(request.user):
-        raise Http404
+    """404 for another business's application (or none); 403 for a user of the business
+    who may not draft (accounts/permissions.py, rules 3 and 4)."""
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
+    if not services.may_draft(request.user):
+        raise PermissionDenied
     if application.status != Application.Status.DRAFT:
         raise Http404
     return application
 
 
-@login_required
+@role_required("business")
 def edit(request, pk: int):
     application = _draft_or_404(request, pk)
     if request.method == "POST":
@@ -198,7 +202,7 @@ def edit(request, pk: int):
     })
 
 
-@login_required
+@role_required("business")
 @require_POST
 def autosave(request, pk: int):
     """htmx: the form posts itself on change; invalid input is reported and not saved."""
@@ -209,7 +213,7 @@ def autosave(request, pk: int):
     }, status=200 if ok else 422)
 
 
-@login_required
+@role_required("business")
 def submit(request, pk: int):
     application = _draft_or_404(request, pk)
     form = SubmitForm(request.POST or None)
@@ -234,7 +238,7 @@ def submit(request, pk: int):
     })
 
 
-@login_required
+@role_required("business")
 def detail(request, pk: int):
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
     form = CompletionForm() if application.status == Application.Status.ADOPTED and request.user.is_prime else None
@@ -242,7 +246,7 @@ def detail(request, pk: int):
                                                         "events": application.events.all()})
 
 
-@login_required
+@role_required("business")
 @require_POST
 def complete(request, pk: int):
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
@@ -279,7 +283,7 @@ def _pdf_response(application: Application) -> HttpResponse:
     return response
 
 
-@login_required
+@role_required("business")
 def pdf(request, pk: int):
     return _pdf_response(application_for_applicant_or_404(viewer=request.user, application_id=pk))
 
@@ -287,7 +291,7 @@ def pdf(request, pk: int):
 # --- Agency staff: review ------------------------------------------------------------------
 
 
-@login_required
+@role_required("agency_staff")
 def review_list(request):
     status = request.GET.get("status") or None
     if status and status not in Application.Status.values:
@@ -297,7 +301,7 @@ def review_list(request):
                                                              "statuses": Application.Status.choices})
 
 
-@login_required
+@role_required("agency_staff")
 def review_detail(request, pk: int):
     application = application_for_agency_or_404(viewer=request.user, application_id=pk)
     review_form = ReviewForm(request.POST if request.POST.get("action") == "decide" else None)
@@ -326,7 +330,7 @@ def review_detail(request, pk: int):
     })
 
 
-@login_required
+@role_required("agency_staff")
 def review_pdf(request, pk: int):
     return _pdf_response(application_for_agency_or_404(viewer=request.user, application_id=pk))
 

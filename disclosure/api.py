@@ -10,6 +10,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import HasRole, has_role
+
 from . import selectors, services
 from .models import AccessLogEntry, DisclosureRequest
 
@@ -60,10 +62,12 @@ def _business_view(r: DisclosureRequest) -> dict:
 
 
 class DisclosureRequestListApi(APIView):
+    permission_classes = [HasRole.of("institution_staff", "prime", "member")]
+
     @extend_schema(request=RequestCreateSerializer,
                    responses={201: inline_serializer("DisclosureRequestCreated", {"id": serializers.IntegerField(), "status": serializers.CharField()})})
     def post(self, request):
-        if not request.user.is_institution_staff:
+        if not has_role(request.user, "institution_staff"):
             raise PermissionDenied
         serializer = RequestCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -77,7 +81,7 @@ class DisclosureRequestListApi(APIView):
 
     @extend_schema(responses=inline_serializer("DisclosureRequestList", {"id": serializers.IntegerField()}, many=True))
     def get(self, request):
-        if request.user.is_institution_staff:
+        if has_role(request.user, "institution_staff"):
             rows = selectors.institution_request_list(viewer=request.user, filters=request.query_params)
             return Response([_institution_view(r) for r in rows])
         if selectors.business_reader(request.user) is not None:
@@ -87,11 +91,11 @@ class DisclosureRequestListApi(APIView):
 
 
 class DisclosureDecisionApi(APIView):
+    permission_classes = [HasRole.of("business")]
+
     @extend_schema(request=DecisionSerializer, responses=inline_serializer("DisclosureDecided", {"id": serializers.IntegerField(), "status": serializers.CharField()}))
     def post(self, request, pk: int):
         serializer = DecisionSerializer(data=request.data)
-        if not request.user.is_business_user:
-            raise PermissionDenied
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         decided = services.disclosure_request_decide(actor=request.user, request_id=pk, decision=data["decision"],
@@ -100,6 +104,8 @@ class DisclosureDecisionApi(APIView):
 
 
 class DisclosureRevokeApi(APIView):
+    permission_classes = [HasRole.of("business")]
+
     @extend_schema(request=None, responses=inline_serializer("DisclosureRevoked", {"id": serializers.IntegerField(), "status": serializers.CharField()}))
     def post(self, request, pk: int):
         revoked = services.disclosure_request_revoke(actor=request.user, request_id=pk)
@@ -110,10 +116,10 @@ class CompanyDataApi(APIView):
     """A company's data for a support institution: 404 for an unknown number and for a
     company without an approval in force alike (the same body)."""
 
+    permission_classes = [HasRole.of("institution_staff")]
+
     @extend_schema(responses=inline_serializer("CompanyData", {"corporate_number": serializers.CharField(), "data_classes": serializers.DictField()}))
     def get(self, request, corporate_number: str):
-        if not request.user.is_institution_staff:
-            raise PermissionDenied
         business_id = selectors.business_id_for_number(corporate_number)
         if business_id is None:
             raise Http404
@@ -124,13 +130,13 @@ class CompanyDataApi(APIView):
 
 
 class AccessLogApi(APIView):
+    permission_classes = [HasRole.of("prime", "member")]
+
     @extend_schema(responses=inline_serializer("AccessLogEntry", {
         "at": serializers.DateTimeField(), "user": serializers.CharField(), "institution": serializers.CharField(),
         "data_classes": serializers.ListField(child=serializers.IntegerField()), "purpose": serializers.IntegerField(),
     }, many=True))
     def get(self, request):
-        if selectors.business_reader(request.user) is None:
-            raise PermissionDenied
         return Response([
             {"at": e.at.isoformat(), "user": e.user.full_name or e.user.email, "institution": e.institution.name,
              "data_classes": list(e.data_classes), "purpose": e.purpose, "channel": e.channel}

@@ -3,10 +3,7 @@ one service or selector, render or redirect."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -14,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import role_required
 from companies.reference import JSIC_MIDDLE, PREFECTURES
 from core.errors import ApplicationError
 
@@ -26,28 +24,6 @@ from .models import AccessLogEntry
 
 PAGE_SIZE = 20
 SIZE_LABELS = dict(SIZE_BAND_CHOICES)
-
-
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_institution_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def business_reader_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if selectors.business_reader(request.user) is None:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _page(request, queryset):
@@ -79,7 +55,7 @@ def _anonymised_row(row: dict, institution_id: int) -> dict:
     }
 
 
-@staff_required
+@role_required("institution_staff")
 def company_search(request):
     filterset = AnonymisedCompanyFilter(request.GET or None)
     page = _page(request, selectors.anonymised_company_list(viewer=request.user, filters=request.GET))
@@ -89,7 +65,7 @@ def company_search(request):
     })
 
 
-@staff_required
+@role_required("institution_staff")
 def request_new(request):
     handle = request.POST.get("handle") or request.GET.get("ref") or ""
     anonymised = None
@@ -119,7 +95,7 @@ def request_new(request):
     return render(request, "disclosure/request_form.html", {"form": form, "anonymised": anonymised})
 
 
-@staff_required
+@role_required("institution_staff")
 def institution_requests(request):
     filterset = RequestFilter(request.GET or None)
     page = _page(request, selectors.institution_request_list(viewer=request.user, filters=request.GET))
@@ -128,7 +104,7 @@ def institution_requests(request):
     })
 
 
-@staff_required
+@role_required("institution_staff")
 def company_data_page(request, pk: int):
     disclosure_request = selectors.institution_request_get(viewer=request.user, request_id=pk)
     if disclosure_request is None or disclosure_request.business_id is None:
@@ -159,7 +135,7 @@ def company_data_page(request, pk: int):
 
 # --- business side ---------------------------------------------------------------------
 
-@business_reader_required
+@role_required("prime", "member")
 def inbox(request):
     filterset = RequestFilter(request.GET or None)
     page = _page(request, selectors.business_request_list(viewer=request.user, filters=request.GET))
@@ -176,7 +152,7 @@ def _business_request_or_404(request, pk: int):
     return disclosure_request
 
 
-@business_reader_required
+@role_required("prime", "member")
 def inbox_detail(request, pk: int):
     disclosure_request = _business_request_or_404(request, pk)
     form = None
@@ -189,7 +165,7 @@ def inbox_detail(request, pk: int):
     })
 
 
-@business_reader_required
+@role_required("prime", "member")
 @require_POST
 def decide(request, pk: int):
     disclosure_request = _business_request_or_404(request, pk)
@@ -219,7 +195,7 @@ def decide(request, pk: int):
     return redirect("disclosure:inbox_detail", pk=pk)
 
 
-@business_reader_required
+@role_required("prime", "member")
 def revoke(request, pk: int):
     disclosure_request = _business_request_or_404(request, pk)
     if not request.user.is_prime:
@@ -237,7 +213,7 @@ def revoke(request, pk: int):
     })
 
 
-@business_reader_required
+@role_required("prime", "member")
 def block(request, pk: int):
     disclosure_request = _business_request_or_404(request, pk)
     if not request.user.is_prime:
@@ -250,7 +226,7 @@ def block(request, pk: int):
     return render(request, "disclosure/block_confirm.html", {"r": disclosure_request})
 
 
-@business_reader_required
+@role_required("prime", "member")
 @require_POST
 def unblock(request, institution_id: int):
     if not request.user.is_prime:
@@ -260,7 +236,7 @@ def unblock(request, institution_id: int):
     return redirect("disclosure:inbox")
 
 
-@business_reader_required
+@role_required("prime", "member")
 def access_log(request):
     page = _page(request, selectors.access_log_list(viewer=request.user))
     entries = [

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.permissions import role_required
 from companies.reference import PREFECTURES
 from core.errors import ApplicationError
 
@@ -20,17 +17,6 @@ from .filters import InstitutionFilter
 from .forms import ProfileForm, SupportRecordForm
 
 PAGE_SIZE = 20
-
-
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_institution_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def search(request):
@@ -53,7 +39,7 @@ def detail(request, pk: int):
     })
 
 
-@staff_required
+@role_required("institution_staff")
 def profile(request):
     institution = request.user.institution
     if request.method == "POST":
@@ -68,7 +54,7 @@ def profile(request):
     return render(request, "institutions/profile.html", {"form": form, "institution": institution})
 
 
-@staff_required
+@role_required("institution_staff")
 def support_records(request):
     businesses = list(selectors.supportable_businesses(viewer=request.user))
     if request.method == "POST":

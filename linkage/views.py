@@ -4,18 +4,16 @@ its dry run, the review queue of uncertain matches, and the list of intake batch
 from __future__ import annotations
 
 import secrets
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.permissions import role_required
 from core.errors import ApplicationError
 
 from .csvfile import field_label
@@ -26,17 +24,6 @@ from .services import records_import, review_item_decide
 
 UPLOAD_TTL = 60 * 60
 PAGE_SIZE = 50
-
-
-def agency_staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_agency_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _upload_key(user_id: int, token: str) -> str:
@@ -55,7 +42,7 @@ def _report_context(report) -> dict:
     return {"report": report, "rows": rows, "counts": counts, "kind_label": kind}
 
 
-@agency_staff_required
+@role_required("agency_staff")
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     form = CsvUploadForm(request.POST or None, request.FILES or None)
@@ -82,7 +69,7 @@ def import_upload(request):
     return render(request, "linkage/import_upload.html", {"form": form})
 
 
-@agency_staff_required
+@role_required("agency_staff")
 @require_POST
 def import_confirm(request):
     form = ImportConfirmForm(request.POST)
@@ -102,13 +89,13 @@ def import_confirm(request):
     return render(request, "linkage/import_report.html", {**_report_context(report), "confirm_form": form})
 
 
-@agency_staff_required
+@role_required("agency_staff")
 def review_list(request):
     page = Paginator(review_queue(viewer=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "linkage/review_list.html", {"page": page})
 
 
-@agency_staff_required
+@role_required("agency_staff")
 @require_http_methods(["GET", "POST"])
 def review_detail(request, item_id: int):
     item = review_item_get(viewer=request.user, item_id=item_id)
@@ -133,14 +120,14 @@ def review_detail(request, item_id: int):
                    "pending": item.status == ReviewItem.Status.PENDING})
 
 
-@agency_staff_required
+@role_required("agency_staff")
 def batch_list_view(request):
     page = Paginator(batch_list(viewer=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(b, [(Outcome(k).label, v) for k, v in b.counts.items() if v]) for b in page]
     return render(request, "linkage/batch_list.html", {"page": page, "rows": rows})
 
 
-@agency_staff_required
+@role_required("agency_staff")
 def batch_detail(request, batch_id: int):
     batch = batch_list(viewer=request.user).filter(pk=batch_id).first()
     if batch is None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts.permissions import HasRole
 
 from .selectors import recommendations_for
 
@@ -35,10 +36,10 @@ def _item(rec) -> dict:
 
 
 class RecommendationsApi(APIView):
+    permission_classes = [HasRole.of("business")]
+
     @extend_schema(responses=RecommendationsSerializer)
     def get(self, request):
-        if request.user.membership_or_none is None:
-            raise PermissionDenied
         raw = str(request.query_params.get("limit", "10"))
         limit = min(max(int(raw), 1), 50) if raw.isdigit() else 10
         _business, results = recommendations_for(viewer=request.user, limit=limit)

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import role_required
 from core.errors import ApplicationError
 from programs.models import SupportProgram
 
@@ -28,19 +27,7 @@ from .services import (
 )
 
 
-def business_user_required(view):
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if request.user.membership_or_none is None:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-@business_user_required
+@role_required("business")
 def recommendations(request):
     business, results = recommendations_for(viewer=request.user)
     return render(request, "recommend/recommendations.html", {
@@ -48,7 +35,7 @@ def recommendations(request):
     })
 
 
-@business_user_required
+@role_required("business")
 @require_POST
 def favourite_toggle_view(request):
     form = FavouriteForm(request.POST)
@@ -67,7 +54,7 @@ def favourite_toggle_view(request):
     return redirect(target or "recommend:favourites")
 
 
-@business_user_required
+@role_required("business")
 def favourites(request):
     """マイ事例集: saved case studies and programs, and recently viewed items."""
     business, favourites, history = favourites_for(viewer=request.user)
@@ -87,7 +74,7 @@ def _chart_data(diagnosis) -> dict:
     }
 
 
-@business_user_required
+@role_required("business")
 def diagnosis(request):
     """経営診断: the local-benchmark diagnosis of the business's own figures."""
     result = diagnosis_for(viewer=request.user)
@@ -102,7 +89,7 @@ def diagnosis(request):
     })
 
 
-@business_user_required
+@role_required("business")
 def simulation(request):
     result = diagnosis_for(viewer=request.user)
     choices = simulation_programs(diagnosis=result)
@@ -123,12 +110,12 @@ def simulation(request):
     })
 
 
-@business_user_required
+@role_required("business")
 def saved_searches(request):
     return render(request, "recommend/saved_searches.html", {"searches": saved_searches_for(viewer=request.user)})
 
 
-@business_user_required
+@role_required("business")
 @require_POST
 def saved_search_create_view(request):
     form = SavedSearchForm(request.POST)
@@ -144,7 +131,7 @@ def saved_search_create_view(request):
     return redirect("recommend:saved_searches")
 
 
-@business_user_required
+@role_required("business")
 @require_POST
 def saved_search_update_view(request, search_id: int):
     saved_search_update(user=request.user, search_id=search_id, email_alerts=request.POST.get("email_alerts") == "on")
@@ -152,7 +139,7 @@ def saved_search_update_view(request, search_id: int):
     return redirect("recommend:saved_searches")
 
 
-@business_user_required
+@role_required("business")
 @require_POST
 def saved_search_delete_view(request, search_id: int):
     saved_search_delete(user=request.user, search_id=search_id)

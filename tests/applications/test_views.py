@@ -146,20 +146,24 @@ def test_roles_on_pages(client, business, open_round):
     viewer = member_user(business, can_view_records=True, can_draft_applications=False)
     stranger = prime_user(business_with_record())
     urls = ["/applications/", f"/applications/{application.pk}/", f"/applications/{application.pk}/edit/"]
-    for user in (entry, no_view, stranger):
+    # Users of the business whose account may not read its records: 403 (they know it exists).
+    for user in (entry, no_view):
         mfa_login(client, user)
-        for url in urls if user is not stranger else urls[1:]:
-            assert client.get(url).status_code == 404, (user, url)
+        for url in urls:
+            assert client.get(url).status_code == 403, (user, url)
+    # Another business's application: 404, as for one that does not exist.
     mfa_login(client, stranger)
+    for url in urls[1:]:
+        assert client.get(url).status_code == 404, url
     assert len(client.get("/applications/").context["page"].object_list) == 0  # only its own
     mfa_login(client, viewer)
     assert client.get("/applications/").status_code == 200
-    assert client.get(f"/applications/{application.pk}/edit/").status_code == 404  # may view, not draft
-    assert client.get("/applications/new/jizokuka_general/").status_code == 404
+    assert client.get(f"/applications/{application.pk}/edit/").status_code == 403  # may view, not draft
+    assert client.get("/applications/new/jizokuka_general/").status_code == 403
     client.logout()
     assert client.get("/applications/").status_code == 302  # to the login page
     mfa_login(client, prime)
-    assert client.get("/review/applications/").status_code == 404
+    assert client.get("/review/applications/").status_code == 403  # not agency staff
 
 
 def test_history_lists_every_application_without_n_plus_one(client, prime, business, django_assert_max_num_queries):
