@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 
 from companies.models import Business
 from companies.validators import is_valid_corporate_number, normalise_corporate_number
-from core.audit import Kind, audit_event
+from core.audit import (
+    audit_member_added,
+    audit_member_permissions_changed,
+    audit_member_removed,
+    audit_pledge_decided,
+)
 from core.errors import ApplicationError
 
 from .models import Membership, User
@@ -52,8 +57,8 @@ def member_create(*, actor: User, email: str, full_name: str = "", can_draft_app
         user=member, business=actor.business, account_type=Membership.AccountType.MEMBER,
         can_draft_applications=can_draft_applications, can_edit_record=can_edit_record, issued_by=actor,
     )
-    audit_event(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=actor.business.pk, obj=member,
-                data={"action": "added", "can_draft_applications": can_draft_applications, "can_edit_record": can_edit_record})
+    audit_member_added(actor=actor, business_id=actor.business.pk, member=member,
+                       can_draft_applications=can_draft_applications, can_edit_record=can_edit_record)
     from notifications.services import mail_enqueue
 
     mail_enqueue(to_user=member, template="member_added", category="accounts",
@@ -86,9 +91,9 @@ def member_update_permissions(*, actor: User, membership_id: int, can_draft_appl
     membership.can_draft_applications = can_draft_applications
     membership.can_edit_record = can_edit_record
     membership.save(update_fields=["can_draft_applications", "can_edit_record", "updated_at"])
-    audit_event(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=membership.business_id, obj=membership.user,
-                data={"action": "permissions", "before": before,
-                      "after": {"can_draft_applications": can_draft_applications, "can_edit_record": can_edit_record}})
+    audit_member_permissions_changed(actor=actor, business_id=membership.business_id, member=membership.user,
+                                     before=before, after={"can_draft_applications": can_draft_applications,
+                                                           "can_edit_record": can_edit_record})
     return membership
 
 
@@ -102,7 +107,7 @@ def member_remove(*, actor: User, membership_id: int) -> None:
     membership.delete()
     member.is_active = False
     member.save(update_fields=["is_active"])
-    audit_event(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=business_id, obj=member, data={"action": "removed"})
+    audit_member_removed(actor=actor, business_id=business_id, member=member)
 
 
 _GBIZID_ACCOUNT_TYPES = {"1": Membership.AccountType.ENTRY, "2": Membership.AccountType.PRIME, "3": Membership.AccountType.MEMBER}
@@ -158,7 +163,7 @@ def researcher_pledge_set_status(*, actor: User, profile, status: str, approved_
     profile.pledge_status = status
     profile.approved_until = approved_until
     profile.save(update_fields=["pledge_status", "approved_until", "updated_at"])
-    audit_event(kind=Kind.PLEDGE_DECIDED, actor=actor, obj=profile, data={"before": before, "after": status})
+    audit_pledge_decided(actor=actor, profile=profile, before=before, after=status)
     return profile
 
 

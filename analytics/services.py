@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ResearcherProfile, User
 from accounts.services import researcher_pledge_set_status
-from consent.access import policy_table
-from core.audit import Kind, audit_event
+from consent.access import PURPOSE_EBPM, RESEARCHERS, policy_table
+from core.audit import audit_extract_downloaded
 from core.errors import ApplicationError
 from core.transitions import transition
 from notifications.services import mail_enqueue
@@ -139,8 +139,9 @@ def extract_download_finish(*, download_id: int, row_count: int, sha256: str) ->
     download.finished_at = timezone.now()
     download.completed = True
     download.save(update_fields=["row_count", "sha256", "finished_at", "completed"])
-    audit_event(kind=Kind.EXTRACT_DOWNLOADED, actor=download.user, obj=download, policy_version=download.policy_version,
-                data={"filters": download.filters, "rows": row_count, "sha256": sha256, "purpose": 1, "recipient": 4})
+    audit_extract_downloaded(actor=download.user, download=download, policy_version=download.policy_version,
+                             filters=download.filters, rows=row_count, sha256=sha256, purpose=PURPOSE_EBPM,
+                             recipient=RESEARCHERS)
     return download
 
 

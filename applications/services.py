@@ -21,9 +21,12 @@ from django.utils.translation import gettext as _
 from companies.models import Business, Source
 from companies.selectors import may_edit_record
 from companies.services import financial_year_upsert, record_part_update
-from core.audit import audit_event
+from core.audit import (
+    audit_application_reviewed,
+    audit_application_submitted,
+    audit_application_withdrawn,
+)
 from core.errors import ApplicationError
-from core.models import AuditEvent
 from core.transitions import transition
 
 from . import jizokuka
@@ -269,8 +272,9 @@ def application_submit(*, actor, application_id: int, pledge: bool) -> Applicati
     }
     transition(application, by=actor, to=Status.SUBMITTED,
                fields=["receipt_number", "submitted_at", "submitted_by", "snapshot"])
-    audit_event(kind=AuditEvent.Kind.APPLICATION_SUBMITTED, actor=actor, business_id=business.pk, obj=application,
-                data={"program": application.program, "round": application.round_number, "receipt_number": application.receipt_number})
+    audit_application_submitted(actor=actor, application=application, business_id=business.pk,
+                                program=application.program, round_number=application.round_number,
+                                receipt_number=application.receipt_number)
     return application
 
 
@@ -305,8 +309,8 @@ def application_review_decide(*, actor, application_id: int, score: Decimal, res
         application.granted_amount = application.requested_amount
     transition(application, by=actor, to=Status.ADOPTED if result == "adopted" else Status.NOT_ADOPTED,
                fields=["review_score", "review_result", "reviewed_at", "granted_amount"])
-    audit_event(kind=AuditEvent.Kind.APPLICATION_REVIEWED, actor=actor, business_id=application.business_id, obj=application,
-                data={"result": result})
+    audit_application_reviewed(actor=actor, application=application, business_id=application.business_id,
+                               result="adopted" if result == Application.ReviewResult.ADOPTED else "not_adopted")
     return application
 
 
@@ -315,8 +319,8 @@ def procedure_certify(*, actor, application_id: int, certified_on: dt.date) -> A
     application = _agency_application_for_update(actor=actor, application_id=application_id)
     application.certified_on = certified_on
     transition(application, by=actor, to=Status.CERTIFIED, fields=["certified_on"])
-    audit_event(kind=AuditEvent.Kind.APPLICATION_REVIEWED, actor=actor, business_id=application.business_id, obj=application,
-                data={"result": "certified"})
+    audit_application_reviewed(actor=actor, application=application, business_id=application.business_id,
+                               result="certified")
     return application
 
 
@@ -343,6 +347,6 @@ def application_withdraw(*, actor, application_id: int, reason: str = "") -> App
     if not actor.is_prime:
         raise PermissionDenied(_("Only the gBizID Prime holder may withdraw an application."))
     previous = transition(application, by=actor, to=Status.WITHDRAWN, reason=reason.strip())
-    audit_event(kind=AuditEvent.Kind.APPLICATION_WITHDRAWN, actor=actor, business_id=application.business_id,
-                obj=application, data={"from": previous, "receipt_number": application.receipt_number or ""})
+    audit_application_withdrawn(actor=actor, application=application, business_id=application.business_id,
+                                from_status=previous, receipt_number=application.receipt_number or "")
     return application

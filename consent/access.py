@@ -29,7 +29,7 @@ response to a partner) writes `core.audit.audit_data_released(actor=, business_i
 purpose=, data_classes=, recipient=, policy_version=decision.policy_version,
 channel=...)` inside the transaction of the release, one row per business released.
 Bulk extracts over many businesses write one `AuditEvent.Kind.EXTRACT_DOWNLOADED` row
-per download through `core.audit.audit_event` instead. The business's own pages
+per download through `core.audit.audit_extract_downloaded` instead. The business's own pages
 (recipient 7) are not audited. Consent changes and receipts are audited by
 consent.services.
 

@@ -30,7 +30,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.audit import Kind, audit_consent_changed, audit_consent_receipt, audit_event
+from core.audit import (
+    audit_consent_changed,
+    audit_consent_receipt,
+    audit_disclosure_approved,
+    audit_disclosure_ended,
+)
 from core.errors import ApplicationError
 
 from .access import APPLICANT, current_policy_version, policy_table
@@ -246,10 +251,10 @@ def institution_grant_create(*, actor, business, institution, purpose: int, data
         business=business, institution=institution, purpose=purpose, data_classes=sorted(set(data_classes)),
         valid_from=valid_from, valid_until=valid_until, disclosure_request_id=disclosure_request_id,
     )
-    audit_event(kind=Kind.DISCLOSURE_DECIDED, actor=actor, business_id=business.pk, institution_id=institution.pk, obj=grant,
-                policy_version=current_policy_version().version,
-                data={"decision": "approve", "purpose": purpose, "data_classes": grant.data_classes,
-                      "valid_until": valid_until.isoformat(), "disclosure_request_id": disclosure_request_id})
+    audit_disclosure_approved(actor=actor, grant=grant, business_id=business.pk, institution_id=institution.pk,
+                              purpose=purpose, data_classes=grant.data_classes, valid_until=valid_until,
+                              disclosure_request_id=disclosure_request_id,
+                              policy_version=current_policy_version().version)
     return grant
 
 
@@ -261,9 +266,9 @@ def institution_grant_revoke(*, actor, disclosure_request_id: int, reason: str =
         return grant
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at", "updated_at"])
-    audit_event(kind=Kind.DISCLOSURE_EXPIRED if reason == "expired" else Kind.DISCLOSURE_REVOKED, actor=actor,
-                business_id=grant.business_id, institution_id=grant.institution_id, obj=grant,
-                data={"disclosure_request_id": disclosure_request_id, "reason": reason})
+    audit_disclosure_ended(actor=actor, obj=grant, business_id=grant.business_id, institution_id=grant.institution_id,
+                           disclosure_request_id=disclosure_request_id,
+                           reason="expired" if reason == "expired" else "revoked")
     return grant
 
 

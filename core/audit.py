@@ -1,19 +1,27 @@
-"""One typed function per audit event kind. Each must run inside the transaction of the
-change it records; an audit row that cannot be written rolls the change back."""
+"""One typed function per audit event kind.
+
+Each runs inside the transaction of the change it records (refused outside one), so an
+audit row that cannot be written rolls the change back. Rows hold identifiers and
+old/new values of choices, never copies of personal data. There is no free-form
+writer: a new kind of event gets its `AuditEvent.Kind` and its function here, so the
+shape of each kind's `data` is fixed in one place (tests/core/test_audit.py checks that
+every kind has exactly one writer).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, Literal
 
-from django.db import transaction
+from django.db import models, transaction
 
 from core.models import AuditEvent
 
 Kind = AuditEvent.Kind
 
 
-def _record(*, kind: str, actor=None, business_id=None, institution_id=None, obj=None,
-            policy_version: str = "", data: dict[str, Any] | None = None) -> AuditEvent:
+def _record(*, kind: str, actor: Any = None, business_id: int | None = None, institution_id: int | None = None,
+            obj: models.Model | None = None, policy_version: str = "", data: dict[str, Any] | None = None) -> AuditEvent:
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("Audit events are written inside the transaction of their change.")
@@ -29,27 +37,140 @@ def _record(*, kind: str, actor=None, business_id=None, institution_id=None, obj
     )
 
 
-def audit_consent_changed(*, actor, business_id: int, policy_version: str, before: list, after: list) -> AuditEvent:
+# --- consent --------------------------------------------------------------------------------
+
+def audit_consent_changed(*, actor: Any, business_id: int, policy_version: str, before: list, after: list) -> AuditEvent:
     return _record(kind=Kind.CONSENT_CHANGED, actor=actor, business_id=business_id,
                    policy_version=policy_version, data={"before": before, "after": after})
 
 
-def audit_consent_receipt(*, actor, business_id: int, policy_version: str, digest: str) -> AuditEvent:
+def audit_consent_receipt(*, actor: Any, business_id: int, policy_version: str, digest: str) -> AuditEvent:
     return _record(kind=Kind.CONSENT_RECEIPT, actor=actor, business_id=business_id,
                    policy_version=policy_version, data={"sha256": digest})
 
 
-def audit_data_released(*, actor, business_id: int, purpose: int, data_classes: list[int], recipient: int,
+def audit_data_released(*, actor: Any, business_id: int, purpose: int, data_classes: list[int], recipient: int,
                         policy_version: str, channel: str, institution_id: int | None = None) -> AuditEvent:
     return _record(kind=Kind.DATA_RELEASED, actor=actor, business_id=business_id, institution_id=institution_id,
                    policy_version=policy_version,
                    data={"purpose": purpose, "data_classes": sorted(data_classes), "recipient": recipient, "channel": channel})
 
 
-def audit_event(*, kind: str, actor=None, business_id=None, institution_id=None, obj=None,
-                policy_version: str = "", data: dict[str, Any] | None = None) -> AuditEvent:
-    """For the other kinds of AuditEvent.Kind; callers pass identifiers and choices only."""
-    if kind not in AuditEvent.Kind.values:
-        raise ValueError(f"Unknown audit kind {kind!r}")
-    return _record(kind=kind, actor=actor, business_id=business_id, institution_id=institution_id,
-                   obj=obj, policy_version=policy_version, data=data)
+def audit_institution_blocked(*, actor: Any, business_id: int, institution_id: int, block: models.Model) -> AuditEvent:
+    """The business stopped an institution from reaching it (its requests are hidden)."""
+    return _record(kind=Kind.INSTITUTION_BLOCKED, actor=actor, business_id=business_id, institution_id=institution_id,
+                   obj=block, data={"institution_id": institution_id})
+
+
+def audit_institution_unblocked(*, actor: Any, business_id: int, institution_id: int, block: models.Model) -> AuditEvent:
+    return _record(kind=Kind.INSTITUTION_UNBLOCKED, actor=actor, business_id=business_id, institution_id=institution_id,
+                   obj=block, data={"institution_id": institution_id})
+
+
+# --- disclosure -----------------------------------------------------------------------------
+
+def audit_disclosure_requested(*, actor: Any, request: models.Model, business_id: int | None, institution_id: int,
+                               purpose: int, data_classes: list[int], valid_until: dt.date, via: str,
+                               delivered: bool) -> AuditEvent:
+    return _record(kind=Kind.DISCLOSURE_REQUESTED, actor=actor, business_id=business_id, institution_id=institution_id,
+                   obj=request, data={"purpose": purpose, "data_classes": sorted(data_classes),
+                                      "valid_until": valid_until.isoformat(), "via": via, "delivered": delivered})
+
+
+def audit_disclosure_approved(*, actor: Any, grant: models.Model, business_id: int, institution_id: int, purpose: int,
+                              data_classes: list[int], valid_until: dt.date, disclosure_request_id: int,
+                              policy_version: str) -> AuditEvent:
+    """The business approved a request: the grant it gave is the object."""
+    return _record(kind=Kind.DISCLOSURE_DECIDED, actor=actor, business_id=business_id, institution_id=institution_id,
+                   obj=grant, policy_version=policy_version,
+                   data={"decision": "approve", "purpose": purpose, "data_classes": sorted(data_classes),
+                         "valid_until": valid_until.isoformat(), "disclosure_request_id": disclosure_request_id})
+
+
+def audit_disclosure_rejected(*, actor: Any, request: models.Model, business_id: int, institution_id: int,
+                              purpose: int, data_classes: list[int]) -> AuditEvent:
+    return _record(kind=Kind.DISCLOSURE_DECIDED, actor=actor, business_id=business_id, institution_id=institution_id,
+                   obj=request, data={"decision": "reject", "purpose": purpose, "data_classes": sorted(data_classes)})
+
+
+def audit_disclosure_ended(*, actor: Any, obj: models.Model, business_id: int | None, institution_id: int,
+                           disclosure_request_id: int, reason: Literal["revoked", "expired", "unanswered"]) -> AuditEvent:
+    """An approval revoked by the business or expired (the grant is the object), or a
+    request left unanswered until its date (the request is the object)."""
+    kind = Kind.DISCLOSURE_REVOKED if reason == "revoked" else Kind.DISCLOSURE_EXPIRED
+    return _record(kind=kind, actor=actor, business_id=business_id, institution_id=institution_id, obj=obj,
+                   data={"disclosure_request_id": disclosure_request_id, "reason": reason})
+
+
+# --- research -------------------------------------------------------------------------------
+
+def audit_extract_downloaded(*, actor: Any, download: models.Model, policy_version: str, filters: dict[str, Any],
+                             rows: int, sha256: str, purpose: int, recipient: int) -> AuditEvent:
+    return _record(kind=Kind.EXTRACT_DOWNLOADED, actor=actor, obj=download, policy_version=policy_version,
+                   data={"filters": filters, "rows": rows, "sha256": sha256, "purpose": purpose, "recipient": recipient})
+
+
+def audit_pledge_decided(*, actor: Any, profile: models.Model, before: str, after: str) -> AuditEvent:
+    """A researcher's pledge status changed (the status the consent decision reads)."""
+    return _record(kind=Kind.PLEDGE_DECIDED, actor=actor, obj=profile, data={"before": before, "after": after})
+
+
+# --- applications ---------------------------------------------------------------------------
+
+def audit_application_submitted(*, actor: Any, application: models.Model, business_id: int, program: str,
+                                round_number: int | None, receipt_number: str) -> AuditEvent:
+    return _record(kind=Kind.APPLICATION_SUBMITTED, actor=actor, business_id=business_id, obj=application,
+                   data={"program": program, "round": round_number, "receipt_number": receipt_number})
+
+
+def audit_application_reviewed(*, actor: Any, application: models.Model, business_id: int,
+                               result: Literal["adopted", "not_adopted", "certified"]) -> AuditEvent:
+    return _record(kind=Kind.APPLICATION_REVIEWED, actor=actor, business_id=business_id, obj=application,
+                   data={"result": result})
+
+
+def audit_application_withdrawn(*, actor: Any, application: models.Model, business_id: int, from_status: str,
+                                receipt_number: str) -> AuditEvent:
+    return _record(kind=Kind.APPLICATION_WITHDRAWN, actor=actor, business_id=business_id, obj=application,
+                   data={"from": from_status, "receipt_number": receipt_number})
+
+
+# --- linkage --------------------------------------------------------------------------------
+
+def audit_records_imported(*, actor: Any, institution_id: int, obj: models.Model, channel: str,
+                           business_id: int | None = None, records: int | None = None,
+                           counts: dict[str, int] | None = None, batch_id: int | None = None,
+                           outcome: str | None = None) -> AuditEvent:
+    """A batch of partner records stored (CSV or API: records and counts), or one record
+    linked by a reviewer (channel "review": its batch and outcome)."""
+    data: dict[str, Any] = {"channel": channel}
+    if records is not None:
+        data["records"] = records
+    if counts is not None:
+        data["counts"] = counts
+    if batch_id is not None:
+        data["batch"] = batch_id
+    if outcome is not None:
+        data["outcome"] = outcome
+    return _record(kind=Kind.RECORD_IMPORTED, actor=actor, business_id=business_id, institution_id=institution_id,
+                   obj=obj, data=data)
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+def audit_member_added(*, actor: Any, business_id: int, member: models.Model, can_draft_applications: bool,
+                       can_edit_record: bool) -> AuditEvent:
+    return _record(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=business_id, obj=member,
+                   data={"action": "added", "can_draft_applications": can_draft_applications,
+                         "can_edit_record": can_edit_record})
+
+
+def audit_member_permissions_changed(*, actor: Any, business_id: int, member: models.Model, before: dict[str, bool],
+                                     after: dict[str, bool]) -> AuditEvent:
+    return _record(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=business_id, obj=member,
+                   data={"action": "permissions", "before": before, "after": after})
+
+
+def audit_member_removed(*, actor: Any, business_id: int, member: models.Model) -> AuditEvent:
+    return _record(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=business_id, obj=member,
+                   data={"action": "removed"})

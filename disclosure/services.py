@@ -36,7 +36,14 @@ from companies.models import Business
 from companies.validators import is_valid_corporate_number
 from consent.access import SUPPORT_INSTITUTIONS, ConsentContext, policy_table
 from consent.services import institution_grant_create, institution_grant_revoke
-from core.audit import Kind, audit_data_released, audit_event
+from core.audit import (
+    audit_data_released,
+    audit_disclosure_ended,
+    audit_disclosure_rejected,
+    audit_disclosure_requested,
+    audit_institution_blocked,
+    audit_institution_unblocked,
+)
 from core.errors import ApplicationError
 from core.transitions import transition
 from notifications.services import mail_enqueue
@@ -206,10 +213,9 @@ def disclosure_request_create(
         institution_id=institution_id, requested_by=actor, via=via, corporate_number=number, business=business,
         hidden=hidden, purpose=purpose, data_classes=classes, valid_until=valid_until, message=message.strip(),
     )
-    audit_event(kind=Kind.DISCLOSURE_REQUESTED, actor=actor, business_id=business.pk if business else None,
-                institution_id=institution_id, obj=request,
-                data={"purpose": purpose, "data_classes": classes, "valid_until": valid_until.isoformat(), "via": via,
-                      "delivered": business is not None and not hidden})
+    audit_disclosure_requested(actor=actor, request=request, business_id=business.pk if business else None,
+                               institution_id=institution_id, purpose=purpose, data_classes=classes,
+                               valid_until=valid_until, via=via, delivered=business is not None and not hidden)
     if business is not None and not hidden:
         prime = _prime_holder(business.pk)
         if prime is not None:
@@ -249,9 +255,9 @@ def disclosure_request_decide(
         raise ApplicationError(errors={"non_field_errors": [_("This request has lapsed; it can no longer be answered.")]})
     if decision == "reject":
         _transition_dated(request, Status.REJECTED, actor=actor)
-        audit_event(kind=Kind.DISCLOSURE_DECIDED, actor=actor, business_id=request.business_id,
-                    institution_id=request.institution_id, obj=request,
-                    data={"decision": "reject", "purpose": request.purpose, "data_classes": list(request.data_classes)})
+        audit_disclosure_rejected(actor=actor, request=request, business_id=request.business_id,
+                                  institution_id=request.institution_id, purpose=request.purpose,
+                                  data_classes=list(request.data_classes))
     else:
         if data_classes is None:
             approved = list(request.data_classes)
@@ -314,8 +320,9 @@ def disclosure_request_expire(*, request_id: int, on: dt.date | None = None) -> 
             mail_enqueue(to_user=prime, template="disclosure_expired", context=context,
                          idempotency_key=f"disclosure:{request.pk}:expired:{prime.pk}", category="disclosure")
     else:
-        audit_event(kind=Kind.DISCLOSURE_EXPIRED, business_id=request.business_id, institution_id=request.institution_id,
-                    obj=request, data={"disclosure_request_id": request.pk, "reason": "unanswered"})
+        audit_disclosure_ended(actor=None, obj=request, business_id=request.business_id,
+                               institution_id=request.institution_id, disclosure_request_id=request.pk,
+                               reason="unanswered")
     mail_enqueue(to_user=request.requested_by, template="disclosure_expired", context=context,
                  idempotency_key=f"disclosure:{request.pk}:expired:{request.requested_by_id}", category="disclosure")
     return True
@@ -350,8 +357,7 @@ def institution_block(*, actor, institution_id: int) -> InstitutionBlock:
     block, created = InstitutionBlock.objects.get_or_create(business_id=business_id, institution=institution,
                                                             defaults={"created_by": actor})
     if created:
-        audit_event(kind=Kind.CONSENT_CHANGED, actor=actor, business_id=business_id, institution_id=institution.pk,
-                    obj=block, data={"institution_blocked": institution.pk})
+        audit_institution_blocked(actor=actor, business_id=business_id, institution_id=institution.pk, block=block)
         for request in DisclosureRequest.objects.select_for_update().filter(
             institution=institution, business_id=business_id, status__in=[Status.PENDING, Status.APPROVED]
         ):
@@ -370,8 +376,7 @@ def institution_unblock(*, actor, institution_id: int) -> None:
     block = InstitutionBlock.objects.filter(business_id=business_id, institution_id=institution_id).first()
     if block is None:
         raise Http404
-    audit_event(kind=Kind.CONSENT_CHANGED, actor=actor, business_id=business_id, institution_id=institution_id,
-                obj=block, data={"institution_unblocked": institution_id})
+    audit_institution_unblocked(actor=actor, business_id=business_id, institution_id=institution_id, block=block)
     block.delete()
 
 

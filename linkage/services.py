@@ -25,9 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Business, FinancialYear, Source
-from core.audit import audit_event
+from core.audit import audit_records_imported
 from core.errors import ApplicationError
-from core.models import AuditEvent
 from core.transitions import transition, transition_many
 from institutions.models import Institution, SupportRecord
 
@@ -296,8 +295,8 @@ def _store(batch: IntakeBatch, plans: list[RecordPlan]) -> dict[str, int]:
         counts[plan.outcome] += 1
     batch.record_count, batch.counts = len(plans), counts
     batch.save(update_fields=["record_count", "counts", "updated_at"])
-    audit_event(kind=AuditEvent.Kind.RECORD_IMPORTED, actor=batch.uploaded_by, institution_id=batch.institution_id,
-                obj=batch, data={"channel": batch.channel, "records": len(plans), "counts": counts})
+    audit_records_imported(actor=batch.uploaded_by, institution_id=batch.institution_id, obj=batch,
+                           channel=batch.channel, records=len(plans), counts=counts)
     return counts
 
 
@@ -482,9 +481,8 @@ def review_item_decide(*, actor, item_id: int, decision: str, business_id: int |
         _plan_write(plan, *_targets_for(plan, item.institution_id))
         batch = item.batch
         _apply(plan, batch=batch)
-        audit_event(kind=AuditEvent.Kind.RECORD_IMPORTED, actor=actor, business_id=business_id,
-                    institution_id=item.institution_id, obj=item,
-                    data={"channel": "review", "batch": batch.pk, "outcome": plan.outcome})
+        audit_records_imported(actor=actor, business_id=business_id, institution_id=item.institution_id, obj=item,
+                               channel="review", batch_id=batch.pk, outcome=plan.outcome)
         to, item.business_id = ReviewItem.Status.CONFIRMED, business_id
     else:
         raise ApplicationError(errors={"decision": [_("Choose confirm or reject.")]})

@@ -1,7 +1,12 @@
+from pathlib import Path
+
 import pytest
 from django.db import connection, transaction
 
-from core.audit import audit_event
+import inspect
+
+from core import audit
+from core.audit import audit_member_removed
 from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -9,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def _event():
     with transaction.atomic():
-        return audit_event(kind=AuditEvent.Kind.MEMBER_CHANGED, data={"action": "added"})
+        return audit_member_removed(actor=None, business_id=1, member=AuditEvent(pk=1))
 
 
 def test_orm_refuses_update_and_delete():
@@ -33,4 +38,33 @@ def test_database_trigger_refuses_update_and_delete():
 @pytest.mark.django_db(transaction=True)
 def test_audit_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError):
-        audit_event(kind=AuditEvent.Kind.MEMBER_CHANGED)
+        audit_member_removed(actor=None, business_id=1, member=AuditEvent(pk=1))
+
+
+def _writers():
+    return {name: fn for name, fn in inspect.getmembers(audit, inspect.isfunction)
+            if name.startswith("audit_") and fn.__module__ == "core.audit"}
+
+
+def test_one_typed_function_per_kind_and_no_free_form_writer():
+    source = Path(audit.__file__).read_text(encoding="utf-8")
+    unwritten = [kind for kind in AuditEvent.Kind if f"Kind.{kind.name}" not in source]
+    assert unwritten == []
+    for name, fn in _writers().items():
+        parameters = inspect.signature(fn).parameters
+        assert "kind" not in parameters and "data" not in parameters, name
+        assert all(p.kind == p.KEYWORD_ONLY for p in parameters.values()), name
+    assert not hasattr(audit, "audit_event")
+
+
+def test_no_module_writes_audit_rows_but_core_audit():
+    root = Path(audit.__file__).resolve().parent.parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).parts
+        if parts[0] in {".venv", "tests", "migrations"} or "migrations" in parts or path.name == "audit.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "AuditEvent.objects.create" in text or "audit._record" in text or "import _record" in text:
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == []

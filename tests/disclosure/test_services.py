@@ -280,6 +280,11 @@ def test_block_rejects_pending_revokes_approvals_and_hides_later_requests(mailou
     assert later not in business_request_list(viewer=prime)
     services.institution_unblock(actor=prime, institution_id=staff.institution_id)
     assert not InstitutionBlock.objects.exists()
+    # Each its own kind of audit event, never a consent change with another data shape.
+    kinds = list(AuditEvent.objects.filter(business_id=business.pk, institution_id=staff.institution_id)
+                 .filter(kind__startswith="consent.").order_by("id").values_list("kind", "data"))
+    assert kinds == [(AuditEvent.Kind.INSTITUTION_BLOCKED, {"institution_id": staff.institution_id}),
+                     (AuditEvent.Kind.INSTITUTION_UNBLOCKED, {"institution_id": staff.institution_id})]
 
 
 def test_request_from_the_anonymised_list_by_handle():
