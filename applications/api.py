@@ -11,7 +11,7 @@ from . import eligibility
 
 
 class JizokukaEligibilityApi(APIView):
-    """小規模事業者持続化補助金 self-check (seed 003 §1-3); anyone may call it."""
+    """小規模事業者持続化補助金 self-check (eligibility by size and previous adoptions); anyone may call it."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []

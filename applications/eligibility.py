@@ -132,7 +132,7 @@ def parse_request(data) -> tuple[str, list[tuple[str, int]], list[tuple[str, int
     target = data.get("target_round")
     target_round = _int(target, "target_round", errors, minimum=1)
     if target_round is not None and target_round not in TARGET_ROUNDS:
-        errors.setdefault("target_round", []).append(_("The seed's table covers rounds 9, 10 and 11."))
+        errors.setdefault("target_round", []).append(_("Only rounds 9, 10 and 11 can be checked."))
     if errors:
         raise EligibilityInputError(errors)
     return industry, staff, previous, target_round
@@ -152,13 +152,13 @@ def may_reapply(previous: list[tuple[str, int]], target_round: int) -> tuple[boo
         context = {"program": PROGRAM_NAMES[program], "round": number, "target": target_round}
         if cell is False:
             verdict = False
-            reasons.append(_("Adopted in %(program)s round %(round)s: you may not apply in round %(target)s (seed 003 §3).") % context)
+            reasons.append(_("Adopted in %(program)s round %(round)s: you may not apply in round %(target)s.") % context)
         elif cell is None:
             if verdict is not False:
                 verdict = None
-            reasons.append(_("Adopted in %(program)s round %(round)s: whether you may apply in round %(target)s will be announced later (seed 003 §3).") % context)
+            reasons.append(_("Adopted in %(program)s round %(round)s: whether you may apply in round %(target)s will be announced later.") % context)
         else:
-            reasons.append(_("Adopted in %(program)s round %(round)s: you may apply in round %(target)s (seed 003 §3).") % context)
+            reasons.append(_("Adopted in %(program)s round %(round)s: you may apply in round %(target)s.") % context)
     return verdict, reasons
 
 
@@ -168,7 +168,7 @@ def check_jizokuka(data) -> EligibilityResult:
     counted = count_employees(staff)  # §2
     small = counted <= threshold
     reasons = [
-        _("%(counted)s employees count as regularly employed (seed 003 §2); the limit for this industry is %(threshold)s (seed 003 §1).")
+        _("%(counted)s employees count as regularly employed; the limit for this industry is %(threshold)s.")
         % {"counted": counted, "threshold": threshold}
     ]
     if not small:

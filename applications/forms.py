@@ -149,19 +149,19 @@ class JizokukaForm(PrefilledForm):
         if cleaned.get("tax_mode") == "included" and not jizokuka.tax_included_allowed(cleaned.get("consumption_tax_status"), joint=joint):
             self.add_error("tax_mode", _(
                 "Only an exempt business or one on simplified taxation may enter expenses tax included, and a joint "
-                "application is always tax excluded (seed 003 §12)."))
+                "application is always tax excluded."))
         round_ = self.subsidy_round
         if cleaned.get("bonus_succession") and round_ is not None:
             birth = cleaned.get("representative_birth_date")
             if not jizokuka.succession_bonus_ok(birth, round_.reference_date):
                 self.add_error("bonus_succession", _(
-                    "The succession bonus needs a representative aged %(age)s or more on %(date)s (seed 003 §11).")
+                    "The succession bonus needs a representative aged %(age)s or more on %(date)s.")
                     % {"age": jizokuka.SUCCESSION_BONUS_AGE, "date": round_.reference_date.isoformat()})
         if cleaned.get("bonus_keieiryoku") and round_ is not None:
             certified = cleaned.get("keieiryoku_certified_on")
             if not jizokuka.keieiryoku_bonus_ok(certified, round_.plan_certified_by):
                 self.add_error("bonus_keieiryoku", _(
-                    "The management capability improvement plan bonus needs a plan certified on or before %(date)s (seed 003 §11).")
+                    "The management capability improvement plan bonus needs a plan certified on or before %(date)s.")
                     % {"date": round_.plan_certified_by.isoformat() if round_.plan_certified_by else "—"})
         return cleaned
 
@@ -171,7 +171,7 @@ class ProcedureForm(PrefilledForm):
 
     plan_title = text(_("Title of the plan"))
     plan_content = text(_("Content of the plan"), area=True)
-    # The checklist's data-use consent (seed 003 §17): unticked by default, the applicant's choice.
+    # The checklist's data-use consent: unticked by default, the applicant's choice.
     data_use_consent = forms.BooleanField(
         label=_("I agree that the data of this procedure is used under the SME Agency data-use policy (optional)."),
         required=False, initial=False)
@@ -206,7 +206,7 @@ class ExpenseLineForm(forms.Form):
                 cap = jizokuka.lodging_cap(region, self.tax_mode)
                 if cleaned["lodging_per_night"] > cap:
                     self.add_error("lodging_per_night", _(
-                        "Lodging is at most %(cap)s yen a night in this area (seed 003 §10).") % {"cap": f"{cap:,}"})
+                        "Lodging is at most %(cap)s yen a night in this area.") % {"cap": f"{cap:,}"})
         return cleaned
 
 
@@ -228,7 +228,7 @@ class CertifyForm(forms.Form):
 
 class SubmitForm(forms.Form):
     pledge = forms.BooleanField(
-        label=_("I pledge that the business is none of the anti-social forces listed above (seed 003 §4)."), required=False)
+        label=_("I pledge that the business is none of the anti-social forces listed above."), required=False)
 
 
 class StartForm(forms.Form):

@@ -41,6 +41,8 @@ class SubsidyRound(models.Model):
     # Seed 003 §11: the latest certification date of a 経営力向上計画 that earns its bonus.
     plan_certified_by = models.DateField(_("management plan certified by"), null=True, blank=True)
     deadline_note = models.CharField(_("note on the deadline"), max_length=200, blank=True)
+    # The call's guideline (公募要領) as published; pages link to it where a rule is explained.
+    guideline_url = models.URLField(_("guideline (公募要領)"), blank=True)
 
     class Meta:
         ordering = ["program", "number"]

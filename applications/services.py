@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from companies.models import Business, Source
 from companies.selectors import may_edit_record
@@ -195,12 +196,12 @@ def application_save_draft(*, actor, application_id: int, content: dict, confirm
 
 
 REQUIRED_FOR_SUBMIT = {
-    "company_name": _("Enter the name of the business."),
-    "address": _("Enter the address."),
-    "representative_name": _("Enter the representative."),
-    "phone": _("Enter the phone number."),
-    "contact_name": _("Enter the contact person."),
-    "plan_title": _("Enter the title."),
+    "company_name": gettext_lazy("Enter the name of the business."),
+    "address": gettext_lazy("Enter the address."),
+    "representative_name": gettext_lazy("Enter the representative."),
+    "phone": gettext_lazy("Enter the phone number."),
+    "contact_name": gettext_lazy("Enter the contact person."),
+    "plan_title": gettext_lazy("Enter the title."),
 }
 
 
@@ -220,7 +221,7 @@ def submission_errors(application: Application, *, pledge: bool) -> dict[str, li
         return errors
     # Seed 003 §6: the 業務効率化 part alone is not enough; the 販路開拓 part is required.
     if not str(c.get("sales_plan") or "").strip():
-        errors["sales_plan"] = [_("Describe the sales channel development. The business efficiency part alone is not enough (seed 003 §6).")]
+        errors["sales_plan"] = [_("Describe the sales channel development. The business efficiency part alone is not enough.")]
     if c.get("employees") in (None, ""):
         errors["employees"] = [_("Enter the number of regularly employed staff.")]
     expenses = [e for e in (c.get("expenses") or []) if e.get("amount")]
@@ -228,14 +229,14 @@ def submission_errors(application: Application, *, pledge: bool) -> dict[str, li
         errors["expenses"] = [_("Enter at least one expense line.")]
     # Seed 003 §15 収益納付: the question must be answered; "yes" needs the kind of revenue.
     if c.get("revenue_expected") not in ("yes", "no"):
-        errors["revenue_expected"] = [_("Answer whether the project directly earns revenue (seed 003 §15).")]
+        errors["revenue_expected"] = [_("Answer whether the project directly earns revenue.")]
     elif c.get("revenue_expected") == "yes" and not str(c.get("revenue_description") or "").strip():
-        errors["revenue_description"] = [_("Describe the revenue the project earns (seed 003 §15).")]
+        errors["revenue_description"] = [_("Describe the revenue the project earns.")]
     if c.get("bonus_succession") and not str(c.get("successor_name") or "").strip():
         errors["successor_name"] = [_("Name the successor candidate who leads the project.")]
     # Seed 003 §4: the pledge must be given.
     if not pledge:
-        errors["pledge"] = [_("You must give the pledge on the exclusion of anti-social forces (seed 003 §4).")]
+        errors["pledge"] = [_("You must give the pledge on the exclusion of anti-social forces.")]
     return errors
 
 

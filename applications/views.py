@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
@@ -90,28 +91,28 @@ def start(request, program: str):
 
 
 SECTIONS_JIZOKUKA = [
-    (_("Applicant"), ["company_name", "company_name_kana", "corporate_number", "prefecture", "municipality", "address",
+    (gettext_lazy("Applicant"), ["company_name", "company_name_kana", "corporate_number", "prefecture", "municipality", "address",
                       "representative_name", "representative_birth_date", "phone", "employees", "capital", "founded_year",
                       "industry_jsic", "joint_applicants"]),
-    (_("Business"), ["business_description", "main_products", "customers", "consumption_tax_status"]),
-    (_("Contact person"), ["contact_name", "contact_department", "contact_phone", "contact_email"]),
-    (_("Financials of the latest fiscal year"), ["fy_year", "fy_sales", "fy_gross_profit", "fy_operating_profit",
+    (gettext_lazy("Business"), ["business_description", "main_products", "customers", "consumption_tax_status"]),
+    (gettext_lazy("Contact person"), ["contact_name", "contact_department", "contact_phone", "contact_email"]),
+    (gettext_lazy("Financials of the latest fiscal year"), ["fy_year", "fy_sales", "fy_gross_profit", "fy_operating_profit",
                                                  "fy_personnel_cost", "fy_depreciation"]),
-    (_("Business plan"), ["plan_overview", "plan_market", "plan_strengths", "plan_policy"]),
-    (_("The project"), ["plan_title", "sales_plan", "efficiency_plan", "expected_effect", "tax_mode"]),
-    (_("Revenue from the project (収益納付)"), ["revenue_expected", "revenue_description"]),
-    (_("Bonus points requested"), ["bonus_succession", "successor_name", "bonus_depopulated", "bonus_keieiryoku",
+    (gettext_lazy("Business plan"), ["plan_overview", "plan_market", "plan_strengths", "plan_policy"]),
+    (gettext_lazy("The project"), ["plan_title", "sales_plan", "efficiency_plan", "expected_effect", "tax_mode"]),
+    (gettext_lazy("Revenue from the project (収益納付)"), ["revenue_expected", "revenue_description"]),
+    (gettext_lazy("Bonus points requested"), ["bonus_succession", "successor_name", "bonus_depopulated", "bonus_keieiryoku",
                                    "keieiryoku_certified_on"]),
 ]
 SECTIONS_PROCEDURE = [
-    (_("Applicant"), ["company_name", "company_name_kana", "corporate_number", "prefecture", "municipality", "address",
+    (gettext_lazy("Applicant"), ["company_name", "company_name_kana", "corporate_number", "prefecture", "municipality", "address",
                       "representative_name", "representative_birth_date", "phone", "employees", "capital", "founded_year",
                       "industry_jsic"]),
-    (_("Business"), ["business_description", "main_products", "customers", "consumption_tax_status"]),
-    (_("Contact person"), ["contact_name", "contact_department", "contact_phone", "contact_email"]),
-    (_("Business plan"), ["plan_overview", "plan_market", "plan_strengths", "plan_policy"]),
-    (_("The plan"), ["plan_title", "plan_content"]),
-    (_("Data use (checklist)"), ["data_use_consent"]),
+    (gettext_lazy("Business"), ["business_description", "main_products", "customers", "consumption_tax_status"]),
+    (gettext_lazy("Contact person"), ["contact_name", "contact_department", "contact_phone", "contact_email"]),
+    (gettext_lazy("Business plan"), ["plan_overview", "plan_market", "plan_strengths", "plan_policy"]),
+    (gettext_lazy("The plan"), ["plan_title", "plan_content"]),
+    (gettext_lazy("Data use (checklist)"), ["data_use_consent"]),
 ]
 
 

@@ -71,11 +71,11 @@ def test_tax_included_only_for_exempt_and_never_joint(client, prime, open_round,
     application = start_draft(prime, subsidy_round=open_round)
     mfa_login(client, prime)
     response = client.post(f"/applications/{application.pk}/edit/", form_data(application, tax_mode="included"), **JA)
-    assert "§12" in response.content.decode()  # taxable business
+    assert "共同申請は常に「税抜」" in response.content.decode()  # taxable business
     data = form_data(application, tax_mode="included", consumption_tax_status="exempt", joint_applicants="")
     assert client.post(f"/applications/{application.pk}/edit/", data).status_code == 302
     data = form_data(application, tax_mode="included", consumption_tax_status="exempt")  # joint applicants present
-    assert "§12" in client.post(f"/applications/{application.pk}/edit/", data, **JA).content.decode()
+    assert "共同申請は常に「税抜」" in client.post(f"/applications/{application.pk}/edit/", data, **JA).content.decode()
 
 
 def test_lodging_cap_tax_included_adds_consumption_tax(client, prime, open_round):
@@ -95,7 +95,7 @@ def test_bonus_rules_use_the_rounds_dates(client, prime, business):
     ok = form_data(application, bonus_succession="on", successor_name="試験 次郎")
     assert client.post(f"/applications/{application.pk}/edit/", ok).status_code == 302
     young = form_data(application, bonus_succession="on", representative_birth_date="1962-01-01")
-    assert "§11" in client.post(f"/applications/{application.pk}/edit/", young, **JA).content.decode()
+    assert "事業承継加点には" in client.post(f"/applications/{application.pk}/edit/", young, **JA).content.decode()
     late = form_data(application, bonus_keieiryoku="on", keieiryoku_certified_on="2022-04-01")
     assert "2022-03-31" in client.post(f"/applications/{application.pk}/edit/", late, **JA).content.decode()
     in_time = form_data(application, bonus_keieiryoku="on", keieiryoku_certified_on="2022-03-31")
