@@ -1,9 +1,8 @@
+import inspect
 from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
-
-import inspect
 
 from core import audit
 from core.audit import audit_member_removed
