@@ -74,13 +74,17 @@ def _own_application_for_update(*, actor, application_id: int) -> Application:
 @transaction.atomic
 def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None, accepted_classes: set[int]) -> Application:
     """A new draft, pre-filled from the record with the classes the applicant accepted and
-    the policy and the business's consent allow. A second start for the same round returns
-    the application already there."""
+    the policy and the business's consent allow.
+
+    Get or create: a second start for the same round (or, for a procedure, while a draft
+    of it is open) returns the application already there. The business row is locked
+    first, so concurrent starts queue and each later one finds the first one's draft
+    (the unique constraints stay as the last line of defence)."""
     if not may_draft(actor):
         raise Http404
-    business = Business.objects.get(pk=actor.membership_or_none.business_id)
     if program not in Program.values:
         raise Http404
+    business = Business.objects.select_for_update().get(pk=actor.membership_or_none.business_id)
     is_procedure = program in PROCEDURES
     now = timezone.now()
     if not is_procedure:
@@ -89,8 +93,11 @@ def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None
         if now > subsidy_round.deadline:
             raise ApplicationError(errors={"subsidy_round": [_("The deadline of this round has passed.")]})
         existing = Application.objects.filter(business=business, subsidy_round=subsidy_round).exclude(status=Status.WITHDRAWN).first()
-        if existing is not None:
-            return existing
+    else:
+        existing = Application.objects.filter(business=business, program=program, subsidy_round__isnull=True,
+                                              status=Status.DRAFT).first()
+    if existing is not None:
+        return existing
     names = prefill_names(program)
     offered = offered_classes(viewer=actor, business_id=business.pk, field_names=names)
     allowed = {code for code, info in offered.items() if info["allowed"]}

@@ -119,3 +119,25 @@ class StatusChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The status history is append-only.")
+
+
+class IdempotentRequest(models.Model):
+    """The first successful answer to a state-changing API call sent with an
+    Idempotency-Key (api.md): a retry with the same key and body gets it again, and
+    nothing runs twice. Scoped to the caller; kept IDEMPOTENCY_KEY_TTL_HOURS."""
+
+    scope = models.CharField(max_length=100, help_text="who sent it: a hash of the credentials, or the signed-in user")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path, query and body")
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=200)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotent_request_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

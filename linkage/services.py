@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from companies.models import Business, FinancialYear, Source
 from core.audit import audit_records_imported
 from core.errors import ApplicationError
+from core.locks import advisory_xact_locks
 from core.transitions import transition, transition_many
 from institutions.models import Institution, SupportRecord
 
@@ -170,6 +171,9 @@ def records_plan(*, institution_id: int, records: Sequence[tuple[int, dict[str, 
     """Decide, without writing, what each cleaned record would do. A handful of queries
     per call, whatever the number of records."""
     plans = [RecordPlan(position, record) for position, record in records]
+    # Concurrent batches naming one record id (or one business and year) queue here and
+    # each plans against what the other wrote, instead of both creating the same row.
+    advisory_xact_locks(("linkage-record", institution_id, p.kind, p.record_id) for p in plans)
     numbers = {p.record["corporate_number"] for p in plans if p.record["corporate_number"]}
     by_number = dict(Business.objects.filter(corporate_number__in=numbers).values_list("corporate_number", "pk"))
     links = {
@@ -200,6 +204,8 @@ def records_plan(*, institution_id: int, records: Sequence[tuple[int, dict[str, 
                 plan.outcome = Outcome.REVIEW
 
     matched = [p for p in plans if p.business_id is not None]
+    advisory_xact_locks(("financial-year", p.business_id, p.record["fiscal_year"])
+                        for p in matched if p.kind == RecordKind.FINANCIALS)
     financial_targets = {
         (fy.business_id, fy.fiscal_year): fy
         for fy in FinancialYear.objects.filter(

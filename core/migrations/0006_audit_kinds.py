@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_status_change'),
+        ('core', '0005_merge_status_change_idempotent_request'),
     ]
 
     operations = [
