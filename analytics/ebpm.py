@@ -85,13 +85,9 @@ class EbpmParams:
 
 
 class NotEnoughData(Exception):
-    pass
+    """Too few comparable adopted and non-adopted units for an estimate."""
 
 
-
-def estimate(params: EbpmParams) -> dict:
-    """Run the analysis (numpy, pandas and statsmodels are imported only here, so that
-    web processes that never run an evaluation do not load them)."""
-    from .ebpm_model import estimate as run
-
-    return run(params)
+# The estimate itself is in analytics/ebpm_model.py (numpy, pandas, statsmodels), imported
+# by the worker's task (analytics/tasks.py) and never by a web process: this module holds
+# only what the pages, forms and services need, and imports nothing from the model.

@@ -122,11 +122,24 @@ class ExtractDownload(models.Model):
 
 
 class EbpmAnalysis(models.Model):
-    """A difference-in-differences evaluation, reproducible from its parameters."""
+    """A difference-in-differences evaluation, reproducible from its parameters.
+
+    Requested by a page (PENDING), computed by a Celery task off the request (RUNNING,
+    then DONE with its results or FAILED with the reason); analytics/transitions.py."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to run")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     title = models.CharField(_("title"), max_length=200)
     params = models.JSONField(default=dict)
     results = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    error = models.CharField(_("reason"), max_length=300, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     policy_version = models.CharField(max_length=20, blank=True)
@@ -136,3 +149,7 @@ class EbpmAnalysis(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -10,4 +10,10 @@ BEAT_SCHEDULE = {
         "schedule": 600.0,
         "options": {"expires": 540},
     },
+    # EBPM analyses whose enqueue or worker was lost run again (analytics.tasks.requeue_ebpm_analyses).
+    "analytics-requeue-ebpm-analyses": {
+        "task": "analytics.requeue_ebpm_analyses",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
 }

@@ -21,8 +21,9 @@ from core.errors import ApplicationError
 from core.transitions import transition
 from notifications.services import mail_enqueue
 
-from .ebpm import EbpmParams, NotEnoughData, estimate
+from .ebpm import EbpmParams
 from .models import EbpmAnalysis, ExtractDownload, ResearchPledge
+from .tasks import compute_ebpm_analysis
 from .transitions import PLEDGE
 
 MAX_APPROVAL_DAYS = 3 * 366
@@ -149,19 +150,19 @@ def extract_download_finish(*, download_id: int, row_count: int, sha256: str) ->
 
 
 @transaction.atomic
-def ebpm_analysis_run(*, actor: User, params: EbpmParams, title: str = "") -> EbpmAnalysis:
-    """Run the evaluation and keep its parameters and results so it can be reproduced."""
+def ebpm_analysis_request(*, actor: User, params: EbpmParams, title: str = "") -> EbpmAnalysis:
+    """Store an evaluation to run (PENDING) and enqueue its computation once committed.
+    The fit runs in a worker, never in the request (analytics.tasks.compute_ebpm_analysis);
+    a lost enqueue is re-sent by the beat job (analytics.tasks.requeue_ebpm_analyses)."""
     if not (actor.is_authenticated and actor.is_agency_staff):
         raise ApplicationError(_("Only SME Agency staff may run evaluations."))
     problems = params.validate()
     if problems:
         raise ApplicationError(errors={name: [_("This value is not valid.")] for name in problems})
-    try:
-        results = estimate(params)
-    except NotEnoughData:
-        raise ApplicationError(_("There are not enough comparable adopted and non-adopted applicants for this selection.")) from None
     title = title.strip() or _("Evaluation of %(program)s, FY%(first)s–%(last)s") % {
         "program": params.program or _("all subsidies"), "first": min(params.cohort_years), "last": max(params.cohort_years),
     }
-    return EbpmAnalysis.objects.create(title=title[:200], params=params.as_dict(), results=results, created_by=actor,
-                                       policy_version=policy_table().version)
+    analysis = EbpmAnalysis.objects.create(title=title[:200], params=params.as_dict(), created_by=actor,
+                                           policy_version=policy_table().version)
+    compute_ebpm_analysis.delay_on_commit(analysis.pk)
+    return analysis

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import researcher_is_approved
@@ -23,7 +24,7 @@ from companies.reference import PREFECTURES
 from core.errors import ApplicationError
 from core.pdf import render_pdf
 
-from . import charts, open_data, selectors, services
+from . import charts, ebpm_runs, open_data, selectors, services
 from . import dashboard as dash
 from .dashboard import program_label
 from .ebpm import EbpmParams
@@ -116,18 +117,28 @@ def ebpm_list(request):
     form = EbpmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            analysis = services.ebpm_analysis_run(actor=request.user, params=form.params(), title=form.cleaned_data.get("title", ""))
+            analysis = services.ebpm_analysis_request(actor=request.user, params=form.params(),
+                                                      title=form.cleaned_data.get("title", ""))
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("The evaluation has been run and saved."))
+            messages.success(request, _("The evaluation is running in the background; this page shows its result when it is ready."))
             return redirect("analytics:ebpm_detail", analysis_id=analysis.pk)
     page = Paginator(selectors.analysis_list(viewer=request.user), 20).get_page(request.GET.get("page"))
     return render(request, "analytics/ebpm_list.html", {"form": form, "page": page})
 
 
+EBPM_FAILURES = {
+    ebpm_runs.EBPM_NOT_ENOUGH_DATA: gettext_lazy(
+        "There are not enough comparable adopted and non-adopted applicants for this selection."),
+    ebpm_runs.EBPM_ERROR: gettext_lazy("The evaluation could not be computed. Run it again; if it fails again, tell the portal's operators."),
+}
+
+
 def _analysis_context(analysis) -> dict:
     params = EbpmParams.from_dict(analysis.params)
+    if analysis.status != analysis.Status.DONE:
+        return {"analysis": analysis, "params": params, "failure": EBPM_FAILURES.get(analysis.error, EBPM_FAILURES[ebpm_runs.EBPM_ERROR])}
     return {
         "analysis": analysis, "params": params, "results": analysis.results,
         "es_svg": charts.event_study_svg(analysis.results),
@@ -139,7 +150,14 @@ def _analysis_context(analysis) -> dict:
 
 @role_required("agency_staff")
 def ebpm_detail(request, analysis_id: int):
+    """While the evaluation runs, the page polls itself (htmx) and reloads once it is done."""
     analysis = selectors.analysis_for_agency(viewer=request.user, analysis_id=analysis_id)
+    if request.htmx:
+        if analysis.is_finished:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "analytics/_ebpm_progress.html", {"analysis": analysis})
     return render(request, "analytics/ebpm_detail.html", _analysis_context(analysis))
 
 
@@ -149,17 +167,20 @@ def ebpm_rerun(request, analysis_id: int):
     """Run again with the recorded parameters (on today's data)."""
     analysis = selectors.analysis_for_agency(viewer=request.user, analysis_id=analysis_id)
     try:
-        new = services.ebpm_analysis_run(actor=request.user, params=EbpmParams.from_dict(analysis.params), title=analysis.title)
+        new = services.ebpm_analysis_request(actor=request.user, params=EbpmParams.from_dict(analysis.params),
+                                             title=analysis.title)
     except ApplicationError as exc:
         messages.error(request, "; ".join(m for ms in exc.errors.values() for m in ms))
         return redirect("analytics:ebpm_detail", analysis_id=analysis.pk)
-    messages.success(request, _("The evaluation has been run again with the same parameters."))
+    messages.success(request, _("The evaluation runs again with the same parameters; this page shows its result when it is ready."))
     return redirect("analytics:ebpm_detail", analysis_id=new.pk)
 
 
 @role_required("agency_staff")
 def ebpm_pdf(request, analysis_id: int):
     analysis = selectors.analysis_for_agency(viewer=request.user, analysis_id=analysis_id)
+    if analysis.status != analysis.Status.DONE:
+        raise Http404
     pdf = render_pdf("analytics/ebpm_report.html", _analysis_context(analysis))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ebpm-{analysis.pk}.pdf"'

@@ -10,9 +10,12 @@ import pytest
 from django.core.management import call_command
 
 from analytics.demo import first_adoption_years, plant_effect, planted_effect
-from analytics.ebpm import EbpmParams, estimate
+from analytics.ebpm import EbpmParams
+from analytics.ebpm_model import estimate
+from analytics.ebpm_runs import EBPM_NOT_ENOUGH_DATA
 from analytics.models import EbpmAnalysis
-from analytics.services import ebpm_analysis_run
+from analytics.services import ebpm_analysis_request
+from analytics.tasks import compute_ebpm_analysis
 from applications.models import Application
 from core.errors import ApplicationError
 from tests.analytics.factories import evaluation_sample, narrow
@@ -89,28 +92,67 @@ def test_consent_excludes_businesses_that_narrowed():
     assert after["n_control"] == before["n_control"]
 
 
+def _run(staff, params: EbpmParams) -> EbpmAnalysis:
+    analysis = ebpm_analysis_request(actor=staff, params=params)
+    assert analysis.status == EbpmAnalysis.Status.PENDING and analysis.results == {}
+    assert compute_ebpm_analysis(analysis.pk) in ("done", "failed")
+    analysis.refresh_from_db()
+    return analysis
+
+
 def test_run_records_parameters_and_reproduces():
     staff = agency_staff()
     evaluation_sample(n_treated=30, n_control=45, seed=9)
     plant_effect(first_adoption_years())
     params = EbpmParams(cohort_years=[2021, 2022], pre_years=2, post_years=2)
-    first = ebpm_analysis_run(actor=staff, params=params)
+    first = _run(staff, params)
+    assert first.status == EbpmAnalysis.Status.DONE and first.started_at <= first.finished_at
     assert first.params["cohort_years"] == [2021, 2022] and first.params["post_years"] == 2 and first.params["method"]
     assert first.created_by == staff and first.policy_version
-    again = ebpm_analysis_run(actor=staff, params=EbpmParams.from_dict(first.params))
+    again = _run(staff, EbpmParams.from_dict(first.params))
     assert again.results["did"]["coef"] == pytest.approx(first.results["did"]["coef"], abs=1e-12)
+    # A duplicate of the task (a broker redelivery) changes nothing.
+    assert compute_ebpm_analysis(first.pk) == "skipped"
 
 
-def test_run_refuses_bad_parameters_and_too_little_data():
+def test_run_refuses_bad_parameters_and_records_too_little_data():
     staff = agency_staff()
     with pytest.raises(ApplicationError) as exc:
-        ebpm_analysis_run(actor=staff, params=EbpmParams(outcome="happiness"))
+        ebpm_analysis_request(actor=staff, params=EbpmParams(outcome="happiness"))
     assert "outcome" in exc.value.errors
     with pytest.raises(ApplicationError):
-        ebpm_analysis_run(actor=staff, params=EbpmParams(cohort_years=[2021]))
-    with pytest.raises(ApplicationError):
-        ebpm_analysis_run(actor=researcher(), params=EbpmParams())
+        ebpm_analysis_request(actor=researcher(), params=EbpmParams())
     assert not EbpmAnalysis.objects.exists()
+    failed = _run(staff, EbpmParams(cohort_years=[2021]))
+    assert (failed.status, failed.error, failed.results) == (EbpmAnalysis.Status.FAILED, EBPM_NOT_ENOUGH_DATA, {})
+
+
+def test_the_request_enqueues_on_commit_only(django_capture_on_commit_callbacks):
+    staff = agency_staff()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        analysis = ebpm_analysis_request(actor=staff, params=EbpmParams(cohort_years=[2021]))
+    assert len(callbacks) == 1
+    assert EbpmAnalysis.objects.get(pk=analysis.pk).status == EbpmAnalysis.Status.PENDING
+    callbacks[0]()  # eager in tests: the task runs as the worker would
+    assert EbpmAnalysis.objects.get(pk=analysis.pk).status == EbpmAnalysis.Status.FAILED
+
+
+def test_lost_work_is_requeued():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from analytics.ebpm_runs import ebpm_analysis_claim
+    from analytics.tasks import requeue_ebpm_analyses
+
+    staff = agency_staff()
+    analysis = ebpm_analysis_request(actor=staff, params=EbpmParams(cohort_years=[2021]))
+    assert ebpm_analysis_claim(analysis_id=analysis.pk) is not None  # a worker claimed it, then died
+    assert ebpm_analysis_claim(analysis_id=analysis.pk) is None  # nobody claims it twice
+    later = timezone.now() + dt.timedelta(hours=1)
+    assert requeue_ebpm_analyses(now=later.isoformat()) == 1  # back to pending and sent again (eager: run now)
+    analysis.refresh_from_db()
+    assert analysis.status == EbpmAnalysis.Status.FAILED and analysis.error == EBPM_NOT_ENOUGH_DATA
 
 
 def test_pages_and_pdf_report(client, django_assert_max_num_queries):
@@ -124,6 +166,17 @@ def test_pages_and_pdf_report(client, django_assert_max_num_queries):
     })
     analysis = EbpmAnalysis.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/analytics/ebpm/{analysis.pk}/"
+    # Not computed in the request: the page shows progress and polls itself.
+    assert analysis.status == EbpmAnalysis.Status.PENDING and analysis.results == {}
+    waiting = client.get(response["Location"]).content.decode()
+    assert 'id="ebpm-progress"' in waiting and 'hx-trigger="every 3s"' in waiting and 'id="chart-es-data"' not in waiting
+    assert client.get(f"/analytics/ebpm/{analysis.pk}/report.pdf").status_code == 404
+    poll = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert poll.status_code == 200 and 'id="ebpm-progress"' in poll.content.decode()
+    compute_ebpm_analysis(analysis.pk)
+    analysis.refresh_from_db()
+    poll = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert poll.status_code == 204 and poll["HX-Refresh"] == "true"
     html = client.get(response["Location"]).content.decode()
     assert "持続化補助金の効果検証" in html and 'id="chart-es-data"' in html and 'style="' not in html
     with django_assert_max_num_queries(10):
@@ -134,10 +187,11 @@ def test_pages_and_pdf_report(client, django_assert_max_num_queries):
     assert "持続化補助金の効果検証" in text
     assert "効果検証" in text and "信頼区間" in text  # the report's own Japanese headings
     assert f"{analysis.results['did']['coef']:.4f}" in text
-    # rerun keeps the parameters
+    # rerun keeps the parameters (and runs off the request too)
     client.post(f"/analytics/ebpm/{analysis.pk}/rerun/")
     assert EbpmAnalysis.objects.count() == 2
-    assert EbpmAnalysis.objects.first().params == analysis.params
+    rerun = EbpmAnalysis.objects.first()
+    assert rerun.params == analysis.params and rerun.status == EbpmAnalysis.Status.PENDING
 
 
 def test_pages_refused_to_others(client):
