@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 
 from core.transitions import transition_many
 
+from .links import ALL_OPTIONAL, read_unsubscribe_token
 from .models import Category, MailPreference, OutboxMessage
-
-UNSUBSCRIBE_SALT = "notifications.unsubscribe"
-UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 400  # links in a year-old mail still work
-ALL_OPTIONAL = "all"
+from .tasks import deliver_message, enqueue_ids
 
 
 def mail_enqueue(*, to_user=None, to_email: str | None = None, template: str, context: dict[str, Any],
@@ -41,8 +37,6 @@ def mail_enqueue(*, to_user=None, to_email: str | None = None, template: str, co
                 )
         except IntegrityError:
             return OutboxMessage.objects.get(idempotency_key=idempotency_key)
-        from .tasks import deliver_message
-
         deliver_message.delay_on_commit(message.pk)
     return message
 
@@ -87,34 +81,11 @@ def mail_enqueue_bulk(rows: list[dict], *, batch_size: int = 20000) -> int:
                     [OutboxMessage.Status.PENDING],
                 )
                 ids.extend(r[0] for r in cursor.fetchall())
-        from .tasks import enqueue_ids
-
         transaction.on_commit(lambda: enqueue_ids(ids))
     return len(ids)
 
 
-# --- preferences and one-click unsubscribe ---------------------------------------------------
-
-def unsubscribe_token(*, user_id: int, category: str) -> str:
-    category = category if category in Category.values else ALL_OPTIONAL
-    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign_object({"u": user_id, "c": category})
-
-
-def unsubscribe_url(*, user_id: int, category: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id, category=category)])
-
-
-def preferences_url() -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("notifications:preferences")
-
-
-def read_unsubscribe_token(token: str) -> tuple[int, str]:
-    """(user id, category) of a valid token; signing.BadSignature otherwise."""
-    data = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign_object(token, max_age=UNSUBSCRIBE_MAX_AGE)
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or data.get("c") not in (*Category.values, ALL_OPTIONAL):
-        raise signing.BadSignature("malformed unsubscribe token")
-    return data["u"], data["c"]
-
+# --- preferences and one-click unsubscribe (the links are in links.py) -------------------------
 
 def mail_preference_of(user) -> MailPreference:
     return MailPreference.objects.filter(user=user).first() or MailPreference(user=user)

@@ -26,37 +26,18 @@ import datetime as dt
 import socket
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.transitions import transition
 
 from .models import Category, DeliveryAttempt, MailPreference, OutboxMessage
+from .rendering import build_email
 
 # Longer than the task's hard time limit: a live sender never loses its lease.
 SENDING_LEASE = dt.timedelta(minutes=10)
 PENDING_GRACE = dt.timedelta(minutes=5)
 MAX_BACKOFF = 3600
-
-
-def _render(message: OutboxMessage) -> tuple[str, str, str]:
-    from .services import preferences_url, unsubscribe_url
-
-    context = {**message.context, "portal_base_url": settings.PORTAL_BASE_URL}
-    if message.recipient_user_id:
-        context["unsubscribe_url"] = unsubscribe_url(user_id=message.recipient_user_id, category=message.category)
-        context["preferences_url"] = preferences_url()
-    with translation.override(message.language):
-        subject = render_to_string(f"notifications/email/{message.template}_subject.txt", context).strip()
-        text = render_to_string(f"notifications/email/{message.template}.txt", context)
-        try:
-            html = render_to_string(f"notifications/email/{message.template}.html", context)
-        except Exception:  # an HTML body is optional
-            html = ""
-    return " ".join(subject.split()), text, html
 
 
 def _worker_name(task) -> str:
@@ -93,20 +74,6 @@ def _claim(message_id: int, *, worker: str) -> tuple[OutboxMessage | None, str]:
         else:
             transition(message, to=OutboxMessage.Status.SENDING, fields=["lease_expires_at", "attempts"])
     return message, "claimed"
-
-
-def build_email(message: OutboxMessage) -> tuple[EmailMultiAlternatives, str]:
-    subject, text, html = _render(message)
-    headers = {"X-Mirasapo-Message-Id": message.idempotency_key, "Message-ID": message.message_id_header}
-    if message.recipient_user_id:
-        from .services import unsubscribe_url
-
-        headers["List-Unsubscribe"] = f"<{unsubscribe_url(user_id=message.recipient_user_id, category=message.category)}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    mail = EmailMultiAlternatives(subject=subject, body=text, to=[message.to_email], headers=headers)
-    if html:
-        mail.attach_alternative(html, "text/html")
-    return mail, subject
 
 
 MAX_RETRIES = 8

@@ -8,14 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from .forms import MailPreferenceForm
+from .links import ALL_OPTIONAL, read_unsubscribe_token
 from .models import Category
-from .services import (
-    ALL_OPTIONAL,
-    mail_preference_of,
-    mail_preference_update,
-    mail_unsubscribe,
-    read_unsubscribe_token,
-)
+from .services import mail_preference_of, mail_preference_update, mail_unsubscribe
 
 
 @login_required

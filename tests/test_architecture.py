@@ -104,3 +104,29 @@ def test_lint_command_fails_on_a_finding(tmp_path, capsys):
     assert lint.main(["--root", str(tmp_path)]) == 1
     assert "ACC002" in capsys.readouterr().out
     assert lint.main(["--root", str(ROOT)]) == 0
+
+
+def test_no_import_circle_between_modules_of_the_project():
+    """Imports run one way (function-level imports count: they hide a circle, they do not
+    remove it). Split shared helpers out instead (notifications.links / rendering;
+    analytics.ebpm holds the parameters the model and the pages share)."""
+    from core.imports import cycles, import_graph
+
+    graph = import_graph()
+    assert {"notifications.services", "analytics.ebpm_model", "core.transitions"} <= set(graph)
+    assert "notifications.tasks" in graph["notifications.services"]  # the walk sees real edges
+    assert cycles(graph) == []
+
+
+def test_the_circle_check_finds_a_function_level_circle(tmp_path):
+    from core.imports import cycles, import_graph
+
+    _write(tmp_path, "shop/__init__.py", "")
+    _write(tmp_path, "shop/services.py", "from .tasks import deliver\n")
+    _write(tmp_path, "shop/tasks.py", "def deliver():\n    from .services import helper\n")
+    _write(tmp_path, "shop/typing_only.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .services import x\n")
+    _write(tmp_path, "shop/views.py", "from shop import services\nfrom shop.typing_only import y\n")
+    graph = import_graph(tmp_path)
+    assert graph["shop.views"] == {"shop.services", "shop.typing_only"}
+    assert graph["shop.typing_only"] == set()
+    assert cycles(graph) == [["shop.services", "shop.tasks"]]

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from notifications.links import unsubscribe_token
 from notifications.models import MailPreference, OutboxMessage
-from notifications.services import unsubscribe_token
 from tests.factories import BusinessFactory, UserFactory, member_user, mfa_login
 
 pytestmark = pytest.mark.django_db
