@@ -67,7 +67,8 @@ def review_queue(*, viewer, status: str | None = None) -> QuerySet:
     qs = Application.objects.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
     if status:
         qs = qs.filter(status=status)
-    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=8, recipient=SME_AGENCY, business_field="business")
+    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=8, viewer=viewer, recipient=SME_AGENCY,
+                             business_field="business")
     return qs.select_related("business", "subsidy_round").defer("content", "prefill", "snapshot").order_by("-submitted_at", "-id")
 
 
