@@ -32,7 +32,7 @@ from .forms import (
     SubmitForm,
 )
 from .models import PROCEDURES, Application, Program
-from .prefill import DATA_CLASS_NAMES, offered_classes
+from .prefill import DATA_CLASS_NAMES, offered_classes, prefill_gaps
 from .selectors import (
     application_for_agency_or_404,
     application_for_applicant_or_404,
@@ -195,6 +195,7 @@ def edit(request, pk: int):
         "application": application, "form": form, "formset": formset, "sections": _sections(application, form),
         "prefilled_count": len(application.prefill), "declined": [DATA_CLASS_NAMES.get(c, c) for c in application.declined_classes],
         "is_prime": request.user.is_prime, "client_seq": application.content.get("_seq", 0),
+        "prefill_gaps": prefill_gaps(application=application, viewer=request.user),
     })
 
 

@@ -277,6 +277,8 @@ def project(
         else:
             keep, value = walker.node(node, subject, "", origin)
             data = value if keep and isinstance(value, dict) else {}
+    if not walker.released:
+        data = {}  # metadata alone (ids, field names) is released only beside business data
     return Projection(data=data, dropped=walker.dropped, released_classes=walker.released,
                       policy_version=context.table.version, recipient=walker.recipient)
 
