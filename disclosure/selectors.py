@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from accounts.models import Membership
 from companies.models import Business
 from consent.access import (
+    APPLICANT,
+    PURPOSE_APPLICANT_RECORDS,
     SUPPORT_INSTITUTIONS,
     ConsentContext,
     businesses_not_denying,
@@ -198,3 +200,22 @@ def field_labels() -> dict[str, dict[str, str]]:
     } | {
         model._meta.model_name + "__title": {"": str(model._meta.verbose_name)} for model, *_ in _business_models()
     }
+
+
+def own_company_data(*, viewer, corporate_number: str) -> dict | None:
+    """The business's own users (recipient 7, purpose 3: 申請者本人による…一括した保存・閲覧)
+    read their whole record by class, in the shape an institution gets, through the same
+    projection. None for anyone else and for another business's number (the caller
+    answers 404: a business user learns nothing of other businesses)."""
+    membership = business_reader(viewer)
+    if membership is None:
+        return None
+    business = Business.objects.filter(pk=membership.business_id).first()
+    if business is None or corporate_number not in {business.corporate_number, business.gbizid_management_number}:
+        return None
+    context = ConsentContext([business.pk])
+    classes = context.allowed_classes(business.pk, purpose=PURPOSE_APPLICANT_RECORDS, recipient=APPLICANT, viewer=viewer)
+    data = company_data(business_id=business.pk, classes_by_purpose={PURPOSE_APPLICANT_RECORDS: classes},
+                        viewer=viewer, context=context)
+    return {"corporate_number": business.corporate_number or corporate_number,
+            "data_classes": {code: blocks for code, blocks in data.items() if blocks}}

@@ -356,3 +356,28 @@ def test_no_model_field_of_business_data_is_left_unclassified():
             if f.name in declared or f.name in bookkeeping:
                 continue
             assert isinstance(f, models.JSONField) and registry.json_schema_of(model, f.name) is not None, (label, f.name)
+
+
+# --- the owner sees what exists -----------------------------------------------------------
+
+def test_the_business_reads_its_whole_record_by_class_through_the_api(open_round):
+    business, prime = _business_with_every_class()
+    _submitted_application(prime, open_round)
+    member = member_user(business)
+    for user in (prime, member):
+        client = _api(user)
+        session = client.session
+        session["mirasapo_mfa_passed"] = True
+        session.save()
+        response = client.get(f"/api/v1/companies/{business.corporate_number}")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["corporate_number"] == business.corporate_number
+        assert {"1", "3", "4", "5", "6", "7", "8", "10"} <= set(body["data_classes"])
+        assert "9" not in body["data_classes"]  # review information is never the applicant's
+        assert body["data_classes"]["5"]["contactperson"]["name"] == MARK[5]
+        assert body["data_classes"]["4"]["succession"]["successor_name"] == MARK[4]
+        assert body["data_classes"]["6"]["financialyear"][0]["sales"] == SALES
+        assert body["data_classes"]["4"]["application"][0]["content"]["successor_name"] == MARK[4]
+    other = BusinessFactory()
+    assert client.get(f"/api/v1/companies/{other.corporate_number}").status_code == 404
