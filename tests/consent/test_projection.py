@@ -381,3 +381,25 @@ def test_the_business_reads_its_whole_record_by_class_through_the_api(open_round
         assert body["data_classes"]["4"]["application"][0]["content"]["successor_name"] == MARK[4]
     other = BusinessFactory()
     assert client.get(f"/api/v1/companies/{other.corporate_number}").status_code == 404
+
+
+def test_agency_review_page_and_pdf_withhold_what_the_business_denies_the_agency(client, open_round):
+    from pypdf import PdfReader
+
+    from consent import services as consent_services
+
+    business, prime = _business_with_every_class()
+    application = _submitted_application(prime, open_round)
+    consent_services.consent_deny(actor=prime, business=business, data_class=6, recipient=SME_AGENCY)
+    consent_services.consent_deny(actor=prime, business=business, data_class=5, recipient=SME_AGENCY)
+    staff = agency_staff()
+    mfa_login(client, staff)
+    page = client.get(f"/review/applications/{application.pk}/").content.decode()
+    assert MARK[8] in page
+    pdf = client.get(f"/review/applications/{application.pk}/pdf/")
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert MARK[8] in text and MARK[1] in text  # class 1 is not denied
+    for body in (page, text):
+        assert str(SALES) not in body and f"{SALES:,}" not in body
+        assert MARK[5] not in body and "tanto@example.jp" not in body
