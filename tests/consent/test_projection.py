@@ -403,3 +403,32 @@ def test_agency_review_page_and_pdf_withhold_what_the_business_denies_the_agency
     for body in (page, text):
         assert str(SALES) not in body and f"{SALES:,}" not in body
         assert MARK[5] not in body and "tanto@example.jp" not in body
+
+
+def test_my_data_page_lists_each_item_by_class_with_source_date_and_audience(client, open_round, django_assert_max_num_queries):
+    from consent import services as consent_services
+
+    business, prime = _business_with_every_class()
+    _submitted_application(prime, open_round)
+    consent_services.consent_deny(actor=prime, business=business, data_class=5, recipient=SME_AGENCY)
+    mfa_login(client, prime)
+    with django_assert_max_num_queries(60):
+        response = client.get("/record/my-data/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 200
+    html = response.content.decode()
+
+    def section(code: int) -> str:
+        return html.split(f'data-class="{code}"', 1)[1].split("</section>", 1)[0]
+
+    assert MARK[5] in section(5) and MARK[5] not in section(1)
+    assert MARK[4] in section(4)  # the record's successor and the application's successor_name
+    assert "後継者" in section(4) or "承継" in section(4)
+    assert MARK[8] in section(8) and str(SALES) in section(6) or f"{SALES:,}" in section(6)
+    # Who may use it now: the denial of class 5 to the agency shows at once.
+    assert "中小企業庁及び" not in section(5).split("<table", 1)[0]
+    assert "中小企業庁及び" in section(6).split("<table", 1)[0]
+    assert "contact_name" not in html  # names, never codes
+    other = BusinessFactory()
+    assert other.name not in html
+    anonymous = APIClient().get("/record/my-data/")
+    assert anonymous.status_code in (302, 401, 403)
