@@ -31,6 +31,7 @@ from consent.access import (
     RESEARCHERS,
     businesses_allowing,
     procedure_rule_q,
+    viewer_recipient,
 )
 from consent.registry import RESEARCH_EXTRACT_COLUMNS
 
@@ -41,15 +42,22 @@ CLASS_OF = dict(RESEARCH_EXTRACT_COLUMNS)
 CHUNK_SIZE = 5000
 
 
-def _allowed(data_class: int):
+def _allowed(data_class: int, viewer):
     return Exists(businesses_allowing(
-        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_EBPM, data_class=data_class, recipient=RESEARCHERS,
+        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_EBPM, data_class=data_class,
+        viewer=viewer, recipient=RESEARCHERS,
     ))
 
 
-def extract_queryset(*, filters: dict):
+def extract_queryset(*, viewer, filters: dict):
+    """The rows this viewer may receive: businesses_allowing derives the recipient from the
+    viewer and checks the researcher's approved pledge itself, so anyone else gets no rows
+    (the API answers them 403 first)."""
+    if viewer_recipient(viewer) != RESEARCHERS:
+        return Application.objects.none().values_list("pk")
     qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES).filter(procedure_rule_q(purpose=PURPOSE_EBPM))
-    qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=1, recipient=RESEARCHERS, business_field="business_id")
+    qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=1, viewer=viewer, recipient=RESEARCHERS,
+                             business_field="business_id")
     if filters.get("fiscal_year"):
         qs = qs.filter(fiscal_year=filters["fiscal_year"])
     if filters.get("program"):
@@ -59,7 +67,7 @@ def extract_queryset(*, filters: dict):
     return (
         qs.annotate(
             pre_fy=FilteredRelation("business__financials", condition=Q(business__financials__fiscal_year=F("fiscal_year") - 1)),
-            ok6=_allowed(6), ok9=_allowed(9), ok10=_allowed(10),
+            ok6=_allowed(6, viewer), ok9=_allowed(9, viewer), ok10=_allowed(10, viewer),
         )
         .order_by("id")
         .values_list(
@@ -106,7 +114,7 @@ class _Line:
         self.value = text
 
 
-def stream_extract(*, filters: dict, on_finish) -> Iterator[bytes]:
+def stream_extract(*, viewer, filters: dict, on_finish) -> Iterator[bytes]:
     """Yield the CSV in chunks of bytes from a server-side cursor inside one read
     transaction (a consistent snapshot); hash as it goes; call on_finish(rows, sha256)
     after the last byte, outside that transaction."""
@@ -120,7 +128,7 @@ def stream_extract(*, filters: dict, on_finish) -> Iterator[bytes]:
     yield head
     with transaction.atomic():
         buffer: list[str] = []
-        for values in extract_queryset(filters=filters).iterator(chunk_size=CHUNK_SIZE):
+        for values in extract_queryset(viewer=viewer, filters=filters).iterator(chunk_size=CHUNK_SIZE):
             writer.writerow(extract_row(values))
             buffer.append(line.value)
             rows += 1

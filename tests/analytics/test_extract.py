@@ -156,12 +156,13 @@ def test_interrupted_stream_is_not_completed():
     """A client that goes away mid-stream: the generator is closed, on_finish never runs,
     so the log row stays incomplete and no EXTRACT_DOWNLOADED audit row is written."""
     ApplicationFactory()
+    viewer = researcher(approved=True)
     finished = []
-    stream = stream_extract(filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
+    stream = stream_extract(viewer=viewer, filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
     assert next(stream).startswith(b"corporate_number,")
     stream.close()
     assert finished == []
-    whole = stream_extract(filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
+    whole = stream_extract(viewer=viewer, filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
     body = b"".join(whole)
     assert finished == [(1, hashlib.sha256(body).hexdigest())]
 
