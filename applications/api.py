@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import eligibility
+from . import eligibility, services
 
 
 class JizokukaEligibilityApi(APIView):
@@ -39,5 +41,38 @@ class JizokukaEligibilityApi(APIView):
         return Response(result.as_dict())
 
 
-urlpatterns = [path("eligibility/jizokuka", JizokukaEligibilityApi.as_view(), name="api-eligibility-jizokuka")]
+class SubmitSerializer(serializers.Serializer):
+    pledge = serializers.BooleanField(required=False, default=False)
+
+
+class ApplicationSubmitApi(APIView):
+    """Submit a draft (Prime holder): the same service as the page, so the same refusals —
+    deadline, completeness, the small-business limit, the frame's conditions and every rule of
+    applications.rules — come back as 400 {"errors": {field: [messages]}} and change nothing.
+    A retry with the same Idempotency-Key returns the first answer."""
+
+    @extend_schema(
+        request=SubmitSerializer,
+        responses=inline_serializer("ApplicationSubmitted", {
+            "id": serializers.IntegerField(), "status": serializers.CharField(), "receipt_number": serializers.CharField(),
+            "requested_amount": serializers.IntegerField(allow_null=True),
+        }),
+    )
+    def post(self, request, pk: int):
+        serializer = SubmitSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise ValidationError(serializer.errors)
+        key = (request.headers.get("Idempotency-Key") or "").strip()
+        if len(key) > 255:
+            raise ValidationError({"idempotency_key": [_("Use an Idempotency-Key of at most 255 characters.")]})
+        application = services.application_submit_api(actor=request.user, application_id=pk,
+                                                      pledge=serializer.validated_data["pledge"], idempotency_key=key)
+        return Response({"id": application.pk, "status": application.status, "receipt_number": application.receipt_number,
+                         "requested_amount": application.requested_amount})
+
+
+urlpatterns = [
+    path("eligibility/jizokuka", JizokukaEligibilityApi.as_view(), name="api-eligibility-jizokuka"),
+    path("applications/<int:pk>/submit", ApplicationSubmitApi.as_view(), name="api-application-submit"),
+]
 PUBLIC_URL_NAMES = {"api-eligibility-jizokuka"}

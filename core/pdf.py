@@ -26,6 +26,11 @@ def font_css() -> str:
 
 def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(string=font_css())])
+    # @font-face rules are loaded only through a FontConfiguration given to both the
+    # stylesheet and the render; without it the shipped font is ignored and CJK glyphs drop.
+    fonts = FontConfiguration()
+    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[CSS(string=font_css(), font_config=fonts)], font_config=fonts)
