@@ -265,7 +265,7 @@ def evaluate(answers: dict) -> dict:
     if not wage_needed(frame):
         if frame is not None:
             result["wage"] = {"ok": True, "lines": [_("This frame does not ask about the minimum wage.")]}
-    elif w:
+    elif w and w.get("hourly"):
         hourly = Decimal(w["hourly"])
         on = check_date(subsidy_round)
         comparison = rules.compare_with_regional(hourly, w.get("prefecture", ""), on)

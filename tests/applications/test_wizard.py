@@ -101,3 +101,14 @@ def test_seed_003_s7_wage_step_against_the_regional_minimum(client, base, planne
 def test_later_steps_need_the_earlier_ones(client):
     assert client.get(URL.format("result"))["Location"] == URL.format("eligibility")
     assert client.get(URL.format("nonsense")).status_code == 404
+
+
+def test_prefilled_prefecture_before_the_wage_step_is_answered(client, prime):
+    """The record pre-fills the wage step's prefecture; the steps before it still render."""
+    round_, _normal, wage = _round_with_frames()
+    mfa_login(client, prime)
+    _eligibility(client, round_)
+    client.post(URL.format("frame"), {"frame": wage.pk})
+    assert client.get(URL.format("reapply"), **JA).status_code == 200
+    page = client.get(URL.format("wage"), **JA)
+    assert page.status_code == 200 and page.context["form"].initial["prefecture"] == "13"
