@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.urls import path
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -49,7 +48,7 @@ class ApplicationSubmitApi(APIView):
     """Submit a draft (Prime holder): the same service as the page, so the same refusals —
     deadline, completeness, the small-business limit, the frame's conditions and every rule of
     applications.rules — come back as 400 {"errors": {field: [messages]}} and change nothing.
-    A retry with the same Idempotency-Key returns the first answer."""
+    A retry with the same Idempotency-Key returns the first answer (core.idempotency)."""
 
     @extend_schema(
         request=SubmitSerializer,
@@ -62,11 +61,7 @@ class ApplicationSubmitApi(APIView):
         serializer = SubmitSerializer(data=request.data)
         if not serializer.is_valid():
             raise ValidationError(serializer.errors)
-        key = (request.headers.get("Idempotency-Key") or "").strip()
-        if len(key) > 255:
-            raise ValidationError({"idempotency_key": [_("Use an Idempotency-Key of at most 255 characters.")]})
-        application = services.application_submit_api(actor=request.user, application_id=pk,
-                                                      pledge=serializer.validated_data["pledge"], idempotency_key=key)
+        application = services.application_submit(actor=request.user, application_id=pk, pledge=serializer.validated_data["pledge"])
         return Response({"id": application.pk, "status": application.status, "receipt_number": application.receipt_number,
                          "requested_amount": application.requested_amount})
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.reference import JSIC_MIDDLE, PREFECTURES
+from core.input import InputRefused, parse_decimal
 
 # --- §1 業種の考え方: three groups of industry ------------------------------------------------
 
@@ -317,15 +318,22 @@ class RuleInputError(ValueError):
         super().__init__(str(errors))
 
 
-def _positive(value, name: str) -> Decimal:
+# Pay up to a trillion yen, hours and days to 2 decimal places (core.input's bounds): every
+# quotient below fits the decimal context; NaN, Infinity and 1e30 never reach the arithmetic.
+PAY_DIGITS, PAY_PLACES = 15, 2
+
+
+def _decimal(value, name: str) -> Decimal:
     try:
-        number = Decimal(str(value))
-    except Exception:
-        raise RuleInputError({name: [_("Enter a number.")]}) from None
-    if not number.is_finite() or number <= 0:
+        return parse_decimal(value, field=name, max_digits=PAY_DIGITS, decimal_places=PAY_PLACES)
+    except InputRefused as exc:
+        raise RuleInputError(exc.errors) from None
+
+
+def _positive(value, name: str) -> Decimal:
+    number = _decimal(value, name)
+    if number <= 0:
         raise RuleInputError({name: [_("Enter a number greater than zero.")]})
-    if number > Decimal(10) ** 12:
-        raise RuleInputError({name: [_("This number is too large.")]})
     return number
 
 
@@ -335,11 +343,8 @@ def counted_pay(components: dict) -> Decimal:
     for name, value in components.items():
         if name in EXCLUDED_PAY or value in (None, ""):
             continue
-        try:
-            amount = Decimal(str(value))
-        except Exception:
-            raise RuleInputError({name: [_("Enter a number.")]}) from None
-        if not amount.is_finite() or amount < 0:
+        amount = _decimal(value, name)
+        if amount < 0:
             raise RuleInputError({name: [_("Enter a number of zero or more.")]})
         total += amount
     return total
@@ -372,11 +377,8 @@ def hourly_from_commission(commission_total, hours_worked, months, fixed_hourly=
     if months_value > 12:
         raise RuleInputError({"months": [_("Use at most the last 12 months.")]})
     rate = _positive(commission_total, "commission_total") / _positive(hours_worked, "hours_worked")
-    try:
-        fixed = Decimal(str(fixed_hourly or 0))
-    except Exception:
-        raise RuleInputError({"fixed_hourly": [_("Enter a number.")]}) from None
-    if not fixed.is_finite() or fixed < 0:
+    fixed = _decimal(fixed_hourly or 0, "fixed_hourly")
+    if fixed < 0:
         raise RuleInputError({"fixed_hourly": [_("Enter a number of zero or more.")]})
     return (rate + fixed).quantize(CENTS, rounding=ROUND_DOWN)
 

@@ -29,8 +29,11 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     from weasyprint.text.fonts import FontConfiguration
 
     html = render_to_string(template_name, context)
-    # @font-face rules are loaded only through a FontConfiguration given to both the
-    # stylesheet and the render; without it the shipped font is ignored and CJK glyphs drop.
-    fonts = FontConfiguration()
+    # The @font-face rule only loads when the same FontConfiguration is given to the
+    # stylesheet and to write_pdf; without it WeasyPrint falls back to a system font
+    # and renders every Japanese glyph as .notdef (seen with WeasyPrint 70).
+    font_config = FontConfiguration()
+    stylesheet = CSS(string=font_css(), font_config=font_config)
     return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[CSS(string=font_css(), font_config=fonts)], font_config=fonts)
+        stylesheets=[stylesheet], font_config=font_config
+    )

@@ -56,4 +56,4 @@ def ensure_reference_data() -> None:
     from applications.models import Frame, TravelArea
 
     if not TravelArea.objects.exists() or not Frame.objects.filter(subsidy_round__number=9).exists():
-        importlib.import_module("applications.migrations.0006_rules_data").forwards(apps, None)
+        importlib.import_module("applications.migrations.0007_rules_data").forwards(apps, None)

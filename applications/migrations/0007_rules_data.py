@@ -89,5 +89,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("applications", "0005_frames_wages_travel")]
+    dependencies = [("applications", "0006_frames_wages_travel")]
     operations = [migrations.RunPython(forwards, backwards)]

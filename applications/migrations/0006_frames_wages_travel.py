@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0004_snapshot_immutable'),
+        ('applications', '0005_one_draft_per_procedure'),
     ]
 
     operations = [
