@@ -23,6 +23,11 @@ class JizokukaEligibilityApi(APIView):
             "staff": serializers.ListField(child=serializers.DictField()),
             "previous_adoptions": serializers.ListField(child=serializers.DictField(), required=False),
             "target_round": serializers.IntegerField(),
+            "lines": serializers.ListField(child=serializers.DictField(), required=False,
+                                           help_text="Optional lines of business [{jsic, share}]: the main line decides the group (seed 003 §1)."),
+            "industry_reason": serializers.CharField(required=False, help_text="Why `industry` differs from the group the lines give."),
+            "regular_hours": serializers.DictField(required=False, help_text="{daily_hours, weekly_hours, monthly_days} of a regular "
+                                                   "employee; a part_time item with the same keys is tested against 3/4 (seed 003 §2 (d-2))."),
         }),
         responses=inline_serializer("JizokukaEligibility", {
             "counted_employees": serializers.IntegerField(), "threshold": serializers.IntegerField(),

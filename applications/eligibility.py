@@ -67,6 +67,12 @@ def _int(value, name: str, errors: dict, *, minimum: int = 0) -> int | None:
     return value
 
 
+def _is_choice(value, choices) -> bool:
+    """A JSON value is one of the choices only if it is a string (a list or an object is
+    unhashable and never a choice)."""
+    return isinstance(value, str) and value in choices
+
+
 def _hours(value, name: str, errors: dict) -> Decimal | None:
     if value is None:
         return None
@@ -123,7 +129,7 @@ def _industry(data: dict, errors: dict) -> rules.IndustryDecision | None:
                 decision = rules.industry_group(lines)
     if industry is None and decision is not None:
         return decision
-    if industry not in THRESHOLDS:
+    if not _is_choice(industry, THRESHOLDS):
         errors["industry"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(THRESHOLDS)}]
         return None
     if decision is None:
@@ -155,7 +161,7 @@ def parse_request(data) -> Request:
                 errors[name] = [_("Send a role and a count.")]
                 continue
             role = item.get("role")
-            if role not in COUNTED_ROLES:
+            if not _is_choice(role, COUNTED_ROLES):
                 errors.setdefault(f"{name}.role", []).append(_("Choose one of: %(choices)s.") % {"choices": ", ".join(COUNTED_ROLES)})
             count = _int(item.get("count"), f"{name}.count", errors)
             hours = _hours_of(item, name, errors)
@@ -165,7 +171,7 @@ def parse_request(data) -> Request:
                     role = "regular"
                     notes.append(_("%(count)s staff entered as part-time work more than three quarters of a regular employee's "
                                    "hours or days and count as regularly employed (seed 003 §2 (d-2)).") % {"count": count})
-            if role in COUNTED_ROLES and count is not None:
+            if _is_choice(role, COUNTED_ROLES) and count is not None:
                 staff.append((role, count))
     previous: list[tuple[str, int]] = []
     raw_previous = data.get("previous_adoptions", [])
@@ -178,10 +184,10 @@ def parse_request(data) -> Request:
                 errors[name] = [_("Send a program and a round.")]
                 continue
             program = item.get("program")
-            if program not in PROGRAM_ROUNDS:
+            if not _is_choice(program, PROGRAM_ROUNDS):
                 errors.setdefault(f"{name}.program", []).append(_("Choose one of: %(choices)s.") % {"choices": ", ".join(PROGRAM_ROUNDS)})
             number = _int(item.get("round"), f"{name}.round", errors, minimum=1)
-            if program in PROGRAM_ROUNDS and number is not None:
+            if _is_choice(program, PROGRAM_ROUNDS) and number is not None:
                 if number not in PROGRAM_ROUNDS[program]:
                     errors.setdefault(f"{name}.round", []).append(
                         _("This program had rounds %(first)s to %(last)s.") % {"first": PROGRAM_ROUNDS[program][0], "last": PROGRAM_ROUNDS[program][-1]})
