@@ -11,6 +11,9 @@ Consent, in the order applied:
   The four sole-proprietor identity fields are empty for a 法人 and the 法人番号 is empty for
   a sole proprietor (who has none).
 
+`value_added` is ※5's 付加価値額 as the seed lists it: 粗利 (gross profit) + 減価償却費
+(depreciation) of that year (applications.rules.value_added); empty when either is missing.
+
 Financial fields are those of the fiscal year before the application's fiscal year (the last
 closed year when applying), joined once (FilteredRelation), not per row.
 """
@@ -24,6 +27,7 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 
+from applications import rules
 from applications.models import Application
 from companies.models import Business
 from consent.access import (
@@ -74,8 +78,7 @@ def extract_queryset(*, viewer, filters: dict):
             "business__corp_type", "business__corporate_number", "business__name", "business__address",
             "business__representative_name", "business__phone", "business__employees", "business__capital",
             "business__offices", "business__founded_year", "business__prefecture", "business__industry_jsic",
-            "pre_fy__sales", "pre_fy__ordinary_profit", "pre_fy__operating_profit", "pre_fy__personnel_cost",
-            "pre_fy__depreciation", "review_result", "review_score", "program", "fiscal_year",
+            "pre_fy__sales", "pre_fy__ordinary_profit", "pre_fy__gross_profit", "pre_fy__depreciation", "review_result", "review_score", "program", "fiscal_year",
             "implementation_fiscal_year", "round_number", "ok6", "ok9", "ok10",
         )
     )
@@ -87,12 +90,11 @@ def _blank(value) -> str | int:
 
 def extract_row(values: tuple) -> list:
     (corp_type, corporate_number, name, address, representative, phone, employees, capital, offices, founded_year,
-     prefecture, industry, sales, ordinary_profit, operating_profit, personnel_cost, depreciation, review_result,
+     prefecture, industry, sales, ordinary_profit, gross_profit, depreciation, review_result,
      review_score, program, fiscal_year, implementation_fiscal_year, round_number, ok6, ok9, ok10) = values
     sole = corp_type == Business.CorpType.SOLE_PROPRIETOR
-    value_added = None
-    if None not in (operating_profit, personnel_cost, depreciation):
-        value_added = operating_profit + personnel_cost + depreciation
+    # ※5 「付加価値額(粗利、減価償却費)」: gross profit + depreciation of the year (the rule module's).
+    value_added = rules.value_added(gross_profit, depreciation)
     return [
         "" if sole else _blank(corporate_number),
         name if sole else "", address if sole else "", representative if sole else "", phone if sole else "",
