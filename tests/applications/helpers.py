@@ -53,3 +53,7 @@ def ensure_reference_data() -> None:
     ensure_policy_installed()
     if not SubsidyRound.objects.filter(program="jizokuka_general", number=9).exists():
         importlib.import_module("applications.migrations.0003_rounds_9_to_11").forwards(apps, None)
+    from documents.models import DocumentRequirement
+
+    if not DocumentRequirement.objects.exists():
+        importlib.import_module("documents.migrations.0002_requirements").forwards(apps, None)
