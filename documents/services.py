@@ -149,9 +149,10 @@ def document_upload(*, actor, uploaded_file, document_type: str, issued_on: dt.d
     storage = document_storage()
     stored: list[str] = []
     try:
-        # Durable: this is the outermost transaction, so when it ends the row is either
-        # committed or gone, and the file removed below goes with it.
-        with transaction.atomic(durable=True):
+        # A failure inside removes the file below. Should an enclosing transaction (the
+        # Idempotency-Key's) roll back after this block, the file is left without its row;
+        # tasks.documents_sweep_orphans removes such files.
+        with transaction.atomic():
             application = _application_for_attach(business_id=business_id, application_id=attach_to) if attach_to else None
             existing = Document.objects.filter(business_id=business_id, sha256=facts.sha256).first()
             if existing is not None:
@@ -253,3 +254,38 @@ def document_read(*, viewer, document_id: int, channel: str) -> Document:
         access_log_record(viewer=viewer, business_id=document.business_id, purpose=purpose,
                           data_classes=[document.data_class], channel=channel, audit_event_id=event.pk)
     return document
+
+
+ORPHAN_GRACE = dt.timedelta(hours=1)
+
+
+def documents_sweep_orphans(*, older_than: dt.timedelta = ORPHAN_GRACE) -> int:
+    """Delete stored files that no document names and that are older than the grace
+    period (an upload in progress stores its file moments before its row commits)."""
+    storage = document_storage()
+    cutoff = timezone.now() - older_than
+    removed = 0
+
+    def walk(path: str):
+        try:
+            directories, files = storage.listdir(path)
+        except FileNotFoundError:
+            return
+        for name in files:
+            yield f"{path}/{name}" if path else name
+        for directory in directories:
+            yield from walk(f"{path}/{directory}" if path else directory)
+
+    names = list(walk(""))
+    known = set(Document.objects.filter(storage_name__in=names).values_list("storage_name", flat=True))
+    for name in names:
+        if name in known:
+            continue
+        try:
+            modified = storage.get_modified_time(name)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        if modified < cutoff:
+            storage.delete(name)
+            removed += 1
+    return removed

@@ -193,3 +193,22 @@ def test_the_openapi_schema_documents_the_endpoints():
     text = response.content.decode()
     for p in ("/api/v1/documents", "/api/v1/documents/{id}", "/api/v1/documents/{id}/file", "/api/v1/applications"):
         assert p in text
+
+
+def test_an_idempotency_key_replays_the_first_answer(prime, vault_storage):
+    client = client_for(prime)
+    first = client.post("/api/v1/documents", {"file": upload(PDF), "document_type": "receipt"}, format="multipart",
+                        HTTP_IDEMPOTENCY_KEY="upload-1")
+    again = client.post("/api/v1/documents", {"file": upload(PDF), "document_type": "receipt"}, format="multipart",
+                        HTTP_IDEMPOTENCY_KEY="upload-1")
+    assert first.status_code == 201, first.content
+    assert again.status_code == 201 and again.json() == first.json()
+    assert again.get("Idempotent-Replayed") == "true"
+    assert Document.objects.count() == 1 and len(stored_files(vault_storage)) == 1
+
+
+def test_a_body_far_over_the_limit_is_refused_unread_in_the_error_shape(prime, settings):
+    settings.INPUT_MAX_UPLOAD_BYTES = 2048
+    response = post(client_for(prime), content=PDF + b"0" * 8192)
+    assert response.status_code == 413 and "errors" in response.json()
+    assert Document.objects.count() == 0

@@ -220,3 +220,22 @@ def test_detach_keeps_the_document(prime, draft):
     assert Attachment.objects.count() == 0 and Document.objects.filter(pk=document.pk).exists()
     with pytest.raises(Http404):
         services.document_detach(actor=prime, application_id=draft.pk, document_id=document.pk)
+
+
+def test_the_sweep_removes_a_file_whose_row_never_committed(prime, vault_storage):
+    import datetime as dt
+
+    from django.db import transaction
+
+    class Rollback(Exception):
+        pass
+
+    kept = _upload(prime, content=pdf_bytes("kept")).document
+    with pytest.raises(Rollback), transaction.atomic():
+        _upload(prime, content=pdf_bytes("lost"))
+        raise Rollback
+    assert Document.objects.count() == 1 and len(stored_files(vault_storage)) == 2
+    assert services.documents_sweep_orphans() == 0  # within the grace period: an upload may be under way
+    assert services.documents_sweep_orphans(older_than=dt.timedelta(seconds=-1)) == 1
+    files = stored_files(vault_storage)
+    assert [p.name for p in files] == [kept.storage_name.rsplit("/", 1)[-1]]
