@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from applications.models import Application
 from companies.selectors import may_view_record
@@ -60,8 +61,15 @@ class RequirementRow:
     documents: list[Document] = field(default_factory=list)
 
     @property
+    def current(self) -> list[Document]:
+        """The attached documents still valid today (a certificate past its validity does
+        not count towards a requirement)."""
+        today = timezone.localdate()
+        return [d for d in self.documents if d.valid_until is None or d.valid_until >= today]
+
+    @property
     def missing(self) -> bool:
-        return self.required and not self.documents
+        return self.required and not self.current
 
 
 @dataclass

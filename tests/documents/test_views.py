@@ -136,3 +136,18 @@ def test_a_reader_member_sees_the_vault_without_the_upload_form(prime):
     html = c.get("/documents/").content.decode()
     assert 'enctype="multipart/form-data"' not in html
     assert c.post("/documents/", {"file": upload(PDF), "document_type": "photo"}).status_code == 403
+
+
+def test_an_expired_certificate_does_not_satisfy_a_requirement(client, prime):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    draft = start_draft(prime, subsidy_round=SubsidyRoundFactory())
+    today = timezone.localdate()
+    for tag, document_type in (("form4", "support_plan"), ("fs", "financial_statements")):
+        uploaded_document(prime, tag=tag, document_type=document_type, attach_to=draft.pk,
+                          issued_on=today - dt.timedelta(days=400), valid_until=today - dt.timedelta(days=1)
+                          if tag == "fs" else None)
+    html = client.get(f"/applications/{draft.pk}/").content.decode()
+    assert 'id="documents-missing"' in html and "期限切れ" in html
