@@ -111,3 +111,23 @@ def _has_parameters(url_name: str) -> bool:
     except NoReverseMatch:
         return True
     return False
+
+
+def goto_page(page, path: str):
+    """Open `path`; the response when it is an HTML page, else None. A URL that answers
+    405 with no body (POST only) makes Chromium show its own error page: wait for that
+    navigation to end so that it does not interrupt the next one."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        response = page.goto(path, wait_until="domcontentloaded")
+    except PlaywrightError:
+        try:
+            page.wait_for_url(lambda url: url.startswith("chrome-error:"), timeout=5_000)
+            page.wait_for_load_state()
+        except PlaywrightError:
+            pass
+        return None
+    if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+        return None
+    return response
