@@ -490,7 +490,7 @@ def selfcheck_wizard(request, step: str = "eligibility"):
         wizard.save_state(request, {})
         return redirect("applications:wizard", step="eligibility")
     if not answers:
-        answers = wizard.prefill(request.user)
+        answers = wizard.answers_from_record(request.user)
         answers["prefilled"] = bool(answers)
         wizard.save_state(request, answers)
     subsidy_round = wizard.round_of(answers)
