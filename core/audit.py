@@ -174,3 +174,29 @@ def audit_member_permissions_changed(*, actor: Any, business_id: int, member: mo
 def audit_member_removed(*, actor: Any, business_id: int, member: models.Model) -> AuditEvent:
     return _record(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=business_id, obj=member,
                    data={"action": "removed"})
+
+
+# --- documents ------------------------------------------------------------------------------
+
+def audit_document_uploaded(*, actor: Any, business_id: int, document: models.Model, document_type: str,
+                            data_class: int, size: int, sha256: str) -> AuditEvent:
+    return _record(kind=Kind.DOCUMENT_UPLOADED, actor=actor, business_id=business_id, obj=document,
+                   data={"document_type": document_type, "data_class": data_class, "size": size, "sha256": sha256})
+
+
+def audit_document_attached(*, actor: Any, business_id: int, document: models.Model, application_id: int,
+                            data_class: int) -> AuditEvent:
+    return _record(kind=Kind.DOCUMENT_ATTACHED, actor=actor, business_id=business_id, obj=document,
+                   data={"application_id": application_id, "data_class": data_class})
+
+
+def audit_document_detached(*, actor: Any, business_id: int, application_id: int, document_id: int) -> AuditEvent:
+    return _record(kind=Kind.DOCUMENT_DETACHED, actor=actor, business_id=business_id,
+                   data={"application_id": application_id, "document_id": document_id})
+
+
+def audit_document_read(*, actor: Any, business_id: int, document: models.Model, institution_id: int | None,
+                        policy_version: str, data_class: int, purpose: int, recipient: int, channel: str) -> AuditEvent:
+    return _record(kind=Kind.DOCUMENT_READ, actor=actor, business_id=business_id, institution_id=institution_id,
+                   obj=document, policy_version=policy_version,
+                   data={"data_class": data_class, "purpose": purpose, "recipient": recipient, "channel": channel})

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0005_one_draft_per_procedure'),
+        ('applications', '0007_rules_data'),
     ]
 
     operations = [
