@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,43 +29,83 @@ class DecisionSerializer(serializers.Serializer):
     data_classes = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=13), required=False)
 
 
-def _institution_view(r: DisclosureRequest) -> dict:
-    return {
-        "id": r.pk,
-        "status": r.effective_status,
-        "corporate_number": r.corporate_number or None,
-        "purpose": r.purpose,
-        "data_classes": list(r.data_classes),
-        # What the company approved is the institution's to know only once approved.
-        "approved_data_classes": list(r.approved_data_classes),
-        "valid_until": r.valid_until.isoformat(),
-        "message": r.message,
-        "created_at": r.created_at.isoformat(),
-        "decided_at": r.decided_at.isoformat() if r.decided_at else None,
-    }
+# Response serializers: each view returns `Serializer(obj).data`, so the OpenAPI schema is
+# generated from what is returned (tests/test_api_schema.py checks real responses).
+
+class RequestStatusSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    status = serializers.CharField()
 
 
-def _business_view(r: DisclosureRequest) -> dict:
-    return {
-        "id": r.pk,
-        "status": r.effective_status,
-        "institution": {"id": r.institution_id, "name": r.institution.name, "kind": r.institution.kind},
-        "requested_by": r.requested_by.full_name or r.requested_by.email,
-        "purpose": r.purpose,
-        "data_classes": list(r.data_classes),
-        "approved_data_classes": list(r.approved_data_classes),
-        "valid_until": r.valid_until.isoformat(),
-        "message": r.message,
-        "created_at": r.created_at.isoformat(),
-        "decided_at": r.decided_at.isoformat() if r.decided_at else None,
-    }
+class DecisionResultSerializer(RequestStatusSerializer):
+    approved_data_classes = serializers.ListField(child=serializers.IntegerField())
+
+
+class InstitutionRequestSerializer(serializers.Serializer):
+    """A request as its institution sees it: what the company approved, once approved."""
+
+    id = serializers.IntegerField(source="pk")
+    status = serializers.CharField(source="effective_status")
+    corporate_number = serializers.SerializerMethodField()
+    purpose = serializers.IntegerField()
+    data_classes = serializers.ListField(child=serializers.IntegerField())
+    approved_data_classes = serializers.ListField(child=serializers.IntegerField())
+    valid_until = serializers.DateField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+    def get_corporate_number(self, request: DisclosureRequest) -> str | None:
+        return request.corporate_number or None
+
+
+class RequestingInstitutionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class BusinessRequestSerializer(serializers.Serializer):
+    """A request as the company sees it in its inbox."""
+
+    id = serializers.IntegerField(source="pk")
+    status = serializers.CharField(source="effective_status")
+    institution = RequestingInstitutionSerializer()
+    requested_by = serializers.SerializerMethodField()
+    purpose = serializers.IntegerField()
+    data_classes = serializers.ListField(child=serializers.IntegerField())
+    approved_data_classes = serializers.ListField(child=serializers.IntegerField())
+    valid_until = serializers.DateField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+    def get_requested_by(self, request: DisclosureRequest) -> str:
+        return request.requested_by.full_name or request.requested_by.email
+
+
+class CompanyDataSerializer(serializers.Serializer):
+    corporate_number = serializers.CharField(allow_null=True)
+    data_classes = serializers.DictField()
+
+
+class AccessLogEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    user = serializers.SerializerMethodField()
+    institution = serializers.CharField(source="institution.name")
+    data_classes = serializers.ListField(child=serializers.IntegerField())
+    purpose = serializers.IntegerField()
+    channel = serializers.ChoiceField(choices=AccessLogEntry.Channel.choices)
+
+    def get_user(self, entry: AccessLogEntry) -> str:
+        return entry.user.full_name or entry.user.email
 
 
 class DisclosureRequestListApi(APIView):
     permission_classes = [HasRole.of("institution_staff", "prime", "member")]
 
     @extend_schema(request=RequestCreateSerializer,
-                   responses={201: inline_serializer("DisclosureRequestCreated", {"id": serializers.IntegerField(), "status": serializers.CharField()})})
+                   responses={201: RequestStatusSerializer})
     def post(self, request):
         if not has_role(request.user, "institution_staff"):
             raise PermissionDenied
@@ -79,37 +119,39 @@ class DisclosureRequestListApi(APIView):
         # The same answer whether or not the number belongs to a registered company.
         return Response({"id": created.pk, "status": DisclosureRequest.Status.PENDING}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=inline_serializer("DisclosureRequestList", {"id": serializers.IntegerField()}, many=True))
+    @extend_schema(responses=PolymorphicProxySerializer(
+        component_name="DisclosureRequestListItem", serializers=[InstitutionRequestSerializer, BusinessRequestSerializer],
+        resource_type_field_name=None, many=True))
     def get(self, request):
         if has_role(request.user, "institution_staff"):
             rows = selectors.institution_request_list(viewer=request.user, filters=request.query_params)
-            return Response([_institution_view(r) for r in rows])
+            return Response(InstitutionRequestSerializer(rows, many=True).data)
         if selectors.business_reader(request.user) is not None:
             rows = selectors.business_request_list(viewer=request.user, filters=request.query_params)
-            return Response([_business_view(r) for r in rows])
+            return Response(BusinessRequestSerializer(rows, many=True).data)
         raise PermissionDenied
 
 
 class DisclosureDecisionApi(APIView):
     permission_classes = [HasRole.of("business")]
 
-    @extend_schema(request=DecisionSerializer, responses=inline_serializer("DisclosureDecided", {"id": serializers.IntegerField(), "status": serializers.CharField()}))
+    @extend_schema(request=DecisionSerializer, responses=DecisionResultSerializer)
     def post(self, request, pk: int):
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         decided = services.disclosure_request_decide(actor=request.user, request_id=pk, decision=data["decision"],
                                                      data_classes=data.get("data_classes"))
-        return Response({"id": decided.pk, "status": decided.status, "approved_data_classes": list(decided.approved_data_classes)})
+        return Response(DecisionResultSerializer(decided).data)
 
 
 class DisclosureRevokeApi(APIView):
     permission_classes = [HasRole.of("business")]
 
-    @extend_schema(request=None, responses=inline_serializer("DisclosureRevoked", {"id": serializers.IntegerField(), "status": serializers.CharField()}))
+    @extend_schema(request=None, responses=RequestStatusSerializer)
     def post(self, request, pk: int):
         revoked = services.disclosure_request_revoke(actor=request.user, request_id=pk)
-        return Response({"id": revoked.pk, "status": revoked.status})
+        return Response(RequestStatusSerializer(revoked).data)
 
 
 class CompanyDataApi(APIView):
@@ -120,35 +162,28 @@ class CompanyDataApi(APIView):
 
     permission_classes = [HasRole.of("institution_staff", "prime", "member")]
 
-    @extend_schema(responses=inline_serializer("CompanyData", {"corporate_number": serializers.CharField(), "data_classes": serializers.DictField()}))
+    @extend_schema(responses=CompanyDataSerializer)
     def get(self, request, corporate_number: str):
         if has_role(request.user, "prime", "member"):
             own = selectors.own_company_data(viewer=request.user, corporate_number=corporate_number)
             if own is None:
                 raise Http404
-            return Response(own)
+            return Response(CompanyDataSerializer(own).data)
         business_id = selectors.business_id_for_number(corporate_number)
         if business_id is None:
             raise Http404
         release = services.company_data_release(viewer=request.user, business_id=business_id, channel=AccessLogEntry.Channel.API)
         if release is None:
             raise Http404
-        return Response(release.as_api())
+        return Response(CompanyDataSerializer(release.as_api()).data)
 
 
 class AccessLogApi(APIView):
     permission_classes = [HasRole.of("prime", "member")]
 
-    @extend_schema(responses=inline_serializer("AccessLogEntry", {
-        "at": serializers.DateTimeField(), "user": serializers.CharField(), "institution": serializers.CharField(),
-        "data_classes": serializers.ListField(child=serializers.IntegerField()), "purpose": serializers.IntegerField(),
-    }, many=True))
+    @extend_schema(responses=AccessLogEntrySerializer(many=True))
     def get(self, request):
-        return Response([
-            {"at": e.at.isoformat(), "user": e.user.full_name or e.user.email, "institution": e.institution.name,
-             "data_classes": list(e.data_classes), "purpose": e.purpose, "channel": e.channel}
-            for e in selectors.access_log_list(viewer=request.user)
-        ])
+        return Response(AccessLogEntrySerializer(selectors.access_log_list(viewer=request.user), many=True).data)
 
 
 PUBLIC_URL_NAMES: set[str] = set()
