@@ -204,8 +204,14 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     # The successor candidate who leads the project (事業承継加点) is succession data.
     **_items(SUCCESSION, "successor_name"),
     **_items(PROGRAM_USAGE, "data_use_consent"),
+    # The frame (枠) chosen and the answers its conditions ask for (applications.rules): the
+    # applicant states them in this application, so they are its content.
+    **_items(APPLICATION_CONTENT, "frame industry_group industry_group_reason opened_on specific_startup_support "
+                                  "successor_finalist plans_growth_beyond_limit invoice_special was_tax_exempt deficit "
+                                  "lowest_wage_hourly planned_wage_hourly wage_ledger_items worker_register_items"),
 }
-EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night"))
+EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount travel_item region nights lodging_per_night "
+                                               "building_work outer_closure land_fixed usable_space"))
 APPLICATION_CONTENT_DOC = Doc({
     **APPLICATION_CONTENT_ITEMS,
     "expenses": ListOf(EXPENSE_LINE),
@@ -231,6 +237,8 @@ JSON_SCHEMAS: dict[str, Node] = {
         "content": APPLICATION_CONTENT_DOC,
         "prefill": PREFILL_DOC,
         "declined_classes": CLASS_CODES,
+        # The frame's kind, rate and cap: terms of the public call, not business data.
+        "frame": Doc({"kind": META, "rate": META, "cap": META}),
     }),
     "companies.recordchange.before": RowClass("data_class"),
     "companies.recordchange.after": RowClass("data_class"),
