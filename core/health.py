@@ -70,7 +70,9 @@ def _static() -> dict:
     if isinstance(staticfiles_storage, ManifestFilesMixin):
         # Read the manifest from disk now (not the copy loaded at start-up), so a
         # STATIC_ROOT emptied under a running server is noticed too.
-        hashed = staticfiles_storage.load_manifest().get(PAGE_ASSET)
+        manifest = staticfiles_storage.load_manifest()
+        paths = manifest[0] if isinstance(manifest, tuple) else manifest  # Django 5: (paths, hash)
+        hashed = paths.get(PAGE_ASSET)
         if not hashed:
             raise LookupError(f"no manifest entry for {PAGE_ASSET}")
         if not staticfiles_storage.exists(hashed):

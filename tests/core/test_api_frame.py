@@ -49,7 +49,7 @@ def test_401_in_english(api_client):
 
 
 def test_token_authentication(api_client):
-    user = business_user()
+    user = business_user(account_type="entry")
     _token, key = api_token_issue(user=user, name="test")
     response = api_client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200 and response.json()["email"] == user.email

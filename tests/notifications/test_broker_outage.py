@@ -63,6 +63,11 @@ def test_a_write_during_a_redis_outage_commits_once_and_its_mail_goes_out_once_r
     first, second = BusinessFactory(), BusinessFactory()
     first_prime, second_prime = prime_user(first), prime_user(second)
     member = UserFactory()
+    # The test process hashes passwords with MD5 for speed; the server has production's hashers.
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    member.password = PBKDF2PasswordHasher().encode(PASSWORD, "broker-outage-salt", iterations=1000)
+    member.save(update_fields=["password"])
     mail_dir = tmp_path / "mail"
 
     with production.redis_server(tmp_path) as redis:
