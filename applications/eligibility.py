@@ -13,6 +13,8 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.utils.translation import gettext as _
 
+from core.input import InputRefused, parse_decimal
+
 # §1 業種の考え方: three kinds of industry. Businesses hard to fit (建設業, 運送業…) or with
 # several kinds are 「その他」 and use the manufacturing-and-other threshold.
 THRESHOLDS = {
@@ -183,12 +185,21 @@ def check_jizokuka(data) -> EligibilityResult:
 CENTS = Decimal("0.01")
 
 
-def _positive(value, name: str) -> Decimal:
+# Pay up to a trillion yen, hours and days to 2 decimal places: every quotient below fits
+# the decimal context (1e30, NaN or Infinity never reach the arithmetic).
+PAY_DIGITS, PAY_PLACES = 15, 2
+
+
+def _decimal(value, name: str) -> Decimal:
     try:
-        number = Decimal(str(value))
-    except Exception:
-        raise EligibilityInputError({name: [_("Enter a number.")]}) from None
-    if not number.is_finite() or number <= 0:
+        return parse_decimal(value, field=name, max_digits=PAY_DIGITS, decimal_places=PAY_PLACES)
+    except InputRefused as exc:
+        raise EligibilityInputError(exc.errors) from None
+
+
+def _positive(value, name: str) -> Decimal:
+    number = _decimal(value, name)
+    if number <= 0:
         raise EligibilityInputError({name: [_("Enter a number greater than zero.")]})
     return number
 
@@ -216,10 +227,7 @@ def hourly_from_commission(commission_total, hours_worked, months, fixed_hourly=
     if months_value > 12:
         raise EligibilityInputError({"months": [_("Use at most the last 12 months.")]})
     rate = _positive(commission_total, "commission_total") / _positive(hours_worked, "hours_worked")
-    try:
-        fixed = Decimal(str(fixed_hourly or 0))
-    except Exception:
-        raise EligibilityInputError({"fixed_hourly": [_("Enter a number.")]}) from None
+    fixed = _decimal(fixed_hourly or 0, "fixed_hourly")
     if fixed < 0:
         raise EligibilityInputError({"fixed_hourly": [_("Enter a number of zero or more.")]})
     return (rate + fixed).quantize(CENTS, rounding=ROUND_DOWN)

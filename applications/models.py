@@ -118,6 +118,9 @@ class Application(TimeStampedModel):
             # One application per business and round (a second "start" opens the existing one).
             models.UniqueConstraint(fields=["business", "subsidy_round"], condition=Q(subsidy_round__isnull=False) & ~Q(status="withdrawn"),
                                     name="application_one_per_round"),
+            # A procedure (経営力向上計画 …) has at most one open draft per business.
+            models.UniqueConstraint(fields=["business", "program"], condition=Q(subsidy_round__isnull=True) & Q(status="draft"),
+                                    name="application_one_draft_per_procedure"),
         ]
 
     def save(self, *args, **kwargs):

@@ -1,8 +1,9 @@
-"""Writes of applications: start (pre-filled), save a draft, submit, review, certify, complete.
+"""Writes of applications: start (pre-filled), save a draft, submit, review, certify,
+complete, withdraw.
 
-Every status change goes through `_transition` with the allowed-transition map; it locks
-the row, records an ApplicationEvent (unique per application and status: a second
-concurrent submission fails and rolls back) and mails the applicant through the outbox.
+Every status change goes through core.transitions.transition on a row locked here; the
+map, the ApplicationEvent (unique per application and status: a second concurrent
+submission fails and rolls back) and the applicant's mail are in applications/transitions.py.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from companies.services import financial_year_upsert, record_part_update
 from core.audit import audit_event
 from core.errors import ApplicationError
 from core.models import AuditEvent
-from notifications.services import mail_enqueue
+from core.transitions import transition
 
 from . import jizokuka
-from .models import PROCEDURES, Application, ApplicationEvent, Program, SubsidyRound
+from .models import PROCEDURES, Application, Program, SubsidyRound
 from .prefill import (
     PREFILL_BY_NAME,
     PREFILL_FIELDS,
@@ -36,14 +37,6 @@ from .prefill import (
 )
 
 Status = Application.Status
-TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
-    Status.SUBMITTED: {Status.UNDER_REVIEW, Status.CERTIFIED, Status.WITHDRAWN},
-    Status.UNDER_REVIEW: {Status.ADOPTED, Status.NOT_ADOPTED, Status.CERTIFIED},
-    Status.ADOPTED: {Status.COMPLETED},
-}
-SUBSIDY_ONLY = {Status.ADOPTED, Status.NOT_ADOPTED, Status.COMPLETED}
-PROCEDURE_ONLY = {Status.CERTIFIED}
 RECEIPT_PREFIX = {
     Program.JIZOKUKA_GENERAL: "JZ", Program.MONODUKURI: "MN", Program.IT_DONYU: "IT",
     Program.KEIEIRYOKU_KOJO: "KK", Program.JIGYO_KEIZOKU: "JK", Program.KEIEI_KAKUSHIN: "KS",
@@ -74,38 +67,20 @@ def _own_application_for_update(*, actor, application_id: int) -> Application:
     return application
 
 
-def _transition(application: Application, *, to: str, actor, fields: list[str] | None = None) -> None:
-    """The one place where an application's status changes. `application` is locked."""
-    current = application.status
-    if to not in TRANSITIONS.get(current, set()):
-        raise ApplicationError(_("An application in status %(current)s cannot become %(to)s.")
-                               % {"current": Status(current).label, "to": Status(to).label})
-    if application.is_procedure and to in SUBSIDY_ONLY or not application.is_procedure and to in PROCEDURE_ONLY:
-        raise ApplicationError(_("This step does not apply to this kind of application."))
-    application.status = to
-    application.save(update_fields=["status", "updated_at", *(fields or [])])
-    ApplicationEvent.objects.create(application=application, from_status=current, to_status=to,
-                                    actor=actor if getattr(actor, "is_authenticated", False) else None)
-    recipient = application.submitted_by or application.created_by
-    if recipient is not None and to != Status.WITHDRAWN:
-        mail_enqueue(
-            to_user=recipient, template="application_status", category="applications",
-            idempotency_key=f"application:{application.pk}:status:{to}",
-            context={"application_id": application.pk, "receipt_number": application.receipt_number or "",
-                     "program": application.program, "status": to, "plan_title": application.plan_title},
-        )
-
-
 @transaction.atomic
 def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None, accepted_classes: set[int]) -> Application:
     """A new draft, pre-filled from the record with the classes the applicant accepted and
-    the policy and the business's consent allow. A second start for the same round returns
-    the application already there."""
+    the policy and the business's consent allow.
+
+    Get or create: a second start for the same round (or, for a procedure, while a draft
+    of it is open) returns the application already there. The business row is locked
+    first, so concurrent starts queue and each later one finds the first one's draft
+    (the unique constraints stay as the last line of defence)."""
     if not may_draft(actor):
         raise Http404
-    business = Business.objects.get(pk=actor.membership_or_none.business_id)
     if program not in Program.values:
         raise Http404
+    business = Business.objects.select_for_update().get(pk=actor.membership_or_none.business_id)
     is_procedure = program in PROCEDURES
     now = timezone.now()
     if not is_procedure:
@@ -114,8 +89,11 @@ def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None
         if now > subsidy_round.deadline:
             raise ApplicationError(errors={"subsidy_round": [_("The deadline of this round has passed.")]})
         existing = Application.objects.filter(business=business, subsidy_round=subsidy_round).exclude(status=Status.WITHDRAWN).first()
-        if existing is not None:
-            return existing
+    else:
+        existing = Application.objects.filter(business=business, program=program, subsidy_round__isnull=True,
+                                              status=Status.DRAFT).first()
+    if existing is not None:
+        return existing
     names = prefill_names(program)
     offered = offered_classes(viewer=actor, business_id=business.pk, field_names=names)
     allowed = {code for code, info in offered.items() if info["allowed"]}
@@ -296,8 +274,8 @@ def application_submit(*, actor, application_id: int, pledge: bool) -> Applicati
         "data_use_consent": application.data_use_consent if application.is_procedure else None,
         "requested_amount": application.requested_amount,
     }
-    _transition(application, to=Status.SUBMITTED, actor=actor,
-                fields=["receipt_number", "submitted_at", "submitted_by", "snapshot"])
+    transition(application, by=actor, to=Status.SUBMITTED,
+               fields=["receipt_number", "submitted_at", "submitted_by", "snapshot"])
     audit_event(kind=AuditEvent.Kind.APPLICATION_SUBMITTED, actor=actor, business_id=business.pk, obj=application,
                 data={"program": application.program, "round": application.round_number, "receipt_number": application.receipt_number})
     return application
@@ -315,7 +293,7 @@ def _agency_application_for_update(*, actor, application_id: int) -> Application
 @transaction.atomic
 def application_review_start(*, actor, application_id: int) -> Application:
     application = _agency_application_for_update(actor=actor, application_id=application_id)
-    _transition(application, to=Status.UNDER_REVIEW, actor=actor)
+    transition(application, by=actor, to=Status.UNDER_REVIEW)
     return application
 
 
@@ -332,8 +310,8 @@ def application_review_decide(*, actor, application_id: int, score: Decimal, res
     application.reviewed_at = timezone.now()
     if result == Application.ReviewResult.ADOPTED:
         application.granted_amount = application.requested_amount
-    _transition(application, to=Status.ADOPTED if result == "adopted" else Status.NOT_ADOPTED, actor=actor,
-                fields=["review_score", "review_result", "reviewed_at", "granted_amount"])
+    transition(application, by=actor, to=Status.ADOPTED if result == "adopted" else Status.NOT_ADOPTED,
+               fields=["review_score", "review_result", "reviewed_at", "granted_amount"])
     audit_event(kind=AuditEvent.Kind.APPLICATION_REVIEWED, actor=actor, business_id=application.business_id, obj=application,
                 data={"result": result})
     return application
@@ -343,7 +321,7 @@ def application_review_decide(*, actor, application_id: int, score: Decimal, res
 def procedure_certify(*, actor, application_id: int, certified_on: dt.date) -> Application:
     application = _agency_application_for_update(actor=actor, application_id=application_id)
     application.certified_on = certified_on
-    _transition(application, to=Status.CERTIFIED, actor=actor, fields=["certified_on"])
+    transition(application, by=actor, to=Status.CERTIFIED, fields=["certified_on"])
     audit_event(kind=AuditEvent.Kind.APPLICATION_REVIEWED, actor=actor, business_id=application.business_id, obj=application,
                 data={"result": "certified"})
     return application
@@ -359,5 +337,19 @@ def application_complete(*, actor, application_id: int, report: str) -> Applicat
         raise ApplicationError(errors={"completion_report": [_("Write the completion report.")]})
     application.completion_report = report
     application.completed_at = timezone.now()
-    _transition(application, to=Status.COMPLETED, actor=actor, fields=["completion_report", "completed_at"])
+    transition(application, by=actor, to=Status.COMPLETED, fields=["completion_report", "completed_at"])
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application_id: int, reason: str = "") -> Application:
+    """The Prime holder withdraws (取下げ) an application before its decision: a draft, or
+    one submitted or under review. A withdrawn application keeps its receipt number and
+    snapshot; a new application for the same round may then be started."""
+    application = _own_application_for_update(actor=actor, application_id=application_id)
+    if not actor.is_prime:
+        raise PermissionDenied(_("Only the gBizID Prime holder may withdraw an application."))
+    previous = transition(application, by=actor, to=Status.WITHDRAWN, reason=reason.strip())
+    audit_event(kind=AuditEvent.Kind.APPLICATION_WITHDRAWN, actor=actor, business_id=application.business_id,
+                obj=application, data={"from": previous, "receipt_number": application.receipt_number or ""})
     return application

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view (and CSRF) reads a body: size limits, characters in paths and queries.
+    "core.input.InputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
+    # Last, so that its transaction wraps only the view: Idempotency-Key on API writes.
+    "core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "mirasapo.urls"
@@ -296,6 +300,16 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"notifications.tasks.*": {"queue": "mail"}, "*.tasks.render_*": {"queue": "pdf"}}
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- input limits (core/input.py) -------------------------------------------------------
+# A JSON body (a partner batch of 1,000 records is ~0.5 MB), a form, an upload (the largest
+# document a business stores, with the multipart overhead): larger bodies get 413 unread.
+INPUT_MAX_JSON_BYTES = env.int("INPUT_MAX_JSON_BYTES", default=2 * 1024 * 1024)
+INPUT_MAX_BODY_BYTES = env.int("INPUT_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+INPUT_MAX_UPLOAD_BYTES = env.int("INPUT_MAX_UPLOAD_BYTES", default=12 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = INPUT_MAX_BODY_BYTES
+# An Idempotency-Key's stored answer is kept this long (core.idempotency).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+
 # --- DRF ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -304,6 +318,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",

@@ -159,4 +159,4 @@ def test_api_errors_in_english_on_request(api_client, db):
     assert response.json()["errors"]["target_round"] == ["Enter a whole number."]
     response = api_client.post("/api/v1/eligibility/jizokuka", {"industry": "commerce_service", "staff": [], "target_round": "x"},
                                format="json", HTTP_ACCEPT_LANGUAGE="ja")
-    assert response.json()["errors"]["target_round"] == ["整数を半角数字で入力してください。"]
+    assert response.json()["errors"]["target_round"] == ["整数を入力してください。"]
