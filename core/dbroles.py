@@ -20,7 +20,7 @@ import re
 logger = logging.getLogger(__name__)
 
 # Tables whose rows, once written, never change or go (insert and read only).
-APPEND_ONLY_TABLES = ("core_auditevent",)
+APPEND_ONLY_TABLES = ("core_auditevent", "core_statuschange")
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -54,6 +54,9 @@ def grant_app_role(connection, role: str, password: str = "") -> None:
             cursor.execute(f"GRANT MAINTAIN ON ALL TABLES IN SCHEMA public TO {quoted}")
         cursor.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {quoted}")
         for table in APPEND_ONLY_TABLES:
+            cursor.execute("SELECT to_regclass(%s)", [table])
+            if cursor.fetchone()[0] is None:
+                continue
             cursor.execute(f"REVOKE ALL ON {_ident(table)} FROM {quoted}")
             cursor.execute(f"GRANT SELECT, INSERT ON {_ident(table)} TO {quoted}")
 

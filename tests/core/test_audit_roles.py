@@ -78,6 +78,11 @@ def test_the_application_role_writes_ordinary_tables(app_role):
     app_role.rollback()
 
 
+def test_the_status_history_is_append_only_for_the_application_too(app_role):
+    _refused(app_role, "DELETE FROM core_statuschange", "permission denied")
+    _refused(app_role, "TRUNCATE core_statuschange", "permission denied")
+
+
 def test_truncate_is_refused_even_for_the_owner():
     """Row triggers do not fire on TRUNCATE; the statement trigger does."""
     assert connection.settings_dict["USER"] != settings.DATABASE_APP_ROLE or not settings.DATABASE_APP_ROLE
@@ -85,3 +90,5 @@ def test_truncate_is_refused_even_for_the_owner():
         cursor.execute("TRUNCATE core_auditevent")
     with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE core_auditevent CASCADE")
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE core_statuschange")
