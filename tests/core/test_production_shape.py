@@ -12,7 +12,7 @@ import pytest
 
 from tests import production
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PUBLIC_PAGES = [
     "/", "/accounts/login/", "/accounts/signup/", "/programs/", "/cases/", "/supporters/", "/open-data/",
