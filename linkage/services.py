@@ -29,6 +29,7 @@ from core.audit import audit_event
 from core.errors import ApplicationError
 from core.locks import advisory_xact_locks
 from core.models import AuditEvent
+from core.transitions import transition, transition_many
 from institutions.models import Institution, SupportRecord
 
 from .csvfile import read_csv
@@ -263,9 +264,10 @@ def _apply(plan: RecordPlan, *, batch: IntakeBatch) -> None:
         row.save(update_fields=[*plan.changes, "source_detail", "updated_at"])
     if plan.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED):
         # A later record that found its business (e.g. now with a 法人番号) settles any doubt.
-        ReviewItem.objects.filter(institution_id=batch.institution_id, kind=plan.kind, record_id=plan.record_id,
-                                  status=ReviewItem.Status.PENDING).update(status=ReviewItem.Status.SUPERSEDED,
-                                                                          decided_at=timezone.now())
+        transition_many(ReviewItem.objects.filter(institution_id=batch.institution_id, kind=plan.kind,
+                                                  record_id=plan.record_id),
+                        to=ReviewItem.Status.SUPERSEDED, reason="a later record found its business",
+                        values={"decided_at": timezone.now()})
         PartnerRecord.objects.update_or_create(
             institution_id=batch.institution_id, kind=plan.kind, record_id=plan.record_id,
             defaults={
@@ -476,7 +478,7 @@ def review_item_decide(*, actor, item_id: int, decision: str, business_id: int |
     if item.status != ReviewItem.Status.PENDING:
         raise ApplicationError(errors={"item": [_("This item has already been decided.")]})
     if decision == "reject":
-        item.status = ReviewItem.Status.REJECTED
+        to = ReviewItem.Status.REJECTED
     elif decision == "confirm":
         allowed = {c["business_id"] for c in item.candidates}
         if business_id not in allowed:
@@ -489,11 +491,11 @@ def review_item_decide(*, actor, item_id: int, decision: str, business_id: int |
         audit_event(kind=AuditEvent.Kind.RECORD_IMPORTED, actor=actor, business_id=business_id,
                     institution_id=item.institution_id, obj=item,
                     data={"channel": "review", "batch": batch.pk, "outcome": plan.outcome})
-        item.status, item.business_id = ReviewItem.Status.CONFIRMED, business_id
+        to, item.business_id = ReviewItem.Status.CONFIRMED, business_id
     else:
         raise ApplicationError(errors={"decision": [_("Choose confirm or reject.")]})
     item.decided_by, item.decided_at = actor, timezone.now()
-    item.save(update_fields=["status", "business", "decided_by", "decided_at", "updated_at"])
+    transition(item, to=to, by=actor, fields=["business", "decided_by", "decided_at"])
     return item
 
 
