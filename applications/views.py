@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from companies.models import Source
 from companies.selectors import may_edit_record
 from core.errors import ApplicationError
+from core.input import INT32_MAX, parse_int_or_none
 from core.pdf import render_pdf
 
 from . import eligibility, jizokuka, rules, services, wizard
@@ -70,11 +71,13 @@ def start(request, program: str):
     initial = {}
     if rounds is not None and request.method == "GET":
         # Coming from the self-check wizard: its round and frame are preselected.
-        chosen = rounds.filter(pk=request.GET.get("round")).first() if str(request.GET.get("round", "")).isdigit() else None
+        round_id = parse_int_or_none(request.GET.get("round", ""), minimum=1)
+        chosen = rounds.filter(pk=round_id).first() if round_id is not None else None
         if chosen is not None:
             initial["subsidy_round"] = chosen.pk
-            if str(request.GET.get("frame", "")).isdigit():
-                initial["frame"] = int(request.GET["frame"])
+            frame = parse_int_or_none(request.GET.get("frame", ""), minimum=0, maximum=INT32_MAX)
+            if frame is not None:
+                initial["frame"] = frame
     form = StartForm(request.POST or None, offered=offered, rounds=rounds, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,7 +215,7 @@ def _save(request, application):
             application = services.application_save_draft(
                 actor=request.user, application_id=application.pk, content=content,
                 confirm_all=form.cleaned_data.get("confirm_all", False), writeback=form.writeback_names(),
-                client_seq=int(seq) if seq.isdigit() else None,
+                client_seq=parse_int_or_none(seq, minimum=0) if seq else None,
             )
         except ApplicationError as exc:
             _errors_to_form(exc, form)
