@@ -35,8 +35,10 @@ from consent.access import (
     RESEARCHERS,
     businesses_allowing,
     procedure_rule_q,
+    viewer_recipient,
 )
 from consent.registry import RESEARCH_EXTRACT_COLUMNS
+from core import csv_files
 
 from .dashboard import EXCLUDED_STATUSES
 
@@ -45,15 +47,22 @@ CLASS_OF = dict(RESEARCH_EXTRACT_COLUMNS)
 CHUNK_SIZE = 5000
 
 
-def _allowed(data_class: int):
+def _allowed(data_class: int, viewer):
     return Exists(businesses_allowing(
-        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_EBPM, data_class=data_class, recipient=RESEARCHERS,
+        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_EBPM, data_class=data_class,
+        viewer=viewer, recipient=RESEARCHERS,
     ))
 
 
-def extract_queryset(*, filters: dict):
+def extract_queryset(*, viewer, filters: dict):
+    """The rows this viewer may receive: businesses_allowing derives the recipient from the
+    viewer and checks the researcher's approved pledge itself, so anyone else gets no rows
+    (the API answers them 403 first)."""
+    if viewer_recipient(viewer) != RESEARCHERS:
+        return Application.objects.none().values_list("pk")
     qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES).filter(procedure_rule_q(purpose=PURPOSE_EBPM))
-    qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=1, recipient=RESEARCHERS, business_field="business_id")
+    qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=1, viewer=viewer, recipient=RESEARCHERS,
+                             business_field="business_id")
     if filters.get("fiscal_year"):
         qs = qs.filter(fiscal_year=filters["fiscal_year"])
     if filters.get("program"):
@@ -63,7 +72,7 @@ def extract_queryset(*, filters: dict):
     return (
         qs.annotate(
             pre_fy=FilteredRelation("business__financials", condition=Q(business__financials__fiscal_year=F("fiscal_year") - 1)),
-            ok6=_allowed(6), ok9=_allowed(9), ok10=_allowed(10),
+            ok6=_allowed(6, viewer), ok9=_allowed(9, viewer), ok10=_allowed(10, viewer),
         )
         .order_by("id")
         .values_list(
@@ -108,31 +117,32 @@ class _Line:
         self.value = text
 
 
-def stream_extract(*, filters: dict, on_finish) -> Iterator[bytes]:
+def stream_extract(*, viewer, filters: dict, on_finish, encoding: str = "utf-8") -> Iterator[bytes]:
     """Yield the CSV in chunks of bytes from a server-side cursor inside one read
     transaction (a consistent snapshot); hash as it goes; call on_finish(rows, sha256)
-    after the last byte, outside that transaction."""
+    after the last byte, outside that transaction. UTF-8 starts with a BOM, or the file
+    is cp932 (core.csv_files); the digest is of the bytes sent."""
     line = _Line()
     writer = csv.writer(line, lineterminator="\r\n")
     digest = hashlib.sha256()
     rows = 0
     writer.writerow(HEADER)
-    head = line.value.encode("utf-8")
+    head = csv_files.encode_text(line.value, encoding, first=True)
     digest.update(head)
     yield head
     with transaction.atomic():
         buffer: list[str] = []
-        for values in extract_queryset(filters=filters).iterator(chunk_size=CHUNK_SIZE):
+        for values in extract_queryset(viewer=viewer, filters=filters).iterator(chunk_size=CHUNK_SIZE):
             writer.writerow(extract_row(values))
             buffer.append(line.value)
             rows += 1
             if len(buffer) >= 1000:
-                chunk = "".join(buffer).encode("utf-8")
+                chunk = csv_files.encode_text("".join(buffer), encoding, first=False)
                 digest.update(chunk)
                 buffer.clear()
                 yield chunk
         if buffer:
-            chunk = "".join(buffer).encode("utf-8")
+            chunk = csv_files.encode_text("".join(buffer), encoding, first=False)
             digest.update(chunk)
             yield chunk
     on_finish(rows, digest.hexdigest())

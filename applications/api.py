@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import eligibility, services
+from .selectors import application_history_with_timeline
 
 
 class JizokukaEligibilityApi(APIView):
@@ -69,10 +71,27 @@ class ApplicationSubmitApi(APIView):
         application = services.application_submit(actor=request.user, application_id=pk, pledge=serializer.validated_data["pledge"])
         return Response({"id": application.pk, "status": application.status, "receipt_number": application.receipt_number,
                          "requested_amount": application.requested_amount})
+class ApplicationListApi(APIView):
+    """The caller's business's applications and the steps each went through (api.md)."""
+
+    @extend_schema(responses=inline_serializer("ApplicationWithTimeline", {
+        "id": serializers.IntegerField(), "program": serializers.CharField(), "round": serializers.IntegerField(allow_null=True),
+        "status": serializers.CharField(),
+        "timeline": inline_serializer("ApplicationStep", {"status": serializers.CharField(), "at": serializers.DateTimeField()}, many=True),
+    }, many=True))
+    def get(self, request):
+        if not getattr(request.user, "is_business_user", False):
+            raise PermissionDenied
+        return Response([
+            {"id": a.pk, "program": a.program, "round": a.round_number, "status": a.status,
+             "timeline": [{"status": step.status, "at": step.at.isoformat()} for step in a.timeline]}
+            for a in application_history_with_timeline(viewer=request.user)
+        ])
 
 
 urlpatterns = [
     path("eligibility/jizokuka", JizokukaEligibilityApi.as_view(), name="api-eligibility-jizokuka"),
     path("applications/<int:pk>/submit", ApplicationSubmitApi.as_view(), name="api-application-submit"),
+    path("applications", ApplicationListApi.as_view(), name="api-applications"),
 ]
 PUBLIC_URL_NAMES = {"api-eligibility-jizokuka"}

@@ -32,13 +32,14 @@ from .forms import (
     SubmitForm,
 )
 from .models import PROCEDURES, Application, Program
-from .prefill import DATA_CLASS_NAMES, offered_classes
+from .prefill import DATA_CLASS_NAMES, offered_classes, prefill_gaps
 from .selectors import (
     application_for_agency_or_404,
     application_for_applicant_or_404,
     application_history,
     open_rounds,
     review_queue,
+    review_release,
 )
 
 FORM_PROGRAMS = [Program.JIZOKUKA_GENERAL, Program.KEIEIRYOKU_KOJO, Program.JIGYO_KEIZOKU, Program.KEIEI_KAKUSHIN]
@@ -84,6 +85,10 @@ def start(request, program: str):
         except ApplicationError as exc:
             _errors_to_form(exc, form)
         else:
+            if application.status != Application.Status.DRAFT:
+                # One application per round: this one was already sent, so show it.
+                messages.info(request, _("You have already submitted an application for this round. Here it is."))
+                return redirect("applications:detail", pk=application.pk)
             return redirect("applications:edit", pk=application.pk)
     classes = [
         {**info, "field": form[f"class_{code}"] if f"class_{code}" in form.fields else None,
@@ -151,8 +156,8 @@ SECTIONS_PROCEDURE = [
 
 def _forms(application: Application, data=None, *, user=None):
     form_class = ProcedureForm if application.is_procedure else JizokukaForm
-    initial = dict(application.content)
-    form = form_class(data, initial=initial, prefill=application.prefill, subsidy_round=application.subsidy_round,
+    initial = dict(application.content)  # lint-access: allow the applicant's own draft (recipient 7)
+    form = form_class(data, initial=initial, prefill=application.prefill, subsidy_round=application.subsidy_round,  # lint-access: allow the applicant's own draft (recipient 7)
                       can_write_back=may_edit_record(user))
     formset = None
     if not application.is_procedure:
@@ -164,7 +169,14 @@ def _forms(application: Application, data=None, *, user=None):
     return form, formset
 
 
+def _required_names(application: Application) -> set[str]:
+    """The fields a submission needs: marked ※必須 on the form and checked when saving."""
+    names = {n for n in services.REQUIRED_FOR_SUBMIT if n in services.prefill_names(application.program) or n == "plan_title"}
+    return names | ({"plan_content"} if application.is_procedure else {"sales_plan", "employees", "revenue_expected"})
+
+
 def _sections(application: Application, form):
+    required = _required_names(application)
     sections = []
     asked = _frame_fields(application.frame)
     for title, names in (SECTIONS_PROCEDURE if application.is_procedure else SECTIONS_JIZOKUKA):
@@ -172,9 +184,10 @@ def _sections(application: Application, form):
         for name in names:
             if name not in form.fields or (name in FRAME_CONDITION_FIELDS and name not in asked):
                 continue
-            info = application.prefill.get(name)
+            info = application.prefill.get(name)  # lint-access: allow the applicant's own draft (recipient 7)
             rows.append({
-                "field": form[name], "prefill": info, "confirmed": name in application.confirmed_fields,
+                "field": form[name], "prefill": info, "confirmed": name in application.confirmed_fields,  # lint-access: allow the applicant's own draft (recipient 7)
+                "required": name in required,
                 "class_name": DATA_CLASS_NAMES.get(info["class"]) if info else None,
                 "source_label": Source(info["source"]).label if info and info.get("source") in Source.values else "",
                 "writeback": form[f"wb_{name}"] if f"wb_{name}" in form.fields else None,
@@ -221,18 +234,34 @@ def edit(request, pk: int):
     application = _draft_or_404(request, pk)
     if request.method == "POST":
         ok, application, form, formset = _save(request, application)
-        if ok:
-            if "to_submit" in request.POST:
+        saved = ok
+        if ok and "to_submit" in request.POST:
+            # The draft is kept; what submission needs is checked now, beside each field,
+            # not only on the submit page.
+            missing = services.submission_errors(application, pledge=True)
+            if not missing:
                 return redirect("applications:submit", pk=application.pk)
+            for field, errors in missing.items():
+                for error in errors:
+                    if field in form.fields:
+                        form.add_error(field, error)
+                    elif formset is not None and field == "expenses":
+                        formset._non_form_errors = formset.error_class([*formset.non_form_errors(), error])
+                    else:
+                        form.add_error(None, error)
+            messages.warning(request, _("Your draft was saved. Before you go to submission, complete the items marked below."))
+        elif ok:
             messages.success(request, _("Your draft was saved."))
             return redirect("applications:edit", pk=application.pk)
-        messages.error(request, _("The draft was not saved. Please correct the errors below."))
+        if not saved:
+            messages.error(request, _("The draft was not saved. Please correct the errors below."))
     else:
         form, formset = _forms(application, user=request.user)
     return render(request, "applications/edit.html", {
         "application": application, "form": form, "formset": formset, "sections": _sections(application, form),
-        "prefilled_count": len(application.prefill), "declined": [DATA_CLASS_NAMES.get(c, c) for c in application.declined_classes],
-        "is_prime": request.user.is_prime, "client_seq": application.content.get("_seq", 0),
+        "prefilled_count": len(application.prefill), "declined": [DATA_CLASS_NAMES.get(c, c) for c in application.declined_classes],  # lint-access: allow the applicant's own draft (recipient 7)
+        "is_prime": request.user.is_prime, "client_seq": application.content.get("_seq", 0),  # lint-access: allow the applicant's own draft (recipient 7)
+        "prefill_gaps": prefill_gaps(application=application, viewer=request.user),
     })
 
 
@@ -302,9 +331,11 @@ FRAME_LABELS_JA = {"normal": "通常枠", "wage_increase": "賃金引上げ枠",
                    "startup": "創業枠"}
 
 
-def application_pdf_bytes(application: Application) -> bytes:
-    """Synchronous render (one small document, well under a second; see docs/once-only.md)."""
-    snapshot = application.snapshot or {}
+def application_pdf_bytes(application: Application, *, snapshot: dict | None = None) -> bytes:
+    """Synchronous render (one small document, well under a second; see docs/once-only.md).
+    `snapshot` is what the reader may see of the submitted snapshot (the projection's
+    output for anyone but the applicant)."""
+    snapshot = application.snapshot or {} if snapshot is None else snapshot  # lint-access: allow the applicant's own PDF unless a projected snapshot is given
     return render_pdf("applications/pdf/application.html", {
         "application": application, "snapshot": snapshot, "content": snapshot.get("content", {}),
         "program": Program(application.program).label, "expense_labels": dict(jizokuka.EXPENSE_CATEGORIES),
@@ -315,10 +346,10 @@ def application_pdf_bytes(application: Application) -> bytes:
     })
 
 
-def _pdf_response(application: Application) -> HttpResponse:
-    if application.status in (Application.Status.DRAFT, Application.Status.WITHDRAWN) or not application.snapshot:
+def _pdf_response(application: Application, *, snapshot: dict | None = None) -> HttpResponse:
+    if application.status in (Application.Status.DRAFT, Application.Status.WITHDRAWN) or not application.snapshot:  # lint-access: allow existence check, nothing released
         raise Http404
-    response = HttpResponse(application_pdf_bytes(application), content_type="application/pdf")
+    response = HttpResponse(application_pdf_bytes(application, snapshot=snapshot), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{application.receipt_number}.pdf"'
     return response
 
@@ -364,15 +395,18 @@ def review_detail(request, pk: int):
         else:
             messages.success(request, _("The application was updated."))
             return redirect("applications:review-detail", pk=pk)
+    released = review_release(viewer=request.user, application=application)
     return render(request, "applications/review_detail.html", {
         "application": application, "review_form": review_form, "certify_form": certify_form,
-        "content": (application.snapshot or {}).get("content", {}),
+        "released": released.record, "business_name": released.business_name,
+        "content": released.snapshot.get("content", {}), "withheld": released.withheld,
     })
 
 
 @login_required
 def review_pdf(request, pk: int):
-    return _pdf_response(application_for_agency_or_404(viewer=request.user, application_id=pk))
+    application = application_for_agency_or_404(viewer=request.user, application_id=pk)
+    return _pdf_response(application, snapshot=review_release(viewer=request.user, application=application).snapshot)
 
 
 # --- Public self-checks --------------------------------------------------------------------
@@ -462,7 +496,7 @@ def selfcheck_wizard(request, step: str = "eligibility"):
         wizard.save_state(request, {})
         return redirect("applications:wizard", step="eligibility")
     if not answers:
-        answers = wizard.prefill(request.user)
+        answers = wizard.answers_from_record(request.user)
         answers["prefilled"] = bool(answers)
         wizard.save_state(request, answers)
     subsidy_round = wizard.round_of(answers)

@@ -39,13 +39,14 @@ from consent.access import (
     PURPOSE_SUPPORT_INFORMATION,
     SME_AGENCY,
     ConsentContext,
+    SystemRecipient,
     businesses_allowing,
 )
 from programs.models import THEME_LABELS, CaseStudy, SupportProgram, size_band_of
 
 from .models import Favourite, ViewEvent
 
-COMPUTING_RECIPIENTS = (METI, SME_AGENCY, IAA)
+COMPUTING_RECIPIENTS = tuple(SystemRecipient(r, "recommendations") for r in (METI, SME_AGENCY, IAA))
 CONTENT_WEIGHT, CF_WEIGHT = 0.55, 0.45
 MIN_NEIGHBOURS = 2
 W_FAVOURITE, W_VIEW, W_APPLIED = 3.0, 1.0, 4.0
@@ -91,15 +92,18 @@ def usable_classes(business_id: int, context: ConsentContext | None = None) -> s
     context = context or ConsentContext([business_id])
     return {
         c for c in (1, 6, 10, 11)
-        if all(context.decide(business_id, purpose=PURPOSE_SUPPORT_INFORMATION, data_class=c, recipient=r).allowed
+        if all(context.decide(business_id, purpose=PURPOSE_SUPPORT_INFORMATION, data_class=c, recipient=r.recipient,
+                              viewer=r).allowed
                for r in COMPUTING_RECIPIENTS)
     }
 
 
 def _allowing(queryset, *, data_class: int, business_field: str = "pk"):
+    # On rows of applications businesses_allowing also applies the procedure-origin rule:
+    # a procedure without the checklist opt-in is no interaction (seed 003 §17).
     for recipient in COMPUTING_RECIPIENTS:
         queryset = businesses_allowing(queryset, purpose=PURPOSE_SUPPORT_INFORMATION, data_class=data_class,
-                                       recipient=recipient, business_field=business_field)
+                                       viewer=recipient, business_field=business_field)
     return queryset
 
 

@@ -38,7 +38,10 @@ def _download(client, **params):
     assert response.status_code == 200, response.content
     assert isinstance(response, StreamingHttpResponse)
     body = b"".join(response.streaming_content)
-    return response, body, list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    if params.get("encoding") == "cp932":
+        return response, body, list(csv.reader(io.StringIO(body.decode("cp932"))))
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel in Japan (api.md)
+    return response, body, list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 @pytest.fixture
@@ -157,12 +160,13 @@ def test_interrupted_stream_is_not_completed():
     """A client that goes away mid-stream: the generator is closed, on_finish never runs,
     so the log row stays incomplete and no EXTRACT_DOWNLOADED audit row is written."""
     ApplicationFactory()
+    viewer = researcher(approved=True)
     finished = []
-    stream = stream_extract(filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
-    assert next(stream).startswith(b"corporate_number,")
+    stream = stream_extract(viewer=viewer, filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
+    assert next(stream).startswith(b"\xef\xbb\xbfcorporate_number,")
     stream.close()
     assert finished == []
-    whole = stream_extract(filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
+    whole = stream_extract(viewer=viewer, filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
     body = b"".join(whole)
     assert finished == [(1, hashlib.sha256(body).hexdigest())]
 

@@ -57,3 +57,7 @@ def ensure_reference_data() -> None:
 
     if not TravelArea.objects.exists() or not Frame.objects.filter(subsidy_round__number=9).exists():
         importlib.import_module("applications.migrations.0007_rules_data").forwards(apps, None)
+    from documents.models import DocumentRequirement
+
+    if not DocumentRequirement.objects.exists():
+        importlib.import_module("documents.migrations.0002_requirements").forwards(apps, None)
