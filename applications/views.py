@@ -330,6 +330,10 @@ def complete(request, pk: int):
     return redirect("applications:detail", pk=application.pk)
 
 
+FRAME_LABELS_JA = {"normal": "通常枠", "wage_increase": "賃金引上げ枠", "graduation": "卒業枠", "successor": "後継者支援枠",
+                   "startup": "創業枠"}
+
+
 def application_pdf_bytes(application: Application, *, snapshot: dict | None = None) -> bytes:
     """Synchronous render (one small document, well under a second; see docs/once-only.md).
     `snapshot` is what the reader may see of the submitted snapshot (the projection's
@@ -340,6 +344,8 @@ def application_pdf_bytes(application: Application, *, snapshot: dict | None = N
         "program": Program(application.program).label, "expense_labels": dict(jizokuka.EXPENSE_CATEGORIES),
         "region_labels": {c: label for c, label, _cap in rules.lodging_places()},
         "pledge_items": jizokuka.PLEDGE_ITEMS,
+        # The PDF is Japanese whatever the viewer's language (the form the call prescribes).
+        "frame_label": FRAME_LABELS_JA.get((snapshot.get("frame") or {}).get("kind"), ""),
     })
 
 
