@@ -14,9 +14,11 @@ urlpatterns = [
     path("applications/<int:pk>/submit/", views.submit, name="submit"),
     path("applications/<int:pk>/complete/", views.complete, name="complete"),
     path("applications/<int:pk>/pdf/", views.pdf, name="pdf"),
+    path("applications/<int:pk>/snapshots/", views.snapshots, name="snapshots"),
     path("review/applications/", views.review_list, name="review-list"),
     path("review/applications/<int:pk>/", views.review_detail, name="review-detail"),
     path("review/applications/<int:pk>/pdf/", views.review_pdf, name="review-pdf"),
+    path("review/applications/<int:pk>/snapshots/", views.review_snapshots, name="review-snapshots"),
     path("eligibility/jizokuka/", views.eligibility_page, name="eligibility"),
     path("eligibility/minimum-wage/", views.minimum_wage_page, name="minimum-wage"),
 ]
