@@ -126,7 +126,7 @@ class ResearchExtractApi(APIView):
         def finish(rows: int, digest: str) -> None:
             services.extract_download_finish(download_id=download.pk, row_count=rows, sha256=digest)
 
-        response = StreamingHttpResponse(extract.stream_extract(filters=filters, on_finish=finish), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(extract.stream_extract(viewer=request.user, filters=filters, on_finish=finish), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="mirasapo-research-extract-{download.pk}.csv"'
         response["X-Extract-Id"] = str(download.pk)
         return response

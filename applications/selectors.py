@@ -23,6 +23,7 @@ from consent.access import (
     ConsentContext,
     businesses_allowing,
 )
+from consent.projection import origin_of, project
 
 from .corrections import correctable_fields
 from .models import (
@@ -91,7 +92,8 @@ def review_queue(*, viewer, status: str | None = None) -> QuerySet:
     qs = Application.objects.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
     if status:
         qs = qs.filter(status=status)
-    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=8, recipient=SME_AGENCY, business_field="business")
+    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=8, viewer=viewer, recipient=SME_AGENCY,
+                             business_field="business")
     return qs.select_related("business", "subsidy_round").defer("content", "prefill", "snapshot").order_by("-submitted_at", "-id")
 
 
@@ -146,3 +148,27 @@ def application_corrections(*, application: Application) -> list[dict]:
          "reasons": [{"field": f, "label": labels.get(f, f), "reason": r} for f, r in c.reasons.items()]}
         for c in ApplicationCorrection.objects.filter(application=application).order_by("-cycle")
     ]
+
+
+@dataclass(frozen=True)
+class ReviewRelease:
+    record: dict
+    business_name: str | None
+    snapshot: dict
+    withheld: list[str]
+
+
+def review_release(*, viewer, application: Application) -> ReviewRelease:
+    """What agency staff see of an application they review (purpose 2, recipient 2): the
+    row, the business's name and the submitted snapshot, each through the projection,
+    so that an item the business withholds from the agency (its financials, its contact
+    person…) is not on the review page or in the PDF, even inside the snapshot."""
+    context = ConsentContext([application.business_id])
+    record = project(application, viewer=viewer, purpose=PURPOSE_SHARING, context=context)
+    business = project(application.business, viewer=viewer, purpose=PURPOSE_SHARING, context=context, fields=["name"])
+    snapshot = project(application.snapshot or {}, viewer=viewer, purpose=PURPOSE_SHARING, context=context,
+                       schema="applications.application.snapshot", business_id=application.business_id,
+                       origin=origin_of(application))
+    withheld = sorted({d.path.split(".")[-1] for d in snapshot.dropped if d.data_class is not None})
+    return ReviewRelease(record=record.data, business_name=business.data.get("name"), snapshot=snapshot.data,
+                         withheld=withheld)

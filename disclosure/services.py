@@ -426,7 +426,7 @@ def company_data_release(*, viewer, business_id: int, channel: str) -> Release |
     if not by_purpose:
         return None
     business = Business.objects.get(pk=business_id)
-    data = company_data(business_id=business_id, classes_by_purpose=by_purpose)
+    data = company_data(business_id=business_id, classes_by_purpose=by_purpose, viewer=viewer, context=context)
     for purpose, classes in by_purpose.items():
         event = audit_data_released(actor=viewer, business_id=business_id, purpose=purpose, data_classes=classes,
                                     recipient=SUPPORT_INSTITUTIONS, policy_version=context.table.version,

@@ -43,7 +43,7 @@ WHERE snapshot IS NOT NULL;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0005_one_draft_per_procedure'),
+        ('applications', '0007_rules_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
