@@ -276,7 +276,7 @@ class ApplicationSnapshot(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    DATA_CLASSES = {"data": 8, "number": 10, "submitted_at": 10}
+    DATA_CLASSES = {"application": 10, "data": 8, "number": 10, "submitted_at": 10}
 
     class Meta:
         ordering = ["application", "number"]
@@ -296,7 +296,7 @@ class ApplicationCorrection(models.Model):
     returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     returned_at = models.DateTimeField(auto_now_add=True)
 
-    DATA_CLASSES = {"reasons": 8, "cycle": 10, "returned_at": 10}
+    DATA_CLASSES = {"application": 10, "reasons": 8, "cycle": 10, "returned_at": 10}
 
     class Meta:
         ordering = ["application", "cycle"]

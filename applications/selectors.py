@@ -123,12 +123,21 @@ def application_snapshots(*, application: Application) -> list[ApplicationSnapsh
     return list(ApplicationSnapshot.objects.filter(application=application).select_related("submitted_by").order_by("number"))
 
 
-def snapshot_comparison(*, application: Application, before: int, after: int) -> list[dict]:
-    """The fields whose submitted value differs between two submissions, with labels."""
+def snapshot_comparison(*, application: Application, before: int, after: int, viewer, purpose: int) -> list[dict]:
+    """The fields whose submitted value differs between two submissions, with labels.
+    Both versions pass the consent projection for this viewer and purpose first, so an
+    item the business withholds from the viewer is compared as absent, never shown."""
     rows = {s.number: s for s in ApplicationSnapshot.objects.filter(application=application, number__in=[before, after])}
     if before not in rows or after not in rows:
         raise Http404
-    old, new = rows[before].data.get("content", {}), rows[after].data.get("content", {})
+    context = ConsentContext([application.business_id])
+
+    def released(snapshot: ApplicationSnapshot) -> dict:
+        return project(snapshot.data, viewer=viewer, purpose=purpose, context=context,
+                       schema="applications.applicationsnapshot.data", business_id=application.business_id,
+                       origin=origin_of(application)).data.get("content", {})
+
+    old, new = released(rows[before]), released(rows[after])
     labels = correctable_fields(application)
     changes = []
     for name in [*labels, *sorted(set(old) | set(new))]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from companies.models import Source
 from companies.selectors import may_edit_record
+from consent.access import PURPOSE_APPLICANT_RECORDS, PURPOSE_SHARING
 from core.errors import ApplicationError
 from core.pdf import render_pdf
 
@@ -291,7 +292,7 @@ def detail(request, pk: int):
     })
 
 
-def _snapshots_page(request, application, back_url: str):
+def _snapshots_page(request, application, back_url: str, *, purpose: int):
     snapshots = application_snapshots(application=application)
     numbers = [s.number for s in snapshots]
 
@@ -301,7 +302,8 @@ def _snapshots_page(request, application, back_url: str):
 
     before = chosen("before", numbers[-2] if len(numbers) > 1 else 0)
     after = chosen("after", numbers[-1] if numbers else 0)
-    changes = snapshot_comparison(application=application, before=before, after=after) if len(numbers) > 1 else []
+    changes = (snapshot_comparison(application=application, before=before, after=after, viewer=request.user, purpose=purpose)
+               if len(numbers) > 1 else [])
     return render(request, "applications/snapshots.html", {
         "application": application, "snapshots": snapshots, "before": before, "after": after, "changes": changes,
         "back_url": back_url,
@@ -312,13 +314,13 @@ def _snapshots_page(request, application, back_url: str):
 def snapshots(request, pk: int):
     """Every submitted version of one's own application, and what changed between two."""
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
-    return _snapshots_page(request, application, reverse("applications:detail", args=[pk]))
+    return _snapshots_page(request, application, reverse("applications:detail", args=[pk]), purpose=PURPOSE_APPLICANT_RECORDS)
 
 
 @login_required
 def review_snapshots(request, pk: int):
     application = application_for_agency_or_404(viewer=request.user, application_id=pk)
-    return _snapshots_page(request, application, reverse("applications:review-detail", args=[pk]))
+    return _snapshots_page(request, application, reverse("applications:review-detail", args=[pk]), purpose=PURPOSE_SHARING)
 
 
 @login_required

@@ -204,8 +204,18 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     # The successor candidate who leads the project (事業承継加点) is succession data.
     **_items(SUCCESSION, "successor_name"),
     **_items(PROGRAM_USAGE, "data_use_consent"),
+    # The frame applied for (applications.Frame's id; Application.frame is class 8 too) and
+    # the answers the frames' rules ask for (applications.rules, seed 003 §1, §7-§9, §11, §12).
+    **_items(APPLICATION_CONTENT, "frame industry_group industry_group_reason specific_startup_support "
+                                  "plans_growth_beyond_limit lowest_wage_hourly planned_wage_hourly "
+                                  "wage_ledger_items worker_register_items"),
+    **_items(IDENTITY, "opened_on"),
+    **_items(SUCCESSION, "successor_finalist"),
+    **_items(BUSINESS, "invoice_special was_tax_exempt"),
+    **_items(FINANCIALS, "deficit"),
 }
-EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night"))
+EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night travel_item "
+                                              "building_work outer_closure land_fixed usable_space"))
 APPLICATION_CONTENT_DOC = Doc({
     **APPLICATION_CONTENT_ITEMS,
     "expenses": ListOf(EXPENSE_LINE),

@@ -163,3 +163,21 @@ def test_api_timeline_shows_the_return_and_the_resubmission(prime, reviewer, und
     row = next(r for r in client.get("/api/v1/applications").json() if r["id"] == under_review.pk)
     assert [s["status"] for s in row["timeline"]] == ["draft", "submitted", "under_review", "returned", "submitted"]
     assert Application.objects.get(pk=under_review.pk).status == "submitted"
+
+
+def test_the_agency_s_comparison_passes_the_projection(prime, reviewer, under_review):
+    from consent import services as consent_services
+
+    _return(reviewer, under_review, {"contact_name": "担当者を確認してください。"})
+    services.application_save_draft(actor=prime, application_id=under_review.pk,
+                                    content={**COMPLETE_JIZOKUKA, "contact_name": "秘密 花子", "plan_title": "新しい事業名"})
+    services.application_submit(actor=prime, application_id=under_review.pk, pledge=True)
+    consent_services.consent_deny(actor=prime, business=prime.membership_or_none.business, data_class=5, recipient=2)
+    agency = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    mfa_login(agency, reviewer)
+    html = agency.get(f"/review/applications/{under_review.pk}/snapshots/").content.decode()
+    assert "新しい事業名" in html
+    assert "秘密 花子" not in html
+    applicant = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    mfa_login(applicant, prime)
+    assert "秘密 花子" in applicant.get(f"/applications/{under_review.pk}/snapshots/").content.decode()
