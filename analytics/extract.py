@@ -38,6 +38,7 @@ from consent.access import (
     viewer_recipient,
 )
 from consent.registry import RESEARCH_EXTRACT_COLUMNS
+from core import csv_files
 
 from .dashboard import EXCLUDED_STATUSES
 
@@ -116,16 +117,17 @@ class _Line:
         self.value = text
 
 
-def stream_extract(*, viewer, filters: dict, on_finish) -> Iterator[bytes]:
+def stream_extract(*, viewer, filters: dict, on_finish, encoding: str = "utf-8") -> Iterator[bytes]:
     """Yield the CSV in chunks of bytes from a server-side cursor inside one read
     transaction (a consistent snapshot); hash as it goes; call on_finish(rows, sha256)
-    after the last byte, outside that transaction."""
+    after the last byte, outside that transaction. UTF-8 starts with a BOM, or the file
+    is cp932 (core.csv_files); the digest is of the bytes sent."""
     line = _Line()
     writer = csv.writer(line, lineterminator="\r\n")
     digest = hashlib.sha256()
     rows = 0
     writer.writerow(HEADER)
-    head = line.value.encode("utf-8")
+    head = csv_files.encode_text(line.value, encoding, first=True)
     digest.update(head)
     yield head
     with transaction.atomic():
@@ -135,12 +137,12 @@ def stream_extract(*, viewer, filters: dict, on_finish) -> Iterator[bytes]:
             buffer.append(line.value)
             rows += 1
             if len(buffer) >= 1000:
-                chunk = "".join(buffer).encode("utf-8")
+                chunk = csv_files.encode_text("".join(buffer), encoding, first=False)
                 digest.update(chunk)
                 buffer.clear()
                 yield chunk
         if buffer:
-            chunk = "".join(buffer).encode("utf-8")
+            chunk = csv_files.encode_text("".join(buffer), encoding, first=False)
             digest.update(chunk)
             yield chunk
     on_finish(rows, digest.hexdigest())

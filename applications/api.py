@@ -47,24 +47,6 @@ class JizokukaEligibilityApi(APIView):
         return Response(result.as_dict())
 
 
-class ApplicationListApi(APIView):
-    """The caller's business's applications and the steps each went through (api.md)."""
-
-    @extend_schema(responses=inline_serializer("ApplicationWithTimeline", {
-        "id": serializers.IntegerField(), "program": serializers.CharField(), "round": serializers.IntegerField(allow_null=True),
-        "status": serializers.CharField(),
-        "timeline": inline_serializer("ApplicationStep", {"status": serializers.CharField(), "at": serializers.DateTimeField()}, many=True),
-    }, many=True))
-    def get(self, request):
-        if not getattr(request.user, "is_business_user", False):
-            raise PermissionDenied
-        return Response([
-            {"id": a.pk, "program": a.program, "round": a.round_number, "status": a.status,
-             "timeline": [{"status": step.status, "at": step.at.isoformat()} for step in a.timeline]}
-            for a in application_history_with_timeline(viewer=request.user)
-        ])
-
-
 class SubmitSerializer(serializers.Serializer):
     pledge = serializers.BooleanField(required=False, default=False)
 
@@ -89,11 +71,27 @@ class ApplicationSubmitApi(APIView):
         application = services.application_submit(actor=request.user, application_id=pk, pledge=serializer.validated_data["pledge"])
         return Response({"id": application.pk, "status": application.status, "receipt_number": application.receipt_number,
                          "requested_amount": application.requested_amount})
+class ApplicationListApi(APIView):
+    """The caller's business's applications and the steps each went through (api.md)."""
+
+    @extend_schema(responses=inline_serializer("ApplicationWithTimeline", {
+        "id": serializers.IntegerField(), "program": serializers.CharField(), "round": serializers.IntegerField(allow_null=True),
+        "status": serializers.CharField(),
+        "timeline": inline_serializer("ApplicationStep", {"status": serializers.CharField(), "at": serializers.DateTimeField()}, many=True),
+    }, many=True))
+    def get(self, request):
+        if not getattr(request.user, "is_business_user", False):
+            raise PermissionDenied
+        return Response([
+            {"id": a.pk, "program": a.program, "round": a.round_number, "status": a.status,
+             "timeline": [{"status": step.status, "at": step.at.isoformat()} for step in a.timeline]}
+            for a in application_history_with_timeline(viewer=request.user)
+        ])
 
 
 urlpatterns = [
     path("eligibility/jizokuka", JizokukaEligibilityApi.as_view(), name="api-eligibility-jizokuka"),
-    path("applications", ApplicationListApi.as_view(), name="api-applications"),
     path("applications/<int:pk>/submit", ApplicationSubmitApi.as_view(), name="api-application-submit"),
+    path("applications", ApplicationListApi.as_view(), name="api-applications"),
 ]
 PUBLIC_URL_NAMES = {"api-eligibility-jizokuka"}

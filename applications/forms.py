@@ -36,8 +36,14 @@ def count_field(label) -> forms.IntegerField:
     })
 
 
+# Limits a person sees (maxlength and a counter) and the server enforces: a free text of an
+# application form is at most 5,000 characters (about ten A4 pages of Japanese), a title 100.
+TEXT_AREA_MAX = 5000
+TITLE_MAX = 100
+
+
 def text(label, *, area: bool = False, max_length: int = 300) -> forms.CharField:
-    return forms.CharField(label=label, required=False, max_length=None if area else max_length,
+    return forms.CharField(label=label, required=False, max_length=TEXT_AREA_MAX if area else max_length,
                            widget=forms.Textarea(attrs={"rows": 4}) if area else forms.TextInput)
 
 
@@ -128,7 +134,7 @@ class PrefilledForm(forms.Form):
 class JizokukaForm(PrefilledForm):
     record_fields = tuple(f.name for f in PREFILL_FIELDS)
 
-    plan_title = text(_("Title of the project"))
+    plan_title = text(_("Title of the project"), max_length=TITLE_MAX)
     sales_plan = text(_("Sales channel development (販路開拓等の取組内容)"), area=True)
     efficiency_plan = text(_("Business efficiency (業務効率化の取組内容, optional)"), area=True)
     expected_effect = text(_("Expected effect"), area=True)
@@ -205,7 +211,7 @@ class JizokukaForm(PrefilledForm):
 class ProcedureForm(PrefilledForm):
     record_fields = PROCEDURE_PREFILL
 
-    plan_title = text(_("Title of the plan"))
+    plan_title = text(_("Title of the plan"), max_length=TITLE_MAX)
     plan_content = text(_("Content of the plan"), area=True)
     # The checklist's data-use consent (seed 003 §17): unticked by default, the applicant's choice.
     data_use_consent = forms.BooleanField(

@@ -13,5 +13,5 @@ def nav_items(user) -> list[NavItem]:
     if may_view_record(user):
         items.append(NavItem(_("Applications"), "applications:history", order=20))
     if user.is_agency_staff:
-        items.append(NavItem(_("Application review"), "applications:review-list", order=30))
+        items.append(NavItem(_("Application review"), "applications:review-list", order=30, group="admin"))
     return items

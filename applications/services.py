@@ -105,6 +105,8 @@ def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None
         existing = Application.objects.filter(business=business, program=program, subsidy_round__isnull=True,
                                               status=Status.DRAFT).first()
     if existing is not None:
+        if existing.status == Status.DRAFT:
+            _apply_prefill_choices(existing, actor=actor, accepted_classes=set(accepted_classes))
         return existing
     names = prefill_names(program)
     offered = offered_classes(viewer=actor, business_id=business.pk, field_names=names)
@@ -125,6 +127,34 @@ def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None
         implementation_fiscal_year=fiscal_year, content=content, prefill=prefill,
         declined_classes=sorted(allowed - classes), created_by=actor,
     )
+
+
+def _apply_prefill_choices(application: Application, *, actor, accepted_classes: set[int]) -> None:
+    """The choices made on the start page hold for a draft already open: a class now
+    declined has its pre-filled values removed (those the applicant has not changed since),
+    a class now accepted fills the fields that are still empty. Nothing typed is lost."""
+    names = prefill_names(application.program)
+    offered = offered_classes(viewer=actor, business_id=application.business_id, field_names=names)
+    allowed = {code for code, info in offered.items() if info["allowed"]}
+    classes = allowed & accepted_classes
+    content = dict(application.content)
+    prefill = dict(application.prefill)
+    for name, info in list(prefill.items()):
+        if info.get("class") not in classes:
+            if content.get(name) == info.get("value"):
+                content.pop(name, None)
+            prefill.pop(name)
+    fresh = record_values(business=application.business, field_names=names, classes=classes)
+    for name, info in fresh.items():
+        if name not in prefill and content.get(name) in (None, "", []):
+            content[name] = info["value"]
+            prefill[name] = info
+    declined = sorted(allowed - classes)
+    if content == application.content and prefill == application.prefill and declined == list(application.declined_classes):
+        return
+    application.content, application.prefill, application.declined_classes = content, prefill, declined
+    application.confirmed_fields = [n for n in application.confirmed_fields if n in prefill]
+    application.save(update_fields=["content", "prefill", "declined_classes", "confirmed_fields", "updated_at"])
 
 
 def _record_value(spec, value):

@@ -92,6 +92,10 @@ def start(request, program: str):
         except ApplicationError as exc:
             _errors_to_form(exc, form)
         else:
+            if application.status != Application.Status.DRAFT:
+                # One application per round: this one was already sent, so show it.
+                messages.info(request, _("You have already submitted an application for this round. Here it is."))
+                return redirect("applications:detail", pk=application.pk)
             return redirect("applications:edit", pk=application.pk)
     classes = [
         {**info, "field": form[f"class_{code}"] if f"class_{code}" in form.fields else None,
@@ -172,7 +176,14 @@ def _forms(application: Application, data=None, *, user=None):
     return form, formset
 
 
+def _required_names(application: Application) -> set[str]:
+    """The fields a submission needs: marked ※必須 on the form and checked when saving."""
+    names = {n for n in services.REQUIRED_FOR_SUBMIT if n in services.prefill_names(application.program) or n == "plan_title"}
+    return names | ({"plan_content"} if application.is_procedure else {"sales_plan", "employees", "revenue_expected"})
+
+
 def _sections(application: Application, form):
+    required = _required_names(application)
     sections = []
     asked = _frame_fields(application.frame)
     for title, names in (SECTIONS_PROCEDURE if application.is_procedure else SECTIONS_JIZOKUKA):
@@ -183,6 +194,7 @@ def _sections(application: Application, form):
             info = application.prefill.get(name)  # lint-access: allow the applicant's own draft (recipient 7)
             rows.append({
                 "field": form[name], "prefill": info, "confirmed": name in application.confirmed_fields,  # lint-access: allow the applicant's own draft (recipient 7)
+                "required": name in required,
                 "class_name": DATA_CLASS_NAMES.get(info["class"]) if info else None,
                 "source_label": Source(info["source"]).label if info and info.get("source") in Source.values else "",
                 "writeback": form[f"wb_{name}"] if f"wb_{name}" in form.fields else None,
@@ -229,12 +241,27 @@ def edit(request, pk: int):
     application = _draft_or_404(request, pk)
     if request.method == "POST":
         ok, application, form, formset = _save(request, application)
-        if ok:
-            if "to_submit" in request.POST:
+        saved = ok
+        if ok and "to_submit" in request.POST:
+            # The draft is kept; what submission needs is checked now, beside each field,
+            # not only on the submit page.
+            missing = services.submission_errors(application, pledge=True)
+            if not missing:
                 return redirect("applications:submit", pk=application.pk)
+            for field, errors in missing.items():
+                for error in errors:
+                    if field in form.fields:
+                        form.add_error(field, error)
+                    elif formset is not None and field == "expenses":
+                        formset._non_form_errors = formset.error_class([*formset.non_form_errors(), error])
+                    else:
+                        form.add_error(None, error)
+            messages.warning(request, _("Your draft was saved. Before you go to submission, complete the items marked below."))
+        elif ok:
             messages.success(request, _("Your draft was saved."))
             return redirect("applications:edit", pk=application.pk)
-        messages.error(request, _("The draft was not saved. Please correct the errors below."))
+        if not saved:
+            messages.error(request, _("The draft was not saved. Please correct the errors below."))
     else:
         form, formset = _forms(application, user=request.user)
     return render(request, "applications/edit.html", {
@@ -511,7 +538,7 @@ def selfcheck_wizard(request, step: str = "eligibility"):
         wizard.save_state(request, {})
         return redirect("applications:wizard", step="eligibility")
     if not answers:
-        answers = wizard.prefill(request.user)  # lint-access: allow the wizard's pre-fill function (the applicant's own record, recipient 7), not a document field
+        answers = wizard.answers_from_record(request.user)
         answers["prefilled"] = bool(answers)
         wizard.save_state(request, answers)
     subsidy_round = wizard.round_of(answers)

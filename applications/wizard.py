@@ -285,7 +285,7 @@ def evaluate(answers: dict) -> dict:
     return result
 
 
-def prefill(viewer) -> dict:
+def answers_from_record(viewer) -> dict:
     """Answers pre-filled from the business record of a business user: the main line, the
     number of employees, the prefecture and the rounds adopted before. Read through
     consent.access (the pre-fill's own reads and the applicant's history)."""

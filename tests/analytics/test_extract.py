@@ -38,7 +38,10 @@ def _download(client, **params):
     assert response.status_code == 200, response.content
     assert isinstance(response, StreamingHttpResponse)
     body = b"".join(response.streaming_content)
-    return response, body, list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    if params.get("encoding") == "cp932":
+        return response, body, list(csv.reader(io.StringIO(body.decode("cp932"))))
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel in Japan (api.md)
+    return response, body, list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 @pytest.fixture
@@ -160,7 +163,7 @@ def test_interrupted_stream_is_not_completed():
     viewer = researcher(approved=True)
     finished = []
     stream = stream_extract(viewer=viewer, filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
-    assert next(stream).startswith(b"corporate_number,")
+    assert next(stream).startswith(b"\xef\xbb\xbfcorporate_number,")
     stream.close()
     assert finished == []
     whole = stream_extract(viewer=viewer, filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
