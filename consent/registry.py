@@ -204,14 +204,18 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     # The successor candidate who leads the project (事業承継加点) is succession data.
     **_items(SUCCESSION, "successor_name"),
     **_items(PROGRAM_USAGE, "data_use_consent"),
-    # The frame (枠) chosen and the answers its conditions ask for (applications.rules): the
-    # applicant states them in this application, so they are its content.
-    **_items(APPLICATION_CONTENT, "frame industry_group industry_group_reason opened_on specific_startup_support "
-                                  "successor_finalist plans_growth_beyond_limit invoice_special was_tax_exempt deficit "
-                                  "lowest_wage_hourly planned_wage_hourly wage_ledger_items worker_register_items"),
+    # The frame applied for (applications.Frame's id; Application.frame is class 8 too) and
+    # the answers the frames' rules ask for (applications.rules, seed 003 §1, §7-§9, §11, §12).
+    **_items(APPLICATION_CONTENT, "frame industry_group industry_group_reason specific_startup_support "
+                                  "plans_growth_beyond_limit lowest_wage_hourly planned_wage_hourly "
+                                  "wage_ledger_items worker_register_items"),
+    **_items(IDENTITY, "opened_on"),
+    **_items(SUCCESSION, "successor_finalist"),
+    **_items(BUSINESS, "invoice_special was_tax_exempt"),
+    **_items(FINANCIALS, "deficit"),
 }
-EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount travel_item region nights lodging_per_night "
-                                               "building_work outer_closure land_fixed usable_space"))
+EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night travel_item "
+                                              "building_work outer_closure land_fixed usable_space"))
 APPLICATION_CONTENT_DOC = Doc({
     **APPLICATION_CONTENT_ITEMS,
     "expenses": ListOf(EXPENSE_LINE),
@@ -225,21 +229,28 @@ PREFILL_DOC = Doc({
 })
 CLASS_CODES = ListOf(META)
 
+SNAPSHOT_DOC = Doc({
+    # submission: which submission of the application this is (1, then 2 after a correction...).
+    **_items(PROGRAM_USAGE, "receipt_number submitted_at program round fiscal_year data_use_consent submission"),
+    **_items(APPLICATION_CONTENT, "pledge pledge_text requested_amount"),
+    "business": Doc({"id": META, **_items(IDENTITY, "corporate_number name")}),
+    "content": APPLICATION_CONTENT_DOC,
+    "prefill": PREFILL_DOC,
+    "declined_classes": CLASS_CODES,
+    # The frame applied for, with its rate and cap (applications.rules): the application's content.
+    "frame": Doc(_items(APPLICATION_CONTENT, "kind rate cap")),
+})
+
 JSON_SCHEMAS: dict[str, Node] = {
     "applications.application.content": APPLICATION_CONTENT_DOC,
     "applications.application.prefill": PREFILL_DOC,
     "applications.application.declined_classes": CLASS_CODES,
     "applications.application.confirmed_fields": ListOf(META),  # form field names
-    "applications.application.snapshot": Doc({
-        **_items(PROGRAM_USAGE, "receipt_number submitted_at program round fiscal_year data_use_consent"),
-        **_items(APPLICATION_CONTENT, "pledge pledge_text requested_amount"),
-        "business": Doc({"id": META, **_items(IDENTITY, "corporate_number name")}),
-        "content": APPLICATION_CONTENT_DOC,
-        "prefill": PREFILL_DOC,
-        "declined_classes": CLASS_CODES,
-        # The frame's kind, rate and cap: terms of the public call, not business data.
-        "frame": Doc({"kind": META, "rate": META, "cap": META}),
-    }),
+    "applications.application.snapshot": SNAPSHOT_DOC,
+    # Every submitted version (差戻し and resubmission): the same document as the snapshot.
+    "applications.applicationsnapshot.data": SNAPSHOT_DOC,
+    # A 差戻し's reason for each field: about the application's content (class 8).
+    "applications.applicationcorrection.reasons": MapOf(Item(APPLICATION_CONTENT)),
     "companies.recordchange.before": RowClass("data_class"),
     "companies.recordchange.after": RowClass("data_class"),
     # Partner systems' records (linkage): a payload awaiting review is the partner's copy.
