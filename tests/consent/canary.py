@@ -594,6 +594,10 @@ def may_see(marker: Marker, role: str, state: State, url_name: str) -> bool:
         # where the agency processes that very application (the review pages).
         if url_name.startswith("applications:review") and marker.origin == PROCEDURE:
             return not _denied(state, c)
+        if marker.item.startswith("linkage.reviewitem."):
+            # A partner's record awaiting name matching is the partner's copy, not yet the
+            # business's data: the agency matches it whatever the candidate's consent.
+            return True
         return origin_ok and not _denied(state, c) and any(_table_allows(p, c, AGENCY) for p in range(1, 10))
     if role == "researcher":
         return origin_ok and not _denied(state, c) and _table_allows(1, c, RESEARCHERS) and marker.item in RESEARCH_ITEMS \
