@@ -48,8 +48,7 @@ test: migrate messages
 lint: install
 	@echo "==> ruff"
 	@$(VENV)/bin/ruff check .
-	@if [ -f scripts/lint_access.py ]; then echo "==> consent access lint"; $(PY) scripts/lint_access.py; \
-	 else echo "==> scripts/lint_access.py not present; skipping the consent access lint"; fi
+	@for script in scripts/lint_*.py; do echo "==> $$script"; $(PY) $$script || exit 1; done
 
 bench: migrate
 	@for script in bench/*.py; do echo "==> $$script"; $(WITH_SERVICES) $(PY) $$script || exit 1; done

@@ -18,20 +18,15 @@ from accounts.services import researcher_pledge_set_status
 from consent.access import policy_table
 from core.audit import Kind, audit_event
 from core.errors import ApplicationError
+from core.transitions import transition
 from notifications.services import mail_enqueue
 
 from .ebpm import EbpmParams, NotEnoughData, estimate
 from .models import EbpmAnalysis, ExtractDownload, ResearchPledge
+from .transitions import PLEDGE
 
 MAX_APPROVAL_DAYS = 3 * 366
 
-# status → the statuses it may move to
-PLEDGE_TRANSITIONS = {
-    ResearchPledge.Status.PENDING: {ResearchPledge.Status.APPROVED, ResearchPledge.Status.REJECTED, ResearchPledge.Status.WITHDRAWN},
-    ResearchPledge.Status.APPROVED: {ResearchPledge.Status.WITHDRAWN},
-    ResearchPledge.Status.REJECTED: set(),
-    ResearchPledge.Status.WITHDRAWN: set(),
-}
 PROFILE_STATUS = {
     ResearchPledge.Status.PENDING: ResearcherProfile.PledgeStatus.PENDING,
     ResearchPledge.Status.APPROVED: ResearcherProfile.PledgeStatus.APPROVED,
@@ -77,14 +72,14 @@ def pledge_submit(*, actor: User, affiliation: str, research_purpose: str, resea
 
 def _set_status(*, actor: User, pledge: ResearchPledge, status: str, approved_until: dt.date | None, note: str) -> ResearchPledge:
     pledge = ResearchPledge.objects.select_for_update().get(pk=pledge.pk)
-    if status not in PLEDGE_TRANSITIONS[ResearchPledge.Status(pledge.status)]:
+    if not PLEDGE.allows(pledge.status, status):
         raise ApplicationError(_("This pledge can no longer be changed that way."))
-    pledge.status = status
     pledge.approved_until = approved_until if status == ResearchPledge.Status.APPROVED else pledge.approved_until
     pledge.decided_by = actor
     pledge.decided_at = timezone.now()
     pledge.decision_note = note.strip()
-    pledge.save(update_fields=["status", "approved_until", "decided_by", "decided_at", "decision_note", "updated_at"])
+    transition(pledge, to=status, by=actor, reason=pledge.decision_note,
+               fields=["approved_until", "decided_by", "decided_at", "decision_note"])
     profile = ResearcherProfile.objects.get(user_id=pledge.researcher_id)
     researcher_pledge_set_status(actor=actor, profile=profile, status=PROFILE_STATUS[status],
                                  approved_until=approved_until if status == ResearchPledge.Status.APPROVED else None)

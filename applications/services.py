@@ -1,8 +1,9 @@
-"""Writes of applications: start (pre-filled), save a draft, submit, review, certify, complete.
+"""Writes of applications: start (pre-filled), save a draft, submit, review, certify,
+complete, withdraw.
 
-Every status change goes through `_transition` with the allowed-transition map; it locks
-the row, records an ApplicationEvent (unique per application and status: a second
-concurrent submission fails and rolls back) and mails the applicant through the outbox.
+Every status change goes through core.transitions.transition on a row locked here; the
+map, the ApplicationEvent (unique per application and status: a second concurrent
+submission fails and rolls back) and the applicant's mail are in applications/transitions.py.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from companies.services import financial_year_upsert, record_part_update
 from core.audit import audit_event
 from core.errors import ApplicationError
 from core.models import AuditEvent
-from notifications.services import mail_enqueue
+from core.transitions import transition
 
-from . import jizokuka
-from .models import PROCEDURES, Application, ApplicationEvent, Program, SubsidyRound
+from . import jizokuka, rules
+from .models import PROCEDURES, Application, Frame, Program, SubsidyRound
 from .prefill import (
     PREFILL_BY_NAME,
     PREFILL_FIELDS,
@@ -36,14 +37,6 @@ from .prefill import (
 )
 
 Status = Application.Status
-TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
-    Status.SUBMITTED: {Status.UNDER_REVIEW, Status.CERTIFIED, Status.WITHDRAWN},
-    Status.UNDER_REVIEW: {Status.ADOPTED, Status.NOT_ADOPTED, Status.CERTIFIED},
-    Status.ADOPTED: {Status.COMPLETED},
-}
-SUBSIDY_ONLY = {Status.ADOPTED, Status.NOT_ADOPTED, Status.COMPLETED}
-PROCEDURE_ONLY = {Status.CERTIFIED}
 RECEIPT_PREFIX = {
     Program.JIZOKUKA_GENERAL: "JZ", Program.MONODUKURI: "MN", Program.IT_DONYU: "IT",
     Program.KEIEIRYOKU_KOJO: "KK", Program.JIGYO_KEIZOKU: "JK", Program.KEIEI_KAKUSHIN: "KS",
@@ -74,38 +67,21 @@ def _own_application_for_update(*, actor, application_id: int) -> Application:
     return application
 
 
-def _transition(application: Application, *, to: str, actor, fields: list[str] | None = None) -> None:
-    """The one place where an application's status changes. `application` is locked."""
-    current = application.status
-    if to not in TRANSITIONS.get(current, set()):
-        raise ApplicationError(_("An application in status %(current)s cannot become %(to)s.")
-                               % {"current": Status(current).label, "to": Status(to).label})
-    if application.is_procedure and to in SUBSIDY_ONLY or not application.is_procedure and to in PROCEDURE_ONLY:
-        raise ApplicationError(_("This step does not apply to this kind of application."))
-    application.status = to
-    application.save(update_fields=["status", "updated_at", *(fields or [])])
-    ApplicationEvent.objects.create(application=application, from_status=current, to_status=to,
-                                    actor=actor if getattr(actor, "is_authenticated", False) else None)
-    recipient = application.submitted_by or application.created_by
-    if recipient is not None and to != Status.WITHDRAWN:
-        mail_enqueue(
-            to_user=recipient, template="application_status", category="applications",
-            idempotency_key=f"application:{application.pk}:status:{to}",
-            context={"application_id": application.pk, "receipt_number": application.receipt_number or "",
-                     "program": application.program, "status": to, "plan_title": application.plan_title},
-        )
-
-
 @transaction.atomic
-def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None, accepted_classes: set[int]) -> Application:
+def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None, accepted_classes: set[int],
+                      frame: Frame | None = None) -> Application:
     """A new draft, pre-filled from the record with the classes the applicant accepted and
-    the policy and the business's consent allow. A second start for the same round returns
-    the application already there."""
+    the policy and the business's consent allow.
+
+    Get or create: a second start for the same round (or, for a procedure, while a draft
+    of it is open) returns the application already there. The business row is locked
+    first, so concurrent starts queue and each later one finds the first one's draft
+    (the unique constraints stay as the last line of defence)."""
     if not may_draft(actor):
         raise Http404
-    business = Business.objects.get(pk=actor.membership_or_none.business_id)
     if program not in Program.values:
         raise Http404
+    business = Business.objects.select_for_update().get(pk=actor.membership_or_none.business_id)
     is_procedure = program in PROCEDURES
     now = timezone.now()
     if not is_procedure:
@@ -114,8 +90,13 @@ def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None
         if now > subsidy_round.deadline:
             raise ApplicationError(errors={"subsidy_round": [_("The deadline of this round has passed.")]})
         existing = Application.objects.filter(business=business, subsidy_round=subsidy_round).exclude(status=Status.WITHDRAWN).first()
-        if existing is not None:
-            return existing
+    else:
+        existing = Application.objects.filter(business=business, program=program, subsidy_round__isnull=True,
+                                              status=Status.DRAFT).first()
+    if existing is not None:
+        if existing.status == Status.DRAFT:
+            _apply_prefill_choices(existing, actor=actor, accepted_classes=set(accepted_classes))
+        return existing
     names = prefill_names(program)
     offered = offered_classes(viewer=actor, business_id=business.pk, field_names=names)
     allowed = {code for code, info in offered.items() if info["allowed"]}
@@ -125,13 +106,44 @@ def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None
     if not is_procedure:
         content["tax_mode"] = "excluded"
         content["expenses"] = []
+        if frame is not None and frame.subsidy_round_id != subsidy_round.pk:
+            raise ApplicationError(errors={"frame": [_("Choose a frame of this round.")]})
+        content["frame"] = frame.pk if frame is not None else None
     fiscal_year = subsidy_round.fiscal_year if subsidy_round else fiscal_year_of(timezone.localdate())
     return Application.objects.create(
-        business=business, program=program, subsidy_round=subsidy_round,
+        business=business, program=program, subsidy_round=subsidy_round, frame=frame,
         round_number=subsidy_round.number if subsidy_round else None, fiscal_year=fiscal_year,
         implementation_fiscal_year=fiscal_year, content=content, prefill=prefill,
         declined_classes=sorted(allowed - classes), created_by=actor,
     )
+
+
+def _apply_prefill_choices(application: Application, *, actor, accepted_classes: set[int]) -> None:
+    """The choices made on the start page hold for a draft already open: a class now
+    declined has its pre-filled values removed (those the applicant has not changed since),
+    a class now accepted fills the fields that are still empty. Nothing typed is lost."""
+    names = prefill_names(application.program)
+    offered = offered_classes(viewer=actor, business_id=application.business_id, field_names=names)
+    allowed = {code for code, info in offered.items() if info["allowed"]}
+    classes = allowed & accepted_classes
+    content = dict(application.content)
+    prefill = dict(application.prefill)
+    for name, info in list(prefill.items()):
+        if info.get("class") not in classes:
+            if content.get(name) == info.get("value"):
+                content.pop(name, None)
+            prefill.pop(name)
+    fresh = record_values(business=application.business, field_names=names, classes=classes)
+    for name, info in fresh.items():
+        if name not in prefill and content.get(name) in (None, "", []):
+            content[name] = info["value"]
+            prefill[name] = info
+    declined = sorted(allowed - classes)
+    if content == application.content and prefill == application.prefill and declined == list(application.declined_classes):
+        return
+    application.content, application.prefill, application.declined_classes = content, prefill, declined
+    application.confirmed_fields = [n for n in application.confirmed_fields if n in prefill]
+    application.save(update_fields=["content", "prefill", "declined_classes", "confirmed_fields", "updated_at"])
 
 
 def _record_value(spec, value):
@@ -176,9 +188,21 @@ def _write_back(*, actor, application: Application, content: dict, names: list[s
                    "recorded_at": now, "object_id": None} for name, spec in updated.items()}
 
 
-def _requested_amount(expenses: list[dict]) -> int:
+def _requested_amount(application: Application) -> int:
+    """The frame's rate of the expenses, at most its cap (rules.application_terms)."""
+    expenses = (application.content or {}).get("expenses") or []
     total = sum(int(line.get("amount") or 0) for line in expenses)
-    return min(int(Decimal(total) * jizokuka.SUBSIDY_RATE), jizokuka.SUBSIDY_CAP)
+    return rules.application_terms(application).amount(total)
+
+
+def _frame_of(application: Application, frame_id) -> Frame | None:
+    """A frame of the application's own round, or a refusal naming the field."""
+    if frame_id in (None, ""):
+        return None
+    frame = Frame.objects.filter(pk=frame_id, subsidy_round_id=application.subsidy_round_id).first() if application.subsidy_round_id else None
+    if frame is None:
+        raise ApplicationError(errors={"frame": [_("Choose a frame of this round.")]})
+    return frame
 
 
 @transaction.atomic
@@ -212,11 +236,13 @@ def application_save_draft(*, actor, application_id: int, content: dict, confirm
     application.confirmed_fields = sorted(confirmed)
     application.plan_title = (merged.get("plan_title") or "")[:300]
     if not application.is_procedure:
-        application.requested_amount = _requested_amount(merged.get("expenses") or [])
+        if "frame" in content:
+            application.frame = _frame_of(application, content.get("frame"))
+        application.requested_amount = _requested_amount(application)
     else:
         application.data_use_consent = bool(merged.get("data_use_consent"))
     application.save(update_fields=["content", "prefill", "confirmed_fields", "plan_title", "requested_amount",
-                                    "data_use_consent", "updated_at"])
+                                    "data_use_consent", "frame", "updated_at"])
     return application
 
 
@@ -249,6 +275,9 @@ def submission_errors(application: Application, *, pledge: bool) -> dict[str, li
         errors["sales_plan"] = [_("Describe the sales channel development. The business efficiency part alone is not enough (seed 003 §6).")]
     if c.get("employees") in (None, ""):
         errors["employees"] = [_("Enter the number of regularly employed staff.")]
+    # Seed 003 §1, §2, §5, §7, §8, §10, §11, §12 and the frames of the round (applications.rules).
+    for name, messages in rules.jizokuka_rule_errors(application, on=timezone.localdate()).items():
+        errors.setdefault(name, []).extend(messages)
     expenses = [e for e in (c.get("expenses") or []) if e.get("amount")]
     if not expenses:
         errors["expenses"] = [_("Enter at least one expense line.")]
@@ -263,6 +292,13 @@ def submission_errors(application: Application, *, pledge: bool) -> dict[str, li
     if not pledge:
         errors["pledge"] = [_("You must give the pledge on the exclusion of anti-social forces (seed 003 §4).")]
     return errors
+
+
+def _frame_snapshot(application: Application) -> dict | None:
+    if application.is_procedure or application.frame is None:
+        return None
+    terms = rules.application_terms(application)
+    return {"kind": application.frame.kind, "rate": f"{terms.rate.numerator}/{terms.rate.denominator}", "cap": terms.cap}
 
 
 @transaction.atomic
@@ -295,9 +331,10 @@ def application_submit(*, actor, application_id: int, pledge: bool) -> Applicati
         "pledge_text": jizokuka.PLEDGE_TEXT if not application.is_procedure else "",
         "data_use_consent": application.data_use_consent if application.is_procedure else None,
         "requested_amount": application.requested_amount,
+        "frame": _frame_snapshot(application),
     }
-    _transition(application, to=Status.SUBMITTED, actor=actor,
-                fields=["receipt_number", "submitted_at", "submitted_by", "snapshot"])
+    transition(application, by=actor, to=Status.SUBMITTED,
+               fields=["receipt_number", "submitted_at", "submitted_by", "snapshot"])
     audit_event(kind=AuditEvent.Kind.APPLICATION_SUBMITTED, actor=actor, business_id=business.pk, obj=application,
                 data={"program": application.program, "round": application.round_number, "receipt_number": application.receipt_number})
     return application
@@ -315,7 +352,7 @@ def _agency_application_for_update(*, actor, application_id: int) -> Application
 @transaction.atomic
 def application_review_start(*, actor, application_id: int) -> Application:
     application = _agency_application_for_update(actor=actor, application_id=application_id)
-    _transition(application, to=Status.UNDER_REVIEW, actor=actor)
+    transition(application, by=actor, to=Status.UNDER_REVIEW)
     return application
 
 
@@ -332,8 +369,8 @@ def application_review_decide(*, actor, application_id: int, score: Decimal, res
     application.reviewed_at = timezone.now()
     if result == Application.ReviewResult.ADOPTED:
         application.granted_amount = application.requested_amount
-    _transition(application, to=Status.ADOPTED if result == "adopted" else Status.NOT_ADOPTED, actor=actor,
-                fields=["review_score", "review_result", "reviewed_at", "granted_amount"])
+    transition(application, by=actor, to=Status.ADOPTED if result == "adopted" else Status.NOT_ADOPTED,
+               fields=["review_score", "review_result", "reviewed_at", "granted_amount"])
     audit_event(kind=AuditEvent.Kind.APPLICATION_REVIEWED, actor=actor, business_id=application.business_id, obj=application,
                 data={"result": result})
     return application
@@ -343,7 +380,7 @@ def application_review_decide(*, actor, application_id: int, score: Decimal, res
 def procedure_certify(*, actor, application_id: int, certified_on: dt.date) -> Application:
     application = _agency_application_for_update(actor=actor, application_id=application_id)
     application.certified_on = certified_on
-    _transition(application, to=Status.CERTIFIED, actor=actor, fields=["certified_on"])
+    transition(application, by=actor, to=Status.CERTIFIED, fields=["certified_on"])
     audit_event(kind=AuditEvent.Kind.APPLICATION_REVIEWED, actor=actor, business_id=application.business_id, obj=application,
                 data={"result": "certified"})
     return application
@@ -359,5 +396,19 @@ def application_complete(*, actor, application_id: int, report: str) -> Applicat
         raise ApplicationError(errors={"completion_report": [_("Write the completion report.")]})
     application.completion_report = report
     application.completed_at = timezone.now()
-    _transition(application, to=Status.COMPLETED, actor=actor, fields=["completion_report", "completed_at"])
+    transition(application, by=actor, to=Status.COMPLETED, fields=["completion_report", "completed_at"])
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application_id: int, reason: str = "") -> Application:
+    """The Prime holder withdraws (取下げ) an application before its decision: a draft, or
+    one submitted or under review. A withdrawn application keeps its receipt number and
+    snapshot; a new application for the same round may then be started."""
+    application = _own_application_for_update(actor=actor, application_id=application_id)
+    if not actor.is_prime:
+        raise PermissionDenied(_("Only the gBizID Prime holder may withdraw an application."))
+    previous = transition(application, by=actor, to=Status.WITHDRAWN, reason=reason.strip())
+    audit_event(kind=AuditEvent.Kind.APPLICATION_WITHDRAWN, actor=actor, business_id=application.business_id,
+                obj=application, data={"from": previous, "receipt_number": application.receipt_number or ""})
     return application

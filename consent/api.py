@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError
+from core.input import ascii_digits, parse_int_or_none
 
 from . import selectors, services
 from .access import decide_business_level
@@ -104,12 +105,14 @@ class DecisionApi(APIView):
         codes: dict[str, int] = {}
         limits = {"purpose": 9, "data_class": 13, "recipient": 8}
         for name, top in limits.items():
-            raw = request.query_params.get(name, "")
-            if not raw.isdigit() or not 1 <= int(raw) <= top:
+            code = parse_int_or_none(request.query_params.get(name, ""), minimum=1, maximum=top)
+            if code is None:
                 errors[name] = [_("Give a code from 1 to %(top)s.") % {"top": top}]
             else:
-                codes[name] = int(raw)
-        company = request.query_params.get("company", "")
+                codes[name] = code
+        # A 法人番号, or a sole proprietor's GBizID number (control characters are refused
+        # by core.input.InputGuardMiddleware before this view runs).
+        company = ascii_digits(request.query_params.get("company", ""))
         if not company:
             errors["company"] = [_("Give the company's corporate number.")]
         if errors:

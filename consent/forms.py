@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.input import parse_int_or_none
+
 
 def parse_purpose(value: str | None) -> int | None:
     """A purpose code 1-9 from a query or form value; anything else is the all-purposes view."""
-    if value and value.isdigit() and 1 <= int(value) <= 9:
-        return int(value)
-    return None
+    return parse_int_or_none(value, minimum=1, maximum=9) if value else None
 
 
 def parse_allowed_keys(values: list[str]) -> set[tuple[int, int]]:
@@ -19,8 +19,9 @@ def parse_allowed_keys(values: list[str]) -> set[tuple[int, int]]:
     keys = set()
     for value in values:
         left, _sep, right = value.partition("-")
-        if left.isdigit() and right.isdigit():
-            keys.add((int(left), int(right)))
+        data_class, recipient = parse_int_or_none(left, minimum=1, maximum=99), parse_int_or_none(right, minimum=1, maximum=99)
+        if data_class is not None and recipient is not None:
+            keys.add((data_class, recipient))
     return keys
 
 

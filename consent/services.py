@@ -32,6 +32,7 @@ from django.utils.translation import override
 
 from core.audit import Kind, audit_consent_changed, audit_consent_receipt, audit_event
 from core.errors import ApplicationError
+from core.input import INT32_MAX, parse_int_or_none
 
 from .access import APPLICANT, current_policy_version, policy_table
 from .models import ConsentChange, InstitutionGrant, Narrowing
@@ -74,8 +75,8 @@ def _as_code(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        return parse_int_or_none(value, minimum=0, maximum=INT32_MAX)
     return None
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import ApplicationError
+from core.input import loads as input_loads
 from core.pdf import render_pdf
 
 from . import selectors, services
@@ -64,7 +65,7 @@ def consent_confirm(request: HttpRequest) -> HttpResponse:
     policy = selectors.policy_view()
     if request.POST.get("step") == "apply":
         try:
-            proposed = json.loads(request.POST.get("denied", "[]"))
+            proposed = input_loads(request.POST.get("denied", "[]"))
             change = services.consent_narrowings_replace(
                 actor=request.user, business=business, denied=proposed, expected_digest=request.POST.get("digest", ""),
             )

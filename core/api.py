@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ApplicationError
+from core.input import InputParseError, InputRefused
 
 
 def _messages(detail) -> list[str]:
@@ -30,10 +31,14 @@ def _as_error_dict(detail) -> dict[str, list[str]]:
 
 
 def exception_handler(exc, context):
-    """400 → {"errors": {field: [messages]}}; 401/403/404 → {"detail": message}.
+    """400, 413, 415 → {"errors": {field: [messages]}}; 401/403/404/405 → {"detail": message}.
 
     404 is also what a caller gets for an object that exists but is not theirs.
     """
+    if isinstance(exc, InputRefused):
+        return Response({"errors": exc.errors}, status=exc.status_code)
+    if isinstance(exc, InputParseError):
+        return Response({"errors": exc.errors}, status=exc.status_code)
     if isinstance(exc, ApplicationError):
         return Response({"errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
@@ -48,4 +53,10 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"errors": _as_error_dict(exc.detail)}
+    elif isinstance(exc, exceptions.ParseError):
+        # Another parser's refusal (a broken multipart body): the error shape, translated.
+        response.data = {"errors": {"non_field_errors": [_("The request body could not be read.")]}}
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        response.data = {"errors": {"non_field_errors": [
+            _("Send the body as application/json (or a form where the endpoint takes files).")]}}
     return response

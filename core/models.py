@@ -44,8 +44,13 @@ class AuditEvent(models.Model):
         PLEDGE_DECIDED = "research.pledge", _("Research pledge decided")
         APPLICATION_SUBMITTED = "application.submitted", _("Application submitted")
         APPLICATION_REVIEWED = "application.reviewed", _("Application reviewed")
+        APPLICATION_WITHDRAWN = "application.withdrawn", _("Application withdrawn")
         RECORD_IMPORTED = "linkage.imported", _("Records imported")
         MEMBER_CHANGED = "accounts.member", _("Member changed")
+        DOCUMENT_UPLOADED = "document.uploaded", _("Document uploaded")
+        DOCUMENT_ATTACHED = "document.attached", _("Document attached to an application")
+        DOCUMENT_DETACHED = "document.detached", _("Document removed from an application")
+        DOCUMENT_READ = "document.read", _("Document read")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)
@@ -73,3 +78,69 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class StatusChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The status history is append-only.")
+
+    def delete(self):
+        raise PermissionError("The status history is append-only.")
+
+
+class StatusChange(models.Model):
+    """One row per status change of any registered model, written by core.transitions in
+    the transaction of the change: who moved what from which status to which, and why.
+
+    Append-only like AuditEvent (ORM and a PostgreSQL trigger, migration 0004). The
+    domain's own audit events (a disclosure decided, an application submitted) carry
+    the domain's data; this row is what every lifecycle has in common.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    model = models.CharField(max_length=60, help_text="app_label.model_name")
+    object_id = models.CharField(max_length=60)
+    field = models.CharField(max_length=40, default="status")
+    from_status = models.CharField(max_length=30)
+    to_status = models.CharField(max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+
+    objects = StatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["model", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.model}#{self.object_id}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The status history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The status history is append-only.")
+
+
+class IdempotentRequest(models.Model):
+    """The first successful answer to a state-changing API call sent with an
+    Idempotency-Key (api.md): a retry with the same key and body gets it again, and
+    nothing runs twice. Scoped to the caller; kept IDEMPOTENCY_KEY_TTL_HOURS."""
+
+    scope = models.CharField(max_length=100, help_text="who sent it: a hash of the credentials, or the signed-in user")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path, query and body")
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=200)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotent_request_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

@@ -26,6 +26,14 @@ def font_css() -> str:
 
 def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(string=font_css())])
+    # The @font-face rule only loads when the same FontConfiguration is given to the
+    # stylesheet and to write_pdf; without it WeasyPrint falls back to a system font
+    # and renders every Japanese glyph as .notdef (seen with WeasyPrint 70).
+    font_config = FontConfiguration()
+    stylesheet = CSS(string=font_css(), font_config=font_config)
+    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[stylesheet], font_config=font_config
+    )

@@ -13,8 +13,8 @@ Security reasoning, in one place:
 - The approval is a consent.InstitutionGrant (consent.services writes it and its audit
   row). Reading the data asks consent.access again (defence in depth): the grant in force
   *and* the company's narrowings decide, so a narrowing after approval wins.
-- Status changes go through `_transition` with the allowed-transition map, on a row
-  locked with select_for_update.
+- Status changes go through core.transitions.transition (the map is in
+  disclosure/transitions.py), on a row locked with select_for_update.
 - Every release writes an AccessLogEntry and an audit_data_released row in one transaction.
 """
 
@@ -38,6 +38,7 @@ from consent.access import SUPPORT_INSTITUTIONS, ConsentContext, policy_table
 from consent.services import institution_grant_create, institution_grant_revoke
 from core.audit import Kind, audit_data_released, audit_event
 from core.errors import ApplicationError
+from core.transitions import transition
 from notifications.services import mail_enqueue
 
 from .handles import read_handle
@@ -45,11 +46,6 @@ from .labels import class_names, purpose_name
 from .models import AccessLogEntry, DisclosureRequest, InstitutionBlock
 
 Status = DisclosureRequest.Status
-
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.PENDING: frozenset({Status.APPROVED, Status.REJECTED, Status.EXPIRED}),
-    Status.APPROVED: frozenset({Status.REVOKED, Status.EXPIRED}),
-}
 
 
 def max_pending_per_institution() -> int:
@@ -75,22 +71,18 @@ def requestable_classes(purpose: int, on: dt.date | None = None) -> list[int]:
     return sorted(c for c in range(1, 14) if table.allows(purpose, c, SUPPORT_INSTITUTIONS))
 
 
-def _transition(request: DisclosureRequest, to: str, *, actor=None) -> None:
-    """The one place a request changes status. The caller holds the row lock."""
-    if to not in TRANSITIONS.get(request.status, frozenset()):
-        raise ApplicationError(errors={"non_field_errors": [
-            _("This request is %(status)s and cannot be changed that way.") % {"status": request.get_status_display()}
-        ]})
+def _transition_dated(request: DisclosureRequest, to: str, *, actor=None) -> None:
+    """Move a locked request to `to` through core.transitions, dating the decision or
+    the closing in the same save."""
     now = timezone.now()
-    request.status = to
-    fields = ["status", "updated_at"]
+    fields: list[str] = []
     if to in (Status.APPROVED, Status.REJECTED):
         request.decided_at, request.decided_by = now, actor if getattr(actor, "is_authenticated", False) else None
         fields += ["decided_at", "decided_by"]
     if to in (Status.REJECTED, Status.REVOKED, Status.EXPIRED):
         request.closed_at = now
         fields.append("closed_at")
-    request.save(update_fields=fields)
+    transition(request, to=to, by=actor, fields=fields)
 
 
 def _prime_holder(business_id: int | None):
@@ -256,7 +248,7 @@ def disclosure_request_decide(
     if request.status == Status.PENDING and request.valid_until < today:
         raise ApplicationError(errors={"non_field_errors": [_("This request has lapsed; it can no longer be answered.")]})
     if decision == "reject":
-        _transition(request, Status.REJECTED, actor=actor)
+        _transition_dated(request, Status.REJECTED, actor=actor)
         audit_event(kind=Kind.DISCLOSURE_DECIDED, actor=actor, business_id=request.business_id,
                     institution_id=request.institution_id, obj=request,
                     data={"decision": "reject", "purpose": request.purpose, "data_classes": list(request.data_classes)})
@@ -276,7 +268,7 @@ def disclosure_request_decide(
                     _("Only requested classes can be approved; not requested: %(classes)s.")
                     % {"classes": ", ".join(str(c) for c in outside)}
                 ]})
-        _transition(request, Status.APPROVED, actor=actor)
+        _transition_dated(request, Status.APPROVED, actor=actor)
         request.approved_data_classes = approved
         request.save(update_fields=["approved_data_classes", "updated_at"])
         institution_grant_create(actor=actor, business=request.business, institution=request.institution,
@@ -291,7 +283,7 @@ def disclosure_request_decide(
 def disclosure_request_revoke(*, actor, request_id: int) -> DisclosureRequest:
     """The Prime holder ends an approval at once."""
     request = _locked_request_for_business(actor=actor, request_id=request_id)
-    _transition(request, Status.REVOKED, actor=actor)
+    _transition_dated(request, Status.REVOKED, actor=actor)
     institution_grant_revoke(actor=actor, disclosure_request_id=request.pk, reason="revoked")
     mail_enqueue(to_user=request.requested_by, template="disclosure_revoked", context=_mail_context(request),
                  idempotency_key=f"disclosure:{request.pk}:revoked", category="disclosure")
@@ -313,7 +305,7 @@ def disclosure_request_expire(*, request_id: int, on: dt.date | None = None) -> 
     if request is None:
         return False
     was_approved = request.status == Status.APPROVED
-    _transition(request, Status.EXPIRED)
+    _transition_dated(request, Status.EXPIRED)
     context = _mail_context(request)
     if was_approved:
         institution_grant_revoke(actor=None, disclosure_request_id=request.pk, reason="expired")
@@ -434,7 +426,7 @@ def company_data_release(*, viewer, business_id: int, channel: str) -> Release |
     if not by_purpose:
         return None
     business = Business.objects.get(pk=business_id)
-    data = company_data(business_id=business_id, classes_by_purpose=by_purpose)
+    data = company_data(business_id=business_id, classes_by_purpose=by_purpose, viewer=viewer, context=context)
     for purpose, classes in by_purpose.items():
         event = audit_data_released(actor=viewer, business_id=business_id, purpose=purpose, data_classes=classes,
                                     recipient=SUPPORT_INSTITUTIONS, policy_version=context.table.version,
@@ -458,3 +450,16 @@ def describe(request: DisclosureRequest) -> dict:
         "data_classes": class_names(request.data_classes),
         "approved_data_classes": class_names(request.approved_data_classes),
     }
+
+
+def access_log_record(*, viewer, business_id: int, purpose: int, data_classes: list[int], channel: str,
+                      audit_event_id: int) -> AccessLogEntry:
+    """A read by a support institution that another app released (a document from the
+    vault): the business's access log shows it beside the reads of its record. The
+    caller has decided consent and written the audit row in this transaction."""
+    request = (DisclosureRequest.objects.filter(institution_id=viewer.institution_id, business_id=business_id,
+                                                status=Status.APPROVED, purpose=purpose, valid_until__gte=timezone.localdate())
+               .order_by("pk").first())
+    return AccessLogEntry.objects.create(business_id=business_id, user=viewer, institution_id=viewer.institution_id,
+                                         data_classes=sorted(data_classes), purpose=purpose, channel=channel,
+                                         disclosure_request=request, audit_event_id=audit_event_id)

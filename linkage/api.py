@@ -89,6 +89,8 @@ class PartnerRecordsApi(APIView):
 
     authentication_classes = [PartnerKeyAuthentication]
     permission_classes = [IsPartner]
+    # The batch itself records its key (linkage.services.partner_batch_submit).
+    idempotency_key_handled = True
 
     @extend_schema(
         operation_id="partner_records_create",

@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from companies.reference import PREFECTURES
+from core.input import has_number_forms
 
 # --- text --------------------------------------------------------------------------------
 
@@ -160,7 +161,7 @@ def _kanji_numbers_in_blocks(text: str) -> str:
 def prefecture_code(value: str) -> str:
     """'13', '東京都', '東京' → '13'; '' when unknown."""
     text = nfkc(value).strip()
-    if text.isdigit() and f"{int(text):02d}" in PREFECTURES:
+    if _DIGITS_RE.fullmatch(text) and len(text) <= 2 and f"{int(text):02d}" in PREFECTURES:
         return f"{int(text):02d}"
     if text in PREFECTURE_BY_NAME:
         return PREFECTURE_BY_NAME[text]
@@ -220,11 +221,16 @@ class ParseError(ValueError):
     """A value that cannot be read; the message is a msgid key for records.py."""
 
 
-_AMOUNT_RE = re.compile(r"^-?[0-9]+$")
+# ASCII digits only (after NFKC): "²" and "𐩀" are digits to str.isdigit() but not to int().
+# 19 digits hold any amount a BIGINT column takes; longer strings never reach int().
+_AMOUNT_RE = re.compile(r"-?[0-9]{1,19}")
+_DIGITS_RE = re.compile(r"[0-9]{1,19}")
 
 
 def parse_amount(value: str) -> int | None:
     """'¥1,234,567', '1,234,567円', '１２３４', '△12,000' (negative) → int; '' → None."""
+    if has_number_forms(str(value)):  # ² or ① would become a digit under NFKC
+        raise ParseError("amount")
     text = nfkc(str(value)).strip()
     if text in ("", "-", "ー"):
         return None
@@ -233,7 +239,7 @@ def parse_amount(value: str) -> int | None:
         negative, text = True, text.strip("△▲()")
     text = text.replace("¥", "").replace("\\", "").replace("円", "").replace(",", "").replace(" ", "")
     text = _DASH_RE.sub("-", text)
-    if not _AMOUNT_RE.match(text):
+    if not _AMOUNT_RE.fullmatch(text):
         raise ParseError("amount")
     number = int(text)
     return -number if negative else number
@@ -241,11 +247,13 @@ def parse_amount(value: str) -> int | None:
 
 def parse_count(value: str) -> int | None:
     """'12', '１２', '12人', '1,200名' → int; negatives and fractions are refused."""
+    if has_number_forms(str(value)):
+        raise ParseError("count")
     text = nfkc(str(value)).strip().replace(",", "")
     text = re.sub(r"(人|名)$", "", text)
     if text == "":
         return None
-    if not text.isdigit():
+    if not _DIGITS_RE.fullmatch(text):
         raise ParseError("count")
     return int(text)
 

@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from companies.models import FinancialYear
 from companies.validators import is_valid_corporate_number, normalise_corporate_number
+from core.input import column_range, text_problem
 
 from .models import RecordKind
 from .normalise import (
@@ -80,6 +82,8 @@ FIELD_LABELS = {
 MAX_LENGTHS = {"record_id": 100, "name": 200, "name_kana": 200, "municipality": 100, "address": 300, "theme": 100,
                "summary": 5000}
 EARLIEST_FISCAL_YEAR = 1990
+# Each figure is bounded by the column it is stored in (companies.FinancialYear).
+COLUMN_RANGES = {name: column_range(FinancialYear, name) for name in [*AMOUNT_FIELDS, "employees", "fiscal_year"]}
 
 
 def header_field(header: str) -> str | None:
@@ -123,6 +127,10 @@ class _Cleaner:
         except ParseError as exc:
             self.add(field, _message(str(exc)))
             return ""
+        problem = text_problem(value)
+        if problem:
+            self.add(field, problem)
+            return ""
         limit = MAX_LENGTHS.get(field)
         if limit and len(value) > limit:
             self.add(field, _("Use at most %(limit)d characters.") % {"limit": limit})
@@ -130,10 +138,16 @@ class _Cleaner:
 
     def parsed(self, field: str, parser):
         try:
-            return parser(_text(self.raw.get(field)))
+            value = parser(_text(self.raw.get(field)))
         except ParseError as exc:
             self.add(field, _message(str(exc)))
             return None
+        if isinstance(value, int) and field in COLUMN_RANGES:
+            low, high = COLUMN_RANGES[field]
+            if not low <= value <= high:
+                self.add(field, _("Enter a number from %(minimum)s to %(maximum)s.") % {"minimum": low, "maximum": high})
+                return None
+        return value
 
 
 def clean_record(kind: str, raw: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:

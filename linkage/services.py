@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 from companies.models import Business, FinancialYear, Source
 from core.audit import audit_event
 from core.errors import ApplicationError
+from core.locks import advisory_xact_locks
 from core.models import AuditEvent
+from core.transitions import transition, transition_many
 from institutions.models import Institution, SupportRecord
 
 from .csvfile import read_csv
@@ -170,6 +172,9 @@ def records_plan(*, institution_id: int, records: Sequence[tuple[int, dict[str, 
     """Decide, without writing, what each cleaned record would do. A handful of queries
     per call, whatever the number of records."""
     plans = [RecordPlan(position, record) for position, record in records]
+    # Concurrent batches naming one record id (or one business and year) queue here and
+    # each plans against what the other wrote, instead of both creating the same row.
+    advisory_xact_locks(("linkage-record", institution_id, p.kind, p.record_id) for p in plans)
     numbers = {p.record["corporate_number"] for p in plans if p.record["corporate_number"]}
     by_number = dict(Business.objects.filter(corporate_number__in=numbers).values_list("corporate_number", "pk"))
     links = {
@@ -200,6 +205,8 @@ def records_plan(*, institution_id: int, records: Sequence[tuple[int, dict[str, 
                 plan.outcome = Outcome.REVIEW
 
     matched = [p for p in plans if p.business_id is not None]
+    advisory_xact_locks(("financial-year", p.business_id, p.record["fiscal_year"])
+                        for p in matched if p.kind == RecordKind.FINANCIALS)
     financial_targets = {
         (fy.business_id, fy.fiscal_year): fy
         for fy in FinancialYear.objects.filter(
@@ -257,9 +264,10 @@ def _apply(plan: RecordPlan, *, batch: IntakeBatch) -> None:
         row.save(update_fields=[*plan.changes, "source_detail", "updated_at"])
     if plan.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED):
         # A later record that found its business (e.g. now with a 法人番号) settles any doubt.
-        ReviewItem.objects.filter(institution_id=batch.institution_id, kind=plan.kind, record_id=plan.record_id,
-                                  status=ReviewItem.Status.PENDING).update(status=ReviewItem.Status.SUPERSEDED,
-                                                                          decided_at=timezone.now())
+        transition_many(ReviewItem.objects.filter(institution_id=batch.institution_id, kind=plan.kind,
+                                                  record_id=plan.record_id),
+                        to=ReviewItem.Status.SUPERSEDED, reason="a later record found its business",
+                        values={"decided_at": timezone.now()})
         PartnerRecord.objects.update_or_create(
             institution_id=batch.institution_id, kind=plan.kind, record_id=plan.record_id,
             defaults={
@@ -334,7 +342,7 @@ def partner_batch_submit(*, client: PartnerClient, records: Any, idempotency_key
     if len(records) > MAX_BATCH_RECORDS:
         raise ApplicationError(errors={"records": [_("Send at most %(limit)d records per batch.") % {
             "limit": MAX_BATCH_RECORDS}]})
-    kinds = {r.get("kind") for r in records if isinstance(r, dict)}
+    kinds = {r.get("kind") for r in records if isinstance(r, dict) and isinstance(r.get("kind"), str)}
     outside = sorted(k for k in kinds if k in RecordKind.values and k not in client.scopes)
     if outside:
         raise ScopeDenied(_("This partner key may not send records of kind %(kinds)s.") % {"kinds": ", ".join(outside)})
@@ -470,7 +478,7 @@ def review_item_decide(*, actor, item_id: int, decision: str, business_id: int |
     if item.status != ReviewItem.Status.PENDING:
         raise ApplicationError(errors={"item": [_("This item has already been decided.")]})
     if decision == "reject":
-        item.status = ReviewItem.Status.REJECTED
+        to = ReviewItem.Status.REJECTED
     elif decision == "confirm":
         allowed = {c["business_id"] for c in item.candidates}
         if business_id not in allowed:
@@ -483,11 +491,11 @@ def review_item_decide(*, actor, item_id: int, decision: str, business_id: int |
         audit_event(kind=AuditEvent.Kind.RECORD_IMPORTED, actor=actor, business_id=business_id,
                     institution_id=item.institution_id, obj=item,
                     data={"channel": "review", "batch": batch.pk, "outcome": plan.outcome})
-        item.status, item.business_id = ReviewItem.Status.CONFIRMED, business_id
+        to, item.business_id = ReviewItem.Status.CONFIRMED, business_id
     else:
         raise ApplicationError(errors={"decision": [_("Choose confirm or reject.")]})
     item.decided_by, item.decided_at = actor, timezone.now()
-    item.save(update_fields=["status", "business", "decided_by", "decided_at", "updated_at"])
+    transition(item, to=to, by=actor, fields=["business", "decided_by", "decided_at"])
     return item
 
 

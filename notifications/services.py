@@ -10,6 +10,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from core.transitions import transition_many
+
 from .models import Category, MailPreference, OutboxMessage
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -143,7 +145,8 @@ def mail_unsubscribe(*, token: str) -> tuple[int, str]:
     categories = Category.values if category == ALL_OPTIONAL else [category]
     mail_preference_update(user=user, **{c: False for c in categories})
     # Pending optional mail of that kind is not sent any more.
-    OutboxMessage.objects.filter(recipient_user_id=user_id, category__in=categories, status=OutboxMessage.Status.PENDING).update(
-        status=OutboxMessage.Status.CANCELLED, last_error="recipient unsubscribed"
-    )
+    transition_many(OutboxMessage.objects.filter(recipient_user_id=user_id, category__in=categories,
+                                                 status=OutboxMessage.Status.PENDING),
+                    to=OutboxMessage.Status.CANCELLED, reason="recipient unsubscribed",
+                    values={"last_error": "recipient unsubscribed"})
     return user_id, category

@@ -32,6 +32,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.transitions import transition
+
 from .models import Category, DeliveryAttempt, MailPreference, OutboxMessage
 
 # Longer than the task's hard time limit: a live sender never loses its lease.
@@ -79,14 +81,17 @@ def _claim(message_id: int, *, worker: str) -> tuple[OutboxMessage | None, str]:
         if message.category in Category.values and message.recipient_user_id:
             preference = MailPreference.objects.filter(user_id=message.recipient_user_id).first()
             if preference is not None and not preference.allows(message.category):
-                message.status = OutboxMessage.Status.CANCELLED
                 message.last_error = "recipient unsubscribed"
-                message.save(update_fields=["status", "last_error", "updated_at"])
+                transition(message, to=OutboxMessage.Status.CANCELLED, reason="recipient unsubscribed",
+                           fields=["last_error"])
                 return None, message.status
-        message.status = OutboxMessage.Status.SENDING
         message.lease_expires_at = now + SENDING_LEASE
         message.attempts += 1
-        message.save(update_fields=["status", "lease_expires_at", "attempts", "updated_at"])
+        if message.status == OutboxMessage.Status.SENDING:
+            # A re-claim after a lost worker: same status, a new lease.
+            message.save(update_fields=["lease_expires_at", "attempts", "updated_at"])
+        else:
+            transition(message, to=OutboxMessage.Status.SENDING, fields=["lease_expires_at", "attempts"])
     return message, "claimed"
 
 
@@ -130,16 +135,18 @@ def _deliver_one(message_id: int, *, worker: str, connection=None) -> tuple[str,
             # For a PENDING row the "lease" is the earliest retry time: the requeue job
             # leaves it alone until then, so the backoff holds.
             retry_at = None if give_up else timezone.now() + dt.timedelta(seconds=countdown)
-            OutboxMessage.objects.filter(pk=message.pk).update(status=status, last_error=error, lease_expires_at=retry_at, updated_at=timezone.now())
+            locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+            locked.last_error, locked.lease_expires_at = error, retry_at
+            transition(locked, to=status, reason="retries exhausted" if give_up else "attempt failed",
+                       fields=["last_error", "lease_expires_at"])
             DeliveryAttempt.objects.create(message=message, succeeded=False, error=error, worker=worker)
         if give_up:
             return OutboxMessage.Status.FAILED, None
         return "retry", countdown
     with transaction.atomic():
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            status=OutboxMessage.Status.SENT, subject=subject[:300], sent_at=timezone.now(), lease_expires_at=None,
-            last_error="", updated_at=timezone.now(),
-        )
+        locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        locked.subject, locked.sent_at, locked.lease_expires_at, locked.last_error = subject[:300], timezone.now(), None, ""
+        transition(locked, to=OutboxMessage.Status.SENT, fields=["subject", "sent_at", "lease_expires_at", "last_error"])
         DeliveryAttempt.objects.create(message=message, succeeded=True, worker=worker)
     return OutboxMessage.Status.SENT, None
 
