@@ -204,12 +204,23 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     # The successor candidate who leads the project (事業承継加点) is succession data.
     **_items(SUCCESSION, "successor_name"),
     **_items(PROGRAM_USAGE, "data_use_consent"),
+    # The 持続化 form's conditions (applications.rules, seed 003 §1-§9): the business's
+    # attributes, its tax and financial position, its succession and its use of programs
+    # each keep their own class; the application's own answers are class 8.
+    **_items(IDENTITY, "industry_group opened_on"),
+    **_items(BUSINESS, "was_tax_exempt"),
+    **_items(SUCCESSION, "successor_finalist"),
+    **_items(FINANCIALS, "deficit lowest_wage_hourly"),
+    **_items(APPLICATION_CONTENT, "industry_group_reason plans_growth_beyond_limit invoice_special planned_wage_hourly "
+                                  "wage_ledger_items worker_register_items"),
+    **_items(PROGRAM_USAGE, "specific_startup_support"),
 }
 EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night"))
 APPLICATION_CONTENT_DOC = Doc({
     **APPLICATION_CONTENT_ITEMS,
     "expenses": ListOf(EXPENSE_LINE),
     "_seq": META,  # the form's save counter
+    "frame": META,  # the id of the round's frame (applications.rules) chosen: the portal's own row
 })
 # prefill: {form field: {value, class, source, recorded_at, object_id}}: the value, its
 # source and its date carry the class of the form field.
@@ -231,6 +242,9 @@ JSON_SCHEMAS: dict[str, Node] = {
         "content": APPLICATION_CONTENT_DOC,
         "prefill": PREFILL_DOC,
         "declined_classes": CLASS_CODES,
+        # The subsidy frame the application was submitted under (applications.rules): its
+        # kind, rate and cap, as applied to this application.
+        "frame": Doc(_items(APPLICATION_CONTENT, "kind rate cap")),
     }),
     "companies.recordchange.before": RowClass("data_class"),
     "companies.recordchange.after": RowClass("data_class"),

@@ -102,11 +102,13 @@ UNMARKABLE: dict[str, str] = {
     "companies.business.prefecture": "a JIS code from a fixed list",
     "companies.business.industry_jsic": "a JSIC code from a fixed list",
     "companies.business.founded_year": "a year",
+    "companies.business.employees": "a small count (a 小規模事業者 has at most 5 or 20; the rules refuse more)",
     "companies.businessprofile.consumption_tax_status": "a choice from a fixed list",
     "companies.financialyear.fiscal_year": "a year",
     "companies.challenge.theme": "a choice from a fixed list",
     "institutions.supportrecord.supported_on": "marked by a date only where the sweep can tell it apart",
     "applications.application.program": "a choice from a fixed list",
+    "applications.application.frame": "the round's frame (枠): the program's own row, shared by every applicant",
     "applications.application.subsidy_round": "a reference to a round, shared by every applicant",
     "applications.application.round_number": "a round number, shared by every applicant",
     "applications.application.fiscal_year": "a year",
@@ -126,7 +128,7 @@ UNMARKABLE: dict[str, str] = {
 }
 # Keys inside JSON documents that are not business data or cannot carry a marker.
 UNMARKABLE_ITEMS: dict[str, str] = {
-    "prefecture": "a JIS code", "industry_jsic": "a JSIC code", "founded_year": "a year", "fy_year": "a year",
+    "prefecture": "a JIS code", "industry_jsic": "a JSIC code", "employees": "a small count (see companies.business.employees)", "founded_year": "a year", "fy_year": "a year",
     "consumption_tax_status": "a choice", "tax_mode": "a choice", "revenue_expected": "a choice",
     "bonus_succession": "a boolean", "bonus_depopulated": "a boolean", "bonus_keieiryoku": "a boolean",
     "data_use_consent": "a boolean", "category": "a choice", "region": "a choice", "nights": "empty",
@@ -135,8 +137,13 @@ UNMARKABLE_ITEMS: dict[str, str] = {
     "receipt_number": "registered as an exact marker", "submitted_at": "a time stamp", "program": "a choice",
     "round": "a round number", "fiscal_year": "a year", "id": "a row id", "pledge": "a boolean",
     "pledge_text": "the portal's fixed pledge text", "declined_classes": "class codes", "requested_amount": "derived",
-    "kind": "a record kind", "record_id": "the partner's id", "efficiency_plan": "marked",
+    "kind": "a record kind", "record_id": "the partner's id", "frame": "the round's frame (a row id; the terms in the snapshot)",
+    "industry_group": "a choice", "wage_ledger_items": "choices", "worker_register_items": "choices",
 }
+
+# Items of an application's content that the registry names as the portal's own metadata
+# (class None: a row id, a counter), filled in by content_item_classes().
+SYSTEM_ITEMS: set[str] = set()
 
 # Class of each item of an application's content that is not a pre-filled record field
 # (those take the class of their record field, applications.prefill.PREFILL_FIELDS). Kept
@@ -147,6 +154,10 @@ CONTENT_ITEM_CLASSES: dict[str, int] = {
     "successor_name": 4, "plan_content": 8, "expenses": 8,
     "tax_mode": 8, "revenue_expected": 8, "bonus_succession": 8, "bonus_depopulated": 8, "bonus_keieiryoku": 8,
     "data_use_consent": 10,
+    # applications.rules (seed 003 §1-§9)
+    "industry_group": 1, "opened_on": 1, "was_tax_exempt": 3, "successor_finalist": 4, "deficit": 6,
+    "lowest_wage_hourly": 6, "industry_group_reason": 8, "plans_growth_beyond_limit": 8, "invoice_special": 8,
+    "planned_wage_hourly": 8, "wage_ledger_items": 8, "worker_register_items": 8, "specific_startup_support": 10,
 }
 
 # ※5 (policy-matrix "researchers"): the items an approved researcher receives, as fields.
@@ -177,6 +188,13 @@ def content_item_classes() -> dict[str, int]:
         from consent.registry import APPLICATION_CONTENT_ITEMS
     except ImportError:
         return own
+    try:
+        from consent.registry import APPLICATION_CONTENT_DOC
+
+        system = {name for name, node in APPLICATION_CONTENT_DOC.keys.items() if getattr(node, "data_class", 0) is None}
+    except ImportError:
+        system = set()
+    SYSTEM_ITEMS.update(system)
     registry = {name: item.data_class for name, item in APPLICATION_CONTENT_ITEMS.items() if item.data_class is not None}
     disagree = {name: (own[name], cls) for name, cls in registry.items() if name in own and own[name] != cls}
     if disagree:
@@ -255,7 +273,7 @@ def build_world() -> World:
         representative_name=m.text(1, R, "companies.business.representative_name", "金糸 雀"),
         representative_birth_date=m.date(1, R, "companies.business.representative_birth_date", dt.date(1951, 3, 7)),
         phone=m.token(1, R, "companies.business.phone"),
-        employees=m.number(1, R, "companies.business.employees"),
+        employees=3,
         capital=m.number(1, R, "companies.business.capital"),
         offices=m.number(1, R, "companies.business.offices"),
         founded_year=1987,
@@ -310,7 +328,7 @@ def build_world() -> World:
                                                accepted_classes=set(range(1, 14)))
     content = {}
     for name in ProcedureForm.base_fields:
-        if name.startswith("wb_") or name == "confirm_all":
+        if name.startswith("wb_") or name == "confirm_all" or name in SYSTEM_ITEMS:
             continue
         if name in item_classes:
             data_class = item_classes[name]
@@ -335,7 +353,7 @@ def build_world() -> World:
                                               accepted_classes=set(range(1, 14)))
     content = {}
     for name in JizokukaForm.base_fields:
-        if name in PREFILL_BY_NAME or name.startswith("wb_") or name == "confirm_all":
+        if name in PREFILL_BY_NAME or name.startswith("wb_") or name == "confirm_all" or name in SYSTEM_ITEMS:
             continue  # pre-filled from the record: the record's own markers
         if name not in item_classes:
             raise AssertionError(f"The 持続化 form field {name!r} has no data class in the canary fixture.")
@@ -348,6 +366,8 @@ def build_world() -> World:
                             "amount": m.number(8, R, "applications.application.content.expenses"), "region": "",
                             "nights": None, "lodging_per_night": None}]
     jizokuka = app_services.application_save_draft(actor=owner, application_id=jizokuka.pk, content=content, confirm_all=True)
+    problems = app_services.submission_errors(jizokuka, pledge=True)
+    assert not problems, f"The canary 持続化 application cannot be submitted: {problems}"
     jizokuka = app_services.application_submit(actor=owner, application_id=jizokuka.pk, pledge=True)
     app_services.application_review_start(actor=agency, application_id=jizokuka.pk)
     score = D(m.exact("909.13", 9, R, "applications.application.review_score"))
@@ -453,6 +473,8 @@ def _item_value(m: Markers, data_class: int, origin: str, item: str, name: str):
     form_field = JizokukaForm.base_fields.get(name) or ProcedureForm.base_fields.get(name)
     if isinstance(form_field, forms.BooleanField):
         return False
+    if isinstance(form_field, forms.MultipleChoiceField):
+        return [c for c, _label in form_field.choices][:1]
     if isinstance(form_field, forms.ChoiceField):
         choices = [c for c, _label in form_field.choices if c]
         return choices[0] if choices else ""
@@ -511,7 +533,7 @@ def check_coverage(world: World) -> None:
                     continue
                 if isinstance(model._meta.get_field(name), models.JSONField):
                     for path, leaf in _json_leaves(value):
-                        if leaf in (None, "", [], {}) or set(path.split(".")) & set(UNMARKABLE_ITEMS):
+                        if leaf in (None, "", [], {}) or isinstance(leaf, bool) or set(path.split(".")) & set(UNMARKABLE_ITEMS):
                             continue
                         if not _contains_marker(leaf, world.markers):
                             unmarked.append(f"{key}:{path}={leaf!r}")
