@@ -118,9 +118,11 @@ def audit_pledge_decided(*, actor: Any, profile: models.Model, before: str, afte
 # --- applications ---------------------------------------------------------------------------
 
 def audit_application_submitted(*, actor: Any, application: models.Model, business_id: int, program: str,
-                                round_number: int | None, receipt_number: str) -> AuditEvent:
+                                round_number: int | None, receipt_number: str, submission: int = 1) -> AuditEvent:
+    """`submission` counts the submissions of the application (a resubmission after correction is 2, ...)."""
     return _record(kind=Kind.APPLICATION_SUBMITTED, actor=actor, business_id=business_id, obj=application,
-                   data={"program": program, "round": round_number, "receipt_number": receipt_number})
+                   data={"program": program, "round": round_number, "receipt_number": receipt_number,
+                         "submission": submission})
 
 
 def audit_application_reviewed(*, actor: Any, application: models.Model, business_id: int,
@@ -200,3 +202,19 @@ def audit_document_read(*, actor: Any, business_id: int, document: models.Model,
     return _record(kind=Kind.DOCUMENT_READ, actor=actor, business_id=business_id, institution_id=institution_id,
                    obj=document, policy_version=policy_version,
                    data={"data_class": data_class, "purpose": purpose, "recipient": recipient, "channel": channel})
+
+
+def audit_api_token_issued(*, actor: Any, token: models.Model, prefix: str, expires_at: dt.datetime) -> AuditEvent:
+    return _record(kind=Kind.API_TOKEN_ISSUED, actor=actor, obj=token,
+                   data={"token": prefix, "expires_at": expires_at.isoformat()})
+
+
+def audit_api_token_revoked(*, actor: Any, token: models.Model, prefix: str) -> AuditEvent:
+    return _record(kind=Kind.API_TOKEN_REVOKED, actor=actor, obj=token, data={"token": prefix})
+
+
+def audit_application_returned(*, actor: Any, application: models.Model, business_id: int, fields: list[str],
+                               submission: int) -> AuditEvent:
+    """The agency returned the application for correction (a review result), with the fields concerned."""
+    return _record(kind=Kind.APPLICATION_REVIEWED, actor=actor, business_id=business_id, obj=application,
+                   data={"result": "returned", "fields": sorted(fields), "submission": submission})

@@ -48,6 +48,8 @@ class AuditEvent(models.Model):
         APPLICATION_WITHDRAWN = "application.withdrawn", _("Application withdrawn")
         RECORD_IMPORTED = "linkage.imported", _("Records imported")
         MEMBER_CHANGED = "accounts.member", _("Member changed")
+        API_TOKEN_ISSUED = "accounts.api_token_issued", _("API token issued")
+        API_TOKEN_REVOKED = "accounts.api_token_revoked", _("API token revoked")
         DOCUMENT_UPLOADED = "document.uploaded", _("Document uploaded")
         DOCUMENT_ATTACHED = "document.attached", _("Document attached to an application")
         DOCUMENT_DETACHED = "document.detached", _("Document removed from an application")

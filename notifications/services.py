@@ -12,7 +12,7 @@ from core.transitions import transition_many
 
 from .links import ALL_OPTIONAL, read_unsubscribe_token
 from .models import Category, MailPreference, OutboxMessage
-from .tasks import deliver_message, enqueue_ids
+from .tasks import publish
 
 
 def mail_enqueue(*, to_user=None, to_email: str | None = None, template: str, context: dict[str, Any],
@@ -37,7 +37,8 @@ def mail_enqueue(*, to_user=None, to_email: str | None = None, template: str, co
                 )
         except IntegrityError:
             return OutboxMessage.objects.get(idempotency_key=idempotency_key)
-        deliver_message.delay_on_commit(message.pk)
+        # After commit, and never raising: see tasks.publish (the row is the commitment).
+        transaction.on_commit(lambda: publish([message.pk]))
     return message
 
 
@@ -81,7 +82,7 @@ def mail_enqueue_bulk(rows: list[dict], *, batch_size: int = 20000) -> int:
                     [OutboxMessage.Status.PENDING],
                 )
                 ids.extend(r[0] for r in cursor.fetchall())
-        transaction.on_commit(lambda: enqueue_ids(ids))
+        transaction.on_commit(lambda: publish(ids))
     return len(ids)
 
 

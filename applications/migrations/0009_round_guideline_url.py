@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0007_rules_data'),
+        ('applications', '0008_corrections_and_snapshots'),
     ]
 
     operations = [
