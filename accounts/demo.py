@@ -26,6 +26,23 @@ DEMO_TOTP_SECRETS = {
 }
 
 
+def demo_totp_secret(email: str) -> str:
+    """A fixed secret for a demo account that needs 2FA but is not in the table above
+    (the staff of the other demo institutions): derived from its e-mail address, printed
+    by seed_demo like the others."""
+    import base64
+    import hashlib
+
+    return base64.b32encode(hashlib.sha256(f"mirasapo-demo:{email}".encode()).digest()[:20]).decode()
+
+
+def activate_demo_totp(ctx: DemoContext, user: User) -> None:
+    secret = DEMO_TOTP_SECRETS.get(user.email) or demo_totp_secret(user.email)
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    ctx.totp_secrets[user.email] = secret
+
+
 def _password_hash(ctx: DemoContext) -> str:
     """Every demo account has the same password: hash it once (a strong hash takes about
     a second; eight of them would dominate seeding). Demo data only."""

@@ -194,12 +194,12 @@ class ApiToken(models.Model):
     once, when issued. Each token has an expiry and can be revoked by its user."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("token name"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     # The first characters of the key, to recognise it in the list (never enough to use).
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(_("expires"))
+    expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -33,7 +33,7 @@ LOCAL = "127.0.0.1"
 PUBLIC = ["/", "/programs/", "/cases/", "/supporters/", "/open-data/", "/eligibility/jizokuka/", "/accounts/login/",
           "/api/v1/policy", "/api/v1/programs", "/api/v1/open-data/adoptions", "/healthz"]
 SIGNED_IN = ["/mypage/", "/mypage/api-tokens/", "/mypage/mail/"]
-API = ["/api/v1/me", "/api/v1/consent", "/api/v1/access-log", "/api/v1/disclosure-requests", "/api/v1/applications"]
+API = ["/api/v1/me", "/api/v1/consent", "/api/v1/access-log", "/api/v1/disclosure-requests", "/api/v1/recommendations"]
 # Roughly what a portal sees: mostly public reading, then signed-in pages and API calls.
 MIX = [(PUBLIC, 0.5), (SIGNED_IN, 0.25), (API, 0.25)]
 

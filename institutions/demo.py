@@ -8,6 +8,7 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 
+from accounts.demo import activate_demo_totp
 from core.demo import DemoContext
 
 from .models import Institution, SupportRecord
@@ -53,6 +54,7 @@ def seed(ctx: DemoContext) -> None:
             user = User.objects.create(email=email, password=ctx.extra["password_hash"], full_name=f"{institution.name} 担当",
                                        kind=User.Kind.INSTITUTION_STAFF, institution=institution)
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            activate_demo_totp(ctx, user)  # institution staff need two-factor authentication
             ctx.users[email] = user
 
     records = []

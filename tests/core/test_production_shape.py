@@ -12,7 +12,7 @@ import pytest
 
 from tests import production
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC_PAGES = [
     "/", "/accounts/login/", "/accounts/signup/", "/programs/", "/cases/", "/supporters/", "/open-data/",

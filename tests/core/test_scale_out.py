@@ -13,7 +13,7 @@ import pytest
 from notifications.models import OutboxMessage
 from tests import production
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.worker]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 
 def _api(server, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict]:

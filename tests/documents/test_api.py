@@ -144,12 +144,14 @@ def test_file_for_an_institution_with_an_approval(vault_storage):
 
 
 def test_anonymous_401_and_token_auth_works(prime):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import api_token_issue
+    from tests.factories import with_totp
 
     assert APIClient().get("/api/v1/documents").status_code == 401
     assert APIClient().post("/api/v1/documents", {}, format="multipart").status_code == 401
-    token = Token.objects.create(user=prime)
-    client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with_totp(prime)  # a Prime holder gets an API token only after setting up TOTP
+    _token, key = api_token_issue(user=prime, name="test")
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
     assert post(client, content=PNG, name="a.png").status_code == 201
     assert len(client.get("/api/v1/documents").json()) == 1
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from notifications.models import OutboxMessage
 from tests import production
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.worker]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 RELAY_DEADLINE = 60  # seconds from Redis coming back to the held mail being sent
 

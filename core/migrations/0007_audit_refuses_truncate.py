@@ -25,5 +25,5 @@ DROP FUNCTION IF EXISTS mirasapo_append_only_no_truncate();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0005_merge_status_change_idempotent_request")]
+    dependencies = [("core", "0006_audit_document_kinds")]
     operations = [migrations.RunSQL(SQL, REVERSE)]
