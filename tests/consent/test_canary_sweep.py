@@ -124,6 +124,12 @@ def _kwargs_for(name: str, world: World) -> list[dict] | None:
         "api-disclosure-decision": [{"pk": w.request_a.pk}],
         "api-disclosure-revoke": [{"pk": w.request_a.pk}],
     }
+    documents = w.extra["documents"]
+    table["documents:detail"] = table["documents:file"] = [{"pk": d.pk} for d in documents]
+    table["api-document"] = table["api-document-file"] = [{"id": d.pk} for d in documents]
+    table["documents:application-upload"] = table["documents:application-attach"] = [{"pk": w.jizokuka.pk}]
+    table["documents:application-detach"] = [{"pk": w.jizokuka.pk, "document_id": documents[0].pk}]
+    table["api-application-submit"] = [{"pk": pk} for pk in apps_]
     for name_ in ("detail", "edit", "autosave", "submit", "complete", "pdf", "review-detail", "review-pdf"):
         table[f"applications:{name_}"] = [{"pk": pk} for pk in apps_]
     for name_ in ("company_data", "inbox_detail", "decide", "revoke", "block"):
