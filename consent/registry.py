@@ -211,11 +211,12 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     **_items(BUSINESS, "was_tax_exempt"),
     **_items(SUCCESSION, "successor_finalist"),
     **_items(FINANCIALS, "deficit lowest_wage_hourly"),
-    **_items(APPLICATION_CONTENT, "industry_group_reason plans_growth_beyond_limit invoice_special planned_wage_hourly "
+    **_items(APPLICATION_CONTENT, "frame industry_group_reason plans_growth_beyond_limit invoice_special planned_wage_hourly "
                                   "wage_ledger_items worker_register_items"),
     **_items(PROGRAM_USAGE, "specific_startup_support"),
 }
-EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night"))
+EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night travel_item "
+                                              "building_work outer_closure land_fixed usable_space"))
 APPLICATION_CONTENT_DOC = Doc({
     **APPLICATION_CONTENT_ITEMS,
     "expenses": ListOf(EXPENSE_LINE),
@@ -230,22 +231,28 @@ PREFILL_DOC = Doc({
 })
 CLASS_CODES = ListOf(META)
 
+SNAPSHOT_DOC = Doc({
+    # submission: which submission of the application this is (1, then 2 after a correction...).
+    **_items(PROGRAM_USAGE, "receipt_number submitted_at program round fiscal_year data_use_consent submission"),
+    **_items(APPLICATION_CONTENT, "pledge pledge_text requested_amount"),
+    "business": Doc({"id": META, **_items(IDENTITY, "corporate_number name")}),
+    "content": APPLICATION_CONTENT_DOC,
+    "prefill": PREFILL_DOC,
+    "declined_classes": CLASS_CODES,
+    # The frame applied for, with its rate and cap (applications.rules): the application's content.
+    "frame": Doc(_items(APPLICATION_CONTENT, "kind rate cap")),
+})
+
 JSON_SCHEMAS: dict[str, Node] = {
     "applications.application.content": APPLICATION_CONTENT_DOC,
     "applications.application.prefill": PREFILL_DOC,
     "applications.application.declined_classes": CLASS_CODES,
     "applications.application.confirmed_fields": ListOf(META),  # form field names
-    "applications.application.snapshot": Doc({
-        **_items(PROGRAM_USAGE, "receipt_number submitted_at program round fiscal_year data_use_consent"),
-        **_items(APPLICATION_CONTENT, "pledge pledge_text requested_amount"),
-        "business": Doc({"id": META, **_items(IDENTITY, "corporate_number name")}),
-        "content": APPLICATION_CONTENT_DOC,
-        "prefill": PREFILL_DOC,
-        "declined_classes": CLASS_CODES,
-        # The subsidy frame the application was submitted under (applications.rules): its
-        # kind, rate and cap, as applied to this application.
-        "frame": Doc(_items(APPLICATION_CONTENT, "kind rate cap")),
-    }),
+    "applications.application.snapshot": SNAPSHOT_DOC,
+    # Every submitted version (差戻し and resubmission): the same document as the snapshot.
+    "applications.applicationsnapshot.data": SNAPSHOT_DOC,
+    # A 差戻し's reason for each field: about the application's content (class 8).
+    "applications.applicationcorrection.reasons": MapOf(Item(APPLICATION_CONTENT)),
     "companies.recordchange.before": RowClass("data_class"),
     "companies.recordchange.after": RowClass("data_class"),
     # Partner systems' records (linkage): a payload awaiting review is the partner's copy.
