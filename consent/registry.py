@@ -211,7 +211,7 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     **_items(BUSINESS, "was_tax_exempt"),
     **_items(SUCCESSION, "successor_finalist"),
     **_items(FINANCIALS, "deficit lowest_wage_hourly"),
-    **_items(APPLICATION_CONTENT, "frame industry_group_reason plans_growth_beyond_limit invoice_special planned_wage_hourly "
+    **_items(APPLICATION_CONTENT, "industry_group_reason plans_growth_beyond_limit invoice_special planned_wage_hourly "
                                   "wage_ledger_items worker_register_items"),
     **_items(PROGRAM_USAGE, "specific_startup_support"),
 }
