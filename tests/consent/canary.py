@@ -638,8 +638,9 @@ def public_may_see(marker: Marker, state: State) -> bool:
     return marker.origin == PROCEDURE and state.optin and marker.item in PUBLIC_PROCEDURE_ITEMS
 
 
-def may_see(marker: Marker, role: str, state: State, url_name: str) -> bool:
-    """May this viewer see this marker in this state, by the policy table and conditions?"""
+def may_see(marker: Marker, role: str, state: State, url_name: str, own_review: bool = False) -> bool:
+    """May this viewer see this marker in this state, by the policy table and conditions?
+    `own_review`: the page is the agency's review of the procedure application itself."""
     if public_may_see(marker, state):
         return True
     origin_ok = marker.origin != PROCEDURE or state.optin
@@ -649,8 +650,9 @@ def may_see(marker: Marker, role: str, state: State, url_name: str) -> bool:
         return _table_allows(3, c, APPLICANT)
     if role == "agency":
         # Recipient 2: purpose 2 covers every class. Procedure data without the opt-in only
-        # where the agency processes that very application (the review pages).
-        if url_name.startswith("applications:review") and marker.origin == PROCEDURE:
+        # where the agency processes that very application (its review page and PDF, and
+        # its row of the review list), never inside another application.
+        if marker.origin == PROCEDURE and (own_review or url_name == "applications:review-list"):
             return not _denied(state, c)
         if marker.item.startswith("linkage.reviewitem."):
             # A partner's record awaiting name matching is the partner's copy, not yet the
