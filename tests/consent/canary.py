@@ -30,6 +30,8 @@ import datetime as dt
 import itertools
 import json
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -759,5 +761,10 @@ def pdf_text(raw: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(raw))
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    return _SPACED.sub("", text) + "\n" + text
+    # Fonts without a usable ToUnicode map come out as UTF-16 code units: drop the NULs.
+    text = "\n".join(page.extract_text() or "" for page in reader.pages).replace("\x00", "")
+    texts = [_SPACED.sub("", text), text]
+    if shutil.which("pdftotext"):  # poppler, where installed: a second, independent reading
+        done = subprocess.run(["pdftotext", "-q", "-", "-"], input=raw, capture_output=True, timeout=60, check=False)
+        texts.append(done.stdout.decode("utf-8", "replace"))
+    return "\n".join(texts)

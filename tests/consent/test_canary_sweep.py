@@ -358,6 +358,20 @@ def run_sweep(world: World, states: list[State]) -> tuple[list[Hit], dict]:
     return hits, stats
 
 
+def test_the_sweep_reads_the_markers_in_pdfs_it_fetches(canary_world, django_db_blocker):
+    """The scan is only as good as its reading of a PDF: the owner's application PDF and
+    a document's file must show their markers to the scanner."""
+    scanner = Scanner(canary_world.markers)
+    with django_db_blocker.unblock():
+        client = _client("owner", canary_world)
+        for path in (reverse("applications:pdf", args=[canary_world.jizokuka.pk]),
+                     reverse("documents:file", args=[canary_world.extra["documents"][0].pk])):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            classes = {marker.data_class for _found, marker in scanner.find(body_text(response))}
+            assert classes, f"no marker read from the PDF of {path}"
+
+
 def test_canary_sweep_finds_no_marker_a_viewer_may_not_see(canary_world, django_db_blocker, capsys):
     started, cpu_started = time.monotonic(), time.process_time()
     states = sweep_states()
