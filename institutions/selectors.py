@@ -18,6 +18,10 @@ from .filters import InstitutionFilter
 from .models import Institution, SupportRecord
 
 SUPPORT_RECORD_CLASS = 13
+# A theme is free text typed about one company's support: the public page names a theme
+# only when it aggregates at least this many companies, so that no single company's
+# support record (class 13, which the policy never gives the public) shows through.
+MIN_COMPANIES_PER_THEME = 3
 
 
 def institution_search(*, filters: dict | None = None) -> QuerySet[Institution]:
@@ -32,14 +36,18 @@ def institution_public_get(*, pk: int) -> Institution | None:
 def institution_track_record(*, institution: Institution) -> dict:
     """Purpose 7 (支援機関の支援実績…の見える化), shown to the public as aggregates only:
     counted over the support records of businesses whose consent lets SMEs (recipient 6)
-    use their class-13 data for purpose 7. No company is named."""
+    use their class-13 data for purpose 7. No company is named, and a theme is named only
+    when at least MIN_COMPANIES_PER_THEME companies share it."""
     records = businesses_allowing(
         SupportRecord.objects.filter(institution=institution),
         purpose=PURPOSE_TRACK_RECORD, data_class=SUPPORT_RECORD_CLASS, viewer=SystemRecipient(SMES, "track record"),
         business_field="business",
     )
     totals = records.aggregate(records=Count("pk"), companies=Count("business", distinct=True))
-    themes = list(records.values("theme").annotate(count=Count("pk")).order_by("-count", "theme")[:10])
+    themes = list(
+        records.values("theme").annotate(count=Count("pk"), company_count=Count("business", distinct=True))
+        .filter(company_count__gte=MIN_COMPANIES_PER_THEME).order_by("-count", "theme").values("theme", "count")[:10]
+    )
     years = list(
         records.values("supported_on__year").annotate(count=Count("pk")).order_by("-supported_on__year")[:5]
     )

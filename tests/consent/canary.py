@@ -30,6 +30,8 @@ import datetime as dt
 import itertools
 import json
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -366,6 +368,11 @@ def build_world() -> World:
                             "amount": m.number(8, R, "applications.application.content.expenses"), "region": "",
                             "nights": None, "lodging_per_night": None}]
     jizokuka = app_services.application_save_draft(actor=owner, application_id=jizokuka.pk, content=content, confirm_all=True)
+    # Documents in the vault, attached to the application: a 決算書 (class 6) and a quotation
+    # (class 8), each with a marked file name and marked text inside the PDF.
+    documents = []
+    for document_type, data_class in DOCUMENT_TYPES.items():
+        documents.append(_upload_document(m, owner, document_type, data_class, attach_to=jizokuka.pk))
     problems = app_services.submission_errors(jizokuka, pledge=True)
     assert not problems, f"The canary 持続化 application cannot be submitted: {problems}"
     jizokuka = app_services.application_submit(actor=owner, application_id=jizokuka.pk, pledge=True)
@@ -434,7 +441,7 @@ def build_world() -> World:
 
     objects: dict[str, list[Any]] = {}
     for model in apps.get_models():
-        if not getattr(model, "DATA_CLASSES", None):
+        if not holds_business_data(model):
             continue
         if model._meta.label_lower == "companies.business":
             objects[model._meta.label_lower] = [business]
@@ -445,11 +452,40 @@ def build_world() -> World:
         institution_b=institution_b, users=users, partner_key=key, jizokuka=jizokuka, procedure=procedure,
         request_a=request_a, objects=objects,
         extra={"batch": batch, "review_item": review_item, "saved_search": saved_search, "pledges": pledges,
-               "analysis": analysis, "subsidy_round": subsidy_round, "client": client,
+               "analysis": analysis, "subsidy_round": subsidy_round, "client": client, "documents": documents,
                "unsubscribe_token": unsubscribe_token(user_id=owner.pk, category="applications")},
     )
     check_coverage(world)
     return world
+
+
+# Document types the canary keeps in its vault, with the class this test expects of each.
+DOCUMENT_TYPES = {"financial_statements": 6, "quotation": 8}
+
+
+def holds_business_data(model) -> bool:
+    """A model of a business's data: it declares its fields' classes (DATA_CLASSES) or a
+    column holding its rows' class (DATA_CLASS_FIELD), and is the business or belongs to one."""
+    declared = getattr(model, "DATA_CLASSES", None) or getattr(model, "DATA_CLASS_FIELD", None)
+    return bool(declared) and (model._meta.label_lower == "companies.business" or _business_field(model))
+
+
+def _upload_document(m: Markers, owner, document_type: str, data_class: int, *, attach_to: int):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from weasyprint import HTML
+
+    from documents import services as document_services
+
+    name = f"{m.token(data_class, RECORD, 'documents.document.name')} {document_type}.pdf"
+    text = m.token(data_class, RECORD, "documents.document.file")
+    pdf = HTML(string=f"<p>{text}</p><p>{m.number(data_class, RECORD, 'documents.document.file')}</p>").write_pdf()
+    result = document_services.document_upload(
+        actor=owner, uploaded_file=SimpleUploadedFile(name, pdf, content_type="application/pdf"),
+        document_type=document_type, attach_to=attach_to)
+    document = result.document
+    assert document.data_class == data_class, (document_type, document.data_class)
+    assert TOKEN_RE.search(document.name.lower()), f"the document's name lost its marker: {document.name!r}"
+    return document
 
 
 def _has_fields(model, names: set[str]) -> bool:
@@ -517,14 +553,16 @@ def check_coverage(world: World) -> None:
     """Every business-data field of every canary row, and every item of its JSON
     documents, carries a marker or is named in UNMARKABLE(_ITEMS) with its reason."""
     unmarked: list[str] = []
-    business_models = {model._meta.label_lower for model in apps.get_models()
-                       if getattr(model, "DATA_CLASSES", None) and (model._meta.label_lower == "companies.business"
-                                                                    or _business_field(model))}
+    business_models = {model._meta.label_lower for model in apps.get_models() if holds_business_data(model)}
     missing_models = sorted(business_models - {label for label, rows in world.objects.items() if rows})
     if missing_models:
         raise AssertionError(f"The canary business has no row of {missing_models}: add one with marked values.")
     for label, rows in world.objects.items():
         model = apps.get_model(label)
+        if not getattr(model, "DATA_CLASSES", None):
+            # The row's class is in a column (DATA_CLASS_FIELD: a document); its name and
+            # its file carry markers (checked where they are made, _upload_document).
+            continue
         for row in rows:
             for name in model.DATA_CLASSES:
                 key = f"{label}.{name}"
@@ -602,8 +640,9 @@ def public_may_see(marker: Marker, state: State) -> bool:
     return marker.origin == PROCEDURE and state.optin and marker.item in PUBLIC_PROCEDURE_ITEMS
 
 
-def may_see(marker: Marker, role: str, state: State, url_name: str) -> bool:
-    """May this viewer see this marker in this state, by the policy table and conditions?"""
+def may_see(marker: Marker, role: str, state: State, url_name: str, own_review: bool = False) -> bool:
+    """May this viewer see this marker in this state, by the policy table and conditions?
+    `own_review`: the page is the agency's review of the procedure application itself."""
     if public_may_see(marker, state):
         return True
     origin_ok = marker.origin != PROCEDURE or state.optin
@@ -613,8 +652,9 @@ def may_see(marker: Marker, role: str, state: State, url_name: str) -> bool:
         return _table_allows(3, c, APPLICANT)
     if role == "agency":
         # Recipient 2: purpose 2 covers every class. Procedure data without the opt-in only
-        # where the agency processes that very application (the review pages).
-        if url_name.startswith("applications:review") and marker.origin == PROCEDURE:
+        # where the agency processes that very application (its review page and PDF, and
+        # its row of the review list), never inside another application.
+        if marker.origin == PROCEDURE and (own_review or url_name == "applications:review-list"):
             return not _denied(state, c)
         if marker.item.startswith("linkage.reviewitem."):
             # A partner's record awaiting name matching is the partner's copy, not yet the
@@ -721,5 +761,10 @@ def pdf_text(raw: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(raw))
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    return _SPACED.sub("", text) + "\n" + text
+    # Fonts without a usable ToUnicode map come out as UTF-16 code units: drop the NULs.
+    text = "\n".join(page.extract_text() or "" for page in reader.pages).replace("\x00", "")
+    texts = [_SPACED.sub("", text), text]
+    if shutil.which("pdftotext"):  # poppler, where installed: a second, independent reading
+        done = subprocess.run(["pdftotext", "-q", "-", "-"], input=raw, capture_output=True, timeout=60, check=False)
+        texts.append(done.stdout.decode("utf-8", "replace"))
+    return "\n".join(texts)

@@ -52,18 +52,21 @@ def test_public_search_by_region_kind_specialty_and_text(django_assert_max_num_q
 
 def test_track_record_counts_only_consenting_companies_and_names_none():
     institution = InstitutionFactory()
-    consenting = BusinessFactory(name="公開してよい株式会社")
+    consenting = [BusinessFactory(name=f"公開してよい株式会社{i}") for i in range(3)]
     refusing = BusinessFactory(name="公開しない株式会社")
     today = timezone.localdate()
-    for business, theme in ((consenting, "販路開拓"), (consenting, "補助金申請"), (refusing, "事業承継")):
+    records = [(b, "販路開拓") for b in consenting] + [(consenting[0], "補助金申請"), (refusing, "事業承継")]
+    for business, theme in records:
         SupportRecord.objects.create(institution=institution, business=business, supported_on=today, theme=theme)
     Narrowing.objects.create(business=refusing, data_class=13, recipient=6, purpose=7)
     track = institution_track_record(institution=institution)
-    assert (track["companies"], track["records"]) == (1, 2)
-    assert {t["theme"] for t in track["themes"]} == {"販路開拓", "補助金申請"}
+    assert (track["companies"], track["records"]) == (3, 4)
+    # A theme of fewer than three companies is one company's record: never named.
+    assert [(t["theme"], t["count"]) for t in track["themes"]] == [("販路開拓", 3)]
     html = Client().get(reverse("institutions:detail", args=[institution.pk])).content.decode()
-    assert "支援した事業者 1社" in html
-    assert consenting.name not in html and refusing.name not in html and "事業承継" not in html
+    assert "支援した事業者 3社" in html and "販路開拓" in html
+    assert all(b.name not in html for b in consenting) and refusing.name not in html
+    assert "事業承継" not in html and "補助金申請" not in html
     assert Client().get(reverse("institutions:detail", args=[999999])).status_code == 404
 
 
