@@ -129,7 +129,7 @@ class ResearchExtractApi(APIView):
             services.extract_download_finish(download_id=download.pk, row_count=rows, sha256=digest)
 
         encoding = csv_files.csv_encoding(request.query_params)
-        response = StreamingHttpResponse(extract.stream_extract(filters=filters, on_finish=finish, encoding=encoding),
+        response = StreamingHttpResponse(extract.stream_extract(viewer=request.user, filters=filters, on_finish=finish, encoding=encoding),
                                          content_type=csv_files.content_type(encoding))
         response["Content-Disposition"] = f'attachment; filename="mirasapo-research-extract-{download.pk}.csv"'
         response["X-Extract-Id"] = str(download.pk)

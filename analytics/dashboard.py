@@ -37,12 +37,15 @@ from companies.reference import JSIC_MIDDLE, PREFECTURES
 from consent.access import (
     PURPOSE_SHARING,
     SME_AGENCY,
+    SystemRecipient,
     businesses_allowing,
     procedure_rule_q,
 )
 
 from .models import DashboardCell, SummaryRefresh
 
+# Dashboards are computed by the agency's own jobs (purpose 2, recipient 2), not for a person.
+DASHBOARD = SystemRecipient(SME_AGENCY, "dashboard")
 EXCLUDED_STATUSES = (Application.Status.DRAFT, Application.Status.WITHDRAWN)
 DIMENSIONS = ("fiscal_year", "round", "program", "prefecture", "industry")
 DIMENSION_LABELS = {
@@ -60,7 +63,7 @@ METRICS = ("applications", "adopted", "adoption_rate", "granted_amount")
 def _allowed_exists(data_class: int):
     """A per-row Exists(): does this application's business allow (purpose 2, class, recipient 2)?"""
     inner = businesses_allowing(
-        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_SHARING, data_class=data_class, recipient=SME_AGENCY,
+        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_SHARING, data_class=data_class, viewer=DASHBOARD,
     )
     return Exists(inner)
 
@@ -69,7 +72,7 @@ def dashboard_source_queryset():
     """Submitted applications the agency may aggregate (see the module docstring)."""
     qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES).filter(procedure_rule_q(purpose=PURPOSE_SHARING))
     for data_class in (1, 10):
-        qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=data_class, recipient=SME_AGENCY, business_field="business_id")
+        qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=data_class, viewer=DASHBOARD, business_field="business_id")
     return qs
 
 

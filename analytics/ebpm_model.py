@@ -15,6 +15,7 @@ from companies.reference import jsic_major_of
 from consent.access import (
     PURPOSE_EBPM,
     SME_AGENCY,
+    SystemRecipient,
     businesses_allowing,
     procedure_rule_q,
 )
@@ -40,7 +41,8 @@ def _band(value, edges) -> int:
 
 def _allowed(qs, *, business_field: str):
     for data_class in (1, 6, 9, 10):
-        qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=data_class, recipient=SME_AGENCY, business_field=business_field)
+        qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=data_class, viewer=SystemRecipient(SME_AGENCY, "EBPM"),
+                                 business_field=business_field)
     return qs
 
 

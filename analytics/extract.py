@@ -11,6 +11,9 @@ Consent, in the order applied:
   The four sole-proprietor identity fields are empty for a 法人 and the 法人番号 is empty for
   a sole proprietor (who has none).
 
+`value_added` is ※5's 付加価値額 as the seed lists it: 粗利 (gross profit) + 減価償却費
+(depreciation) of that year (applications.rules.value_added); empty when either is missing.
+
 Financial fields are those of the fiscal year before the application's fiscal year (the last
 closed year when applying), joined once (FilteredRelation), not per row.
 """
@@ -24,6 +27,7 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 
+from applications import rules
 from applications.models import Application
 from companies.models import Business
 from consent.access import (
@@ -31,6 +35,7 @@ from consent.access import (
     RESEARCHERS,
     businesses_allowing,
     procedure_rule_q,
+    viewer_recipient,
 )
 from consent.registry import RESEARCH_EXTRACT_COLUMNS
 from core import csv_files
@@ -42,15 +47,22 @@ CLASS_OF = dict(RESEARCH_EXTRACT_COLUMNS)
 CHUNK_SIZE = 5000
 
 
-def _allowed(data_class: int):
+def _allowed(data_class: int, viewer):
     return Exists(businesses_allowing(
-        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_EBPM, data_class=data_class, recipient=RESEARCHERS,
+        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_EBPM, data_class=data_class,
+        viewer=viewer, recipient=RESEARCHERS,
     ))
 
 
-def extract_queryset(*, filters: dict):
+def extract_queryset(*, viewer, filters: dict):
+    """The rows this viewer may receive: businesses_allowing derives the recipient from the
+    viewer and checks the researcher's approved pledge itself, so anyone else gets no rows
+    (the API answers them 403 first)."""
+    if viewer_recipient(viewer) != RESEARCHERS:
+        return Application.objects.none().values_list("pk")
     qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES).filter(procedure_rule_q(purpose=PURPOSE_EBPM))
-    qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=1, recipient=RESEARCHERS, business_field="business_id")
+    qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=1, viewer=viewer, recipient=RESEARCHERS,
+                             business_field="business_id")
     if filters.get("fiscal_year"):
         qs = qs.filter(fiscal_year=filters["fiscal_year"])
     if filters.get("program"):
@@ -60,15 +72,14 @@ def extract_queryset(*, filters: dict):
     return (
         qs.annotate(
             pre_fy=FilteredRelation("business__financials", condition=Q(business__financials__fiscal_year=F("fiscal_year") - 1)),
-            ok6=_allowed(6), ok9=_allowed(9), ok10=_allowed(10),
+            ok6=_allowed(6, viewer), ok9=_allowed(9, viewer), ok10=_allowed(10, viewer),
         )
         .order_by("id")
         .values_list(
             "business__corp_type", "business__corporate_number", "business__name", "business__address",
             "business__representative_name", "business__phone", "business__employees", "business__capital",
             "business__offices", "business__founded_year", "business__prefecture", "business__industry_jsic",
-            "pre_fy__sales", "pre_fy__ordinary_profit", "pre_fy__operating_profit", "pre_fy__personnel_cost",
-            "pre_fy__depreciation", "review_result", "review_score", "program", "fiscal_year",
+            "pre_fy__sales", "pre_fy__ordinary_profit", "pre_fy__gross_profit", "pre_fy__depreciation", "review_result", "review_score", "program", "fiscal_year",
             "implementation_fiscal_year", "round_number", "ok6", "ok9", "ok10",
         )
     )
@@ -80,12 +91,11 @@ def _blank(value) -> str | int:
 
 def extract_row(values: tuple) -> list:
     (corp_type, corporate_number, name, address, representative, phone, employees, capital, offices, founded_year,
-     prefecture, industry, sales, ordinary_profit, operating_profit, personnel_cost, depreciation, review_result,
+     prefecture, industry, sales, ordinary_profit, gross_profit, depreciation, review_result,
      review_score, program, fiscal_year, implementation_fiscal_year, round_number, ok6, ok9, ok10) = values
     sole = corp_type == Business.CorpType.SOLE_PROPRIETOR
-    value_added = None
-    if None not in (operating_profit, personnel_cost, depreciation):
-        value_added = operating_profit + personnel_cost + depreciation
+    # ※5 「付加価値額(粗利、減価償却費)」: gross profit + depreciation of the year (the rule module's).
+    value_added = rules.value_added(gross_profit, depreciation)
     return [
         "" if sole else _blank(corporate_number),
         name if sole else "", address if sole else "", representative if sole else "", phone if sole else "",
@@ -107,7 +117,7 @@ class _Line:
         self.value = text
 
 
-def stream_extract(*, filters: dict, on_finish, encoding: str = "utf-8") -> Iterator[bytes]:
+def stream_extract(*, viewer, filters: dict, on_finish, encoding: str = "utf-8") -> Iterator[bytes]:
     """Yield the CSV in chunks of bytes from a server-side cursor inside one read
     transaction (a consistent snapshot); hash as it goes; call on_finish(rows, sha256)
     after the last byte, outside that transaction. UTF-8 starts with a BOM, or the file
@@ -122,7 +132,7 @@ def stream_extract(*, filters: dict, on_finish, encoding: str = "utf-8") -> Iter
     yield head
     with transaction.atomic():
         buffer: list[str] = []
-        for values in extract_queryset(filters=filters).iterator(chunk_size=CHUNK_SIZE):
+        for values in extract_queryset(viewer=viewer, filters=filters).iterator(chunk_size=CHUNK_SIZE):
             writer.writerow(extract_row(values))
             buffer.append(line.value)
             rows += 1

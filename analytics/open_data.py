@@ -24,24 +24,26 @@ from companies.models import Business
 from consent.access import (
     PUBLIC,
     PURPOSE_OPEN_DATA,
+    SystemRecipient,
     businesses_allowing,
     procedure_rule_q,
 )
 from consent.registry import OPEN_DATA_COLUMNS
 
+OPEN_DATA = SystemRecipient(PUBLIC, "open data")
 ADOPTION_FIELDS = [name for name, _class in OPEN_DATA_COLUMNS]
 CERTIFICATION_FIELDS = ["corporate_number", "name", "program", "certified_on"]
 
 
 def _allowed(data_class: int):
     return Exists(businesses_allowing(
-        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_OPEN_DATA, data_class=data_class, recipient=PUBLIC,
+        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_OPEN_DATA, data_class=data_class, viewer=OPEN_DATA,
     ))
 
 
 def _published(qs: QuerySet) -> QuerySet:
     for data_class in (1, 10):
-        qs = businesses_allowing(qs, purpose=PURPOSE_OPEN_DATA, data_class=data_class, recipient=PUBLIC, business_field="business_id")
+        qs = businesses_allowing(qs, purpose=PURPOSE_OPEN_DATA, data_class=data_class, viewer=OPEN_DATA, business_field="business_id")
     return qs
 
 

@@ -7,7 +7,7 @@ from core.navigation import NavItem
 
 
 def nav_items(user) -> list[NavItem]:
-    items = [NavItem(_("Subsidy self-check"), "applications:eligibility", order=60)]
+    items = [NavItem(_("Subsidy self-check"), "applications:selfcheck", order=60)]
     if user is None or not user.is_authenticated:
         return items
     if may_view_record(user):

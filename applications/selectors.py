@@ -7,6 +7,9 @@ recipient 2) to review them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +23,7 @@ from consent.access import (
     ConsentContext,
     businesses_allowing,
 )
+from consent.projection import origin_of, project
 
 from .models import Application, SubsidyRound
 
@@ -48,6 +52,21 @@ def application_history(*, viewer) -> QuerySet:
     )
 
 
+@dataclass(frozen=True)
+class Step:
+    status: str
+    at: datetime
+
+
+def application_history_with_timeline(*, viewer) -> list[Application]:
+    """The history with each application's `timeline`: the draft's creation, then every
+    status it reached, in order (two queries)."""
+    applications = list(application_history(viewer=viewer).prefetch_related("events"))
+    for a in applications:
+        a.timeline = [Step(Application.Status.DRAFT, a.created_at)] + [Step(e.to_status, e.at) for e in a.events.all()]
+    return applications
+
+
 def application_for_applicant_or_404(*, viewer, application_id: int) -> Application:
     business_id = _viewer_business_id(viewer)
     application = (Application.objects.select_related("subsidy_round", "support_institution", "business")
@@ -67,7 +86,8 @@ def review_queue(*, viewer, status: str | None = None) -> QuerySet:
     qs = Application.objects.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
     if status:
         qs = qs.filter(status=status)
-    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=8, recipient=SME_AGENCY, business_field="business")
+    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=8, viewer=viewer, recipient=SME_AGENCY,
+                             business_field="business")
     return qs.select_related("business", "subsidy_round").defer("content", "prefill", "snapshot").order_by("-submitted_at", "-id")
 
 
@@ -76,3 +96,27 @@ def application_for_agency_or_404(*, viewer, application_id: int) -> Application
     if application is None:
         raise Http404
     return application
+
+
+@dataclass(frozen=True)
+class ReviewRelease:
+    record: dict
+    business_name: str | None
+    snapshot: dict
+    withheld: list[str]
+
+
+def review_release(*, viewer, application: Application) -> ReviewRelease:
+    """What agency staff see of an application they review (purpose 2, recipient 2): the
+    row, the business's name and the submitted snapshot, each through the projection,
+    so that an item the business withholds from the agency (its financials, its contact
+    person…) is not on the review page or in the PDF, even inside the snapshot."""
+    context = ConsentContext([application.business_id])
+    record = project(application, viewer=viewer, purpose=PURPOSE_SHARING, context=context)
+    business = project(application.business, viewer=viewer, purpose=PURPOSE_SHARING, context=context, fields=["name"])
+    snapshot = project(application.snapshot or {}, viewer=viewer, purpose=PURPOSE_SHARING, context=context,
+                       schema="applications.application.snapshot", business_id=application.business_id,
+                       origin=origin_of(application))
+    withheld = sorted({d.path.split(".")[-1] for d in snapshot.dropped if d.data_class is not None})
+    return ReviewRelease(record=record.data, business_name=business.data.get("name"), snapshot=snapshot.data,
+                         withheld=withheld)

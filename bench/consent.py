@@ -109,7 +109,12 @@ def seed(n: int, rng: random.Random) -> dict:
 
 def bench(data: dict, rng: random.Random, decisions: int) -> None:
     from companies.models import Business
-    from consent.access import ConsentContext, businesses_allowing, decide
+    from consent.access import (
+        ConsentContext,
+        SystemRecipient,
+        businesses_allowing,
+        decide,
+    )
 
     ids = data["ids"]
     institution = data["institution"]
@@ -152,10 +157,10 @@ def bench(data: dict, rng: random.Random, decisions: int) -> None:
     print(f"decide() with its per-call loading (1 query each, 2 for recipient 5): {per_call:,.0f} decisions/s")
 
     for label, kwargs in [
-        ("P2 C6 R2 (intra-government sharing, financials, SME Agency)", {"purpose": 2, "data_class": 6, "recipient": 2}),
-        ("P1 C6 R4 (EBPM, financials, researchers)", {"purpose": 1, "data_class": 6, "recipient": 4}),
-        ("P6 C6 R5 (consultation, financials, one institution)", {"purpose": 6, "data_class": 6, "recipient": 5,
-                                                                   "institution_id": institution.pk}),
+        ("P2 C6 R2 (intra-government sharing, financials, SME Agency)",
+         {"purpose": 2, "data_class": 6, "viewer": SystemRecipient(2, "bench")}),
+        ("P1 C6 R4 (EBPM, financials, researchers)", {"purpose": 1, "data_class": 6, "viewer": data["researcher"]}),
+        ("P6 C6 R5 (consultation, financials, one institution)", {"purpose": 6, "data_class": 6, "viewer": data["staff"]}),
     ]:
         def ids_of(kwargs=kwargs):
             return list(businesses_allowing(Business.objects.all(), **kwargs).values_list("pk", flat=True))

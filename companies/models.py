@@ -120,7 +120,9 @@ class BusinessProfile(RecordItem):
     shareholders = models.TextField(_("shareholders"), blank=True)
     consumption_tax_status = models.CharField(
         _("consumption tax status"), max_length=20, blank=True,
-        choices=[("taxable", _("Taxable (課税事業者)")), ("exempt", _("Exempt (免税事業者)")), ("simplified", _("Simplified taxation (簡易課税)"))],
+        # Seed 003 §12: ① not a taxpayer, ② exempt, ③ simplified taxation may book tax-included.
+        choices=[("taxable", _("Taxable (課税事業者)")), ("not_taxpayer", _("Not a taxpayer (納税義務者とならない者)")),
+                 ("exempt", _("Exempt (免税事業者)")), ("simplified", _("Simplified taxation (簡易課税)"))],
     )
 
     DATA_CLASSES = {f: 3 for f in ["description", "main_products", "customers", "suppliers", "patents", "shareholders", "consumption_tax_status"]}

@@ -9,5 +9,6 @@ from .selectors import may_view_record
 
 def nav_items(user) -> list[NavItem]:
     if may_view_record(user):
-        return [NavItem(_("Business record"), "companies:record", order=10)]
+        return [NavItem(_("Business record"), "companies:record", order=10),
+                NavItem(_("My data"), "companies:my-data", order=11)]
     return []

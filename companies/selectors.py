@@ -156,3 +156,133 @@ def record_overview(*, viewer, business: Business) -> list[RecordPart]:
 def record_history(*, viewer, business: Business) -> QuerySet:
     visible = record_classes_visible(viewer=viewer, business_id=business.pk)
     return RecordChange.objects.filter(business=business, data_class__in=visible).select_related("changed_by")
+
+
+# --- わたしのデータ: everything the portal holds on the business, by class ------------------
+
+@dataclass
+class MyItem:
+    label: str
+    value: Any
+    source: str
+    at: Any
+    procedure: bool = False
+
+
+@dataclass
+class MyClass:
+    code: int
+    name: str
+    audience: list[str]
+    items: list[MyItem] = field(default_factory=list)
+
+
+def _audience(context: ConsentContext, business_id: int, data_class: int, policy) -> list[str]:
+    """Who may use this class now: each recipient the table and the business's consent
+    allow for at least one purpose, with the purposes and the condition that still applies."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    from consent.access import (
+        ALL_PURPOSES,
+        ALL_RECIPIENTS,
+        condition_note,
+        decide_business_level,
+    )
+
+    lines = []
+    for recipient in ALL_RECIPIENTS:
+        purposes = [p for p in ALL_PURPOSES
+                    if decide_business_level(business_id=business_id, purpose=p, data_class=data_class,
+                                             recipient=recipient, context=context).allowed]
+        if not purposes:
+            continue
+        separator = pgettext("list separator", ", ")
+        line = _("%(recipient)s (for: %(purposes)s)") % {
+            "recipient": policy.recipient_names.get(recipient, str(recipient)),
+            "purposes": separator.join(policy.purpose_names.get(p, str(p)) for p in purposes),
+        }
+        note = condition_note(recipient)
+        lines.append(f"{line} {note}".strip())
+    return lines
+
+
+def _content_label(path: str) -> str:
+    """The form's label of an item of an application's content ("expenses[0].amount" →
+    "Expenses 1: Amount (yen)")."""
+    from applications.forms import (
+        RECORD_FORM_FIELDS,
+        ExpenseLineForm,
+        JizokukaForm,
+        ProcedureForm,
+    )
+
+    def label_of(name: str) -> str:
+        if name in RECORD_FORM_FIELDS:
+            return str(RECORD_FORM_FIELDS[name]().label)
+        for form in (JizokukaForm, ProcedureForm, ExpenseLineForm):
+            if name in form.base_fields:
+                return str(form.base_fields[name].label)
+        return name
+
+    if path.startswith("expenses["):
+        from django.utils.translation import gettext as _
+
+        index, _dot, name = path[len("expenses["):].partition("].")
+        return _("Expense %(n)s: %(item)s") % {"n": int(index) + 1, "item": label_of(name)}
+    return label_of(path)
+
+
+def my_data(*, viewer, business: Business) -> list[MyClass]:
+    """Every item the portal holds on the business - the record, the items inside its
+    applications (each under its own class) and the support records institutions keep -
+    with its class, source and date, and who may use that class now. The business's own
+    view (recipient 7, purpose 3), through the same projection as every other release."""
+    from django.apps import apps
+    from django.utils.translation import gettext as _
+
+    from consent import registry
+    from consent.projection import project
+    from consent.selectors import policy_view
+
+    policy = policy_view()
+    context = ConsentContext([business.pk])
+    sections = {c: MyClass(c, policy.class_names.get(c, str(c)), _audience(context, business.pk, c, policy))
+                for c in registry.ALL_DATA_CLASSES}
+    for part in record_overview(viewer=viewer, business=business):
+        for rows in part.rows:
+            for row in rows:
+                if row.value in (None, ""):
+                    continue
+                sections[part.data_class].items.append(
+                    MyItem(f"{part.label}: {row.label}", row.display, row.source, row.recorded_at))
+    Application = apps.get_model("applications", "Application")
+    for application in Application.objects.filter(business=business).order_by("-created_at"):
+        released = project(application, viewer=viewer, purpose=PURPOSE_APPLICANT_RECORDS, context=context)
+        source = _("Application %(id)s") % {"id": application.receipt_number or application.pk}
+        procedure = application.is_procedure
+        declared = registry.classified_models()["applications.application"]
+        for name, value in released.data.items():
+            if name in ("content", "snapshot", "prefill") or value in (None, "", [], {}):
+                continue
+            if registry.json_schema_of(application, name) is not None:
+                continue
+            label = str(application._meta.get_field(name).verbose_name)
+            sections[declared[name]].items.append(MyItem(label, value, source, application.updated_at, procedure))
+        content = released.data.get("content", {})
+        for path, data_class, _origin in registry.items_of(registry.APPLICATION_CONTENT_DOC, content):
+            if data_class is None:
+                continue
+            value = content
+            for key in path.replace("[", ".").replace("]", "").split("."):
+                value = value[int(key)] if isinstance(value, list) else value.get(key)
+            if value in (None, "", [], {}):
+                continue
+            sections[data_class].items.append(MyItem(_content_label(path), value, source, application.updated_at, procedure))
+    SupportRecord = apps.get_model("institutions", "SupportRecord")
+    for record in SupportRecord.objects.filter(business=business).select_related("institution").order_by("-supported_on"):
+        released = project(record, viewer=viewer, purpose=PURPOSE_APPLICANT_RECORDS, context=context)
+        for name, value in released.data.items():
+            label = str(record._meta.get_field(name).verbose_name)
+            sections[13].items.append(MyItem(label, value, record.institution.name, record.supported_on))
+    return [sections[c] for c in registry.ALL_DATA_CLASSES]

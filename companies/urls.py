@@ -8,6 +8,7 @@ app_name = "companies"
 urlpatterns = [
     path("record/", views.record, name="record"),
     path("record/history/", views.history, name="history"),
+    path("record/my-data/", views.my_data_page, name="my-data"),
     path("record/<str:part>/edit/", views.record_edit, name="edit"),
     path("record/<str:part>/add/", views.record_edit, name="add"),
     path("record/<str:part>/<int:pk>/edit/", views.record_edit, name="edit-row"),

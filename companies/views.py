@@ -18,6 +18,7 @@ from .record import PARTS, field_label
 from .selectors import (
     business_for_record_or_404,
     may_edit_record,
+    my_data,
     record_classes_visible,
     record_history,
     record_overview,
@@ -32,6 +33,16 @@ def record(request):
     parts = record_overview(viewer=request.user, business=business)
     return render(request, "companies/record.html", {
         "business": business, "parts": parts, "can_edit": may_edit_record(request.user),
+    })
+
+
+@login_required
+def my_data_page(request):
+    """わたしのデータ: every item the portal holds on the business, by class, with its
+    source and date and who may use it now."""
+    business = business_for_record_or_404(request.user)
+    return render(request, "companies/my_data.html", {
+        "business": business, "sections": my_data(viewer=request.user, business=business),
     })
 
 

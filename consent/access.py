@@ -33,9 +33,14 @@ per download through `core.audit.audit_event` instead. The business's own pages
 (recipient 7) are not audited. Consent changes and receipts are audited by
 consent.services.
 
-Recipient 7 and `viewer=None`: a decision for the applicant without a viewer is the
-business-level answer (the caller vouches that the business itself asks); pass
-`viewer=request.user` whenever a request is being served.
+Bound to the viewer, failing closed: every decision takes the viewer - the person
+served (`request.user`) or, for a job the agency runs itself, a `SystemRecipient(r, job)`
+naming recipient 1, 2 or 3. A person's recipient is derived from the account
+(`recipient_for`); asking as another recipient is refused. Without a viewer, recipients
+4, 5 and 7 (people with conditions of their own: a researcher's pledge, an institution's
+grant, membership of the business) get nothing. `businesses_allowing` takes the viewer
+too and derives the recipient itself; release of documents and records goes through
+consent.projection.project, which calls these decisions item by item.
 
 `decide_business_level` answers for the business's consent alone (the table and its
 narrowings), naming the per-viewer condition that still applies (recipient 4, 5, 7);
@@ -94,6 +99,25 @@ class PolicyTable:
     def allows(self, purpose: int, data_class: int, recipient: int) -> bool:
         entry = self.purposes.get(purpose)
         return entry is not None and data_class in entry[0] and recipient in entry[1]
+
+
+@dataclass(frozen=True)
+class SystemRecipient:
+    """The viewer of a job the agency runs itself (a dashboard summary, a recommendation
+    computed for a business, the pre-fill the agency receives with an application, an
+    aggregate published to SMEs or the public): no person is served, so the recipient is
+    named explicitly. Recipients 4, 5 and 7 are never system recipients: each is a person
+    whose own condition (pledge, institution grant, membership) must be checked."""
+
+    recipient: int
+    job: str
+
+    is_authenticated = True
+    pk = None
+
+    def __post_init__(self):
+        if self.recipient not in (METI, SME_AGENCY, IAA, SMES, PUBLIC):
+            raise ValueError("Recipients 4, 5 and 7 are people with conditions of their own: pass the person.")
 
 
 class NoPolicyInForce(RuntimeError):
@@ -159,6 +183,16 @@ def recipient_for(user, business_id: int | None = None) -> int | None:
     return None
 
 
+def viewer_recipient(viewer, business_id: int | None = None) -> int | None:
+    """The recipient a viewer acts as: a SystemRecipient names it, a person's account
+    decides it (recipient_for). None when the viewer cannot be placed: it gets nothing."""
+    if isinstance(viewer, SystemRecipient):
+        return viewer.recipient
+    if viewer is None:
+        return None  # the anonymous public is an AnonymousUser, never "no viewer"
+    return recipient_for(viewer, business_id)
+
+
 def _business_in(queryset: QuerySet, ids: set[int]) -> QuerySet:
     """business_id IN ids; as one array parameter (= ANY(%s)) for large sets, which
     PostgreSQL plans and the driver binds far faster than thousands of placeholders."""
@@ -175,6 +209,7 @@ _REASONS = {
     "institution": gettext_lazy("A support institution sees a company's data only after the company approves its request."),
     "grant": gettext_lazy("No approved disclosure request in force covers this data."),
     "applicant": gettext_lazy("Only the business itself may see its own records."),
+    "viewer": gettext_lazy("This viewer does not receive data as this recipient."),
     "narrowed": gettext_lazy("The business has denied this use in its consent settings."),
     "allowed": gettext_lazy("Allowed by the policy and the business's consent."),
 }
@@ -240,21 +275,34 @@ class ConsentContext:
         outcomes = self._outcomes
         if not self.table.allows(purpose, data_class, recipient):
             return outcomes["table"]
+        # Bound to the viewer: a person's recipient is derived from the account, a job's
+        # is named by its SystemRecipient; a viewer asking as someone else gets nothing.
+        if isinstance(viewer, SystemRecipient):
+            if viewer.recipient != recipient:
+                return outcomes["viewer"]
+            viewer = None
+        elif viewer is not None:
+            if recipient_for(viewer, business_id) != recipient:
+                return outcomes["viewer"]
+        elif recipient in (RESEARCHERS, SUPPORT_INSTITUTIONS, APPLICANT):
+            # These recipients are people with conditions of their own; without the
+            # person nothing can be checked, so nothing is released.
+            return outcomes[{RESEARCHERS: "researcher", SUPPORT_INSTITUTIONS: "institution", APPLICANT: "applicant"}[recipient]]
         if origin is not None and origin.procedure and not origin.procedure_opted_in and purpose != PURPOSE_APPLICANT_RECORDS:
             return outcomes["procedure"]
         if recipient == RESEARCHERS:
             if viewer is None or not self._researcher_ok(viewer):
                 return outcomes["researcher"]
         elif recipient == SUPPORT_INSTITUTIONS:
-            if viewer is not None and not getattr(viewer, "is_institution_staff", False):
+            if not getattr(viewer, "is_institution_staff", False):
                 return outcomes["institution"]
-            institution_id = getattr(viewer, "institution_id", None) if viewer is not None else self.institution_id
+            institution_id = getattr(viewer, "institution_id", None)
             if institution_id is None or institution_id != self.institution_id:
                 return outcomes["institution"]
             grants = self._grants.get((business_id, institution_id), ())
             if not any(p == purpose and data_class in classes for p, classes in grants):
                 return outcomes["grant"]
-        elif recipient == APPLICANT and viewer is not None:
+        elif recipient == APPLICANT:
             membership = viewer.membership_or_none if getattr(viewer, "is_authenticated", False) else None
             if membership is None or membership.business_id != business_id:
                 return outcomes["applicant"]
@@ -336,27 +384,56 @@ def require(**kwargs) -> Decision:
     return decision
 
 
+def _has_procedure_origin(model) -> bool:
+    names = {f.name for f in model._meta.concrete_fields}
+    return {"is_procedure", "data_use_consent"} <= names
+
+
 def businesses_allowing(
     queryset: QuerySet,
     *,
     purpose: int,
     data_class: int,
-    recipient: int,
-    institution_id: int | None = None,
+    viewer,
+    recipient: int | None = None,
     business_field: str = "pk",
     on: dt.date | None = None,
 ) -> QuerySet:
     """Filter any queryset (of businesses, or of rows with a business FK named by
-    `business_field`) to those whose data of class C recipient R may use for purpose P.
+    `business_field`) to the rows whose data of class C this viewer may use for purpose P.
 
-    Per-viewer conditions that do not depend on the business (an approved researcher)
-    are the caller's to check with `require_researcher`; this applies the table, the
-    institution grants and the narrowings in one anti-join.
+    The recipient is derived from the viewer (a person, or a SystemRecipient for a job);
+    `recipient`, when given, must agree with it (a programming error otherwise). Every
+    condition is applied here: the table; the narrowings (anti-join); for recipient 5 the
+    viewer's institution's grants; for recipient 4 the viewer's approved pledge; for
+    recipient 7 the viewer's own business only; and on rows of applications, the
+    procedure-origin rule (procedure data without the opt-in serves purpose 3 only). A
+    viewer that cannot be placed gets no rows.
     """
+    derived = viewer_recipient(viewer)
+    if derived == SMES and not isinstance(viewer, SystemRecipient):
+        derived = APPLICANT  # a business user's set-based view is of its own business only
+    if derived is None:
+        return queryset.none()
+    if recipient is not None and recipient != derived:
+        raise ValueError(f"businesses_allowing: the viewer is recipient {derived}, not {recipient}.")
+    recipient = derived
     today = on or timezone.localdate()
     table = policy_table(today)
     if not table.allows(purpose, data_class, recipient):
         return queryset.none()
+    if recipient == RESEARCHERS:
+        from accounts.models import researcher_is_approved
+
+        if not researcher_is_approved(viewer, on=today):
+            return queryset.none()
+    if recipient == APPLICANT:
+        membership = viewer.membership_or_none
+        if membership is None:
+            return queryset.none()
+        queryset = queryset.filter(**{business_field: membership.business_id})
+    if _has_procedure_origin(queryset.model):
+        queryset = queryset.filter(procedure_rule_q(purpose=purpose))
     # NOT EXISTS over narrowing_unique (business_id, data_class, recipient, purpose).
     outer = OuterRef(business_field)
     denied = Narrowing.objects.filter(business_id=outer, data_class=data_class, recipient=recipient).filter(
@@ -364,6 +441,7 @@ def businesses_allowing(
     )
     queryset = queryset.filter(~Exists(denied))
     if recipient == SUPPORT_INSTITUTIONS:
+        institution_id = getattr(viewer, "institution_id", None) if getattr(viewer, "is_institution_staff", False) else None
         if institution_id is None:
             return queryset.none()
         granted = InstitutionGrant.objects.filter(

@@ -295,10 +295,58 @@ def describe_changes(*, before: set[Denial], after: set[Denial], policy: PolicyV
     every_after = {(c, r) for c, r, p in after if p is None}
     # A per-purpose denial absorbed by a denial for every purpose is not "allowed again".
     allowed_again = [d for d in before - after if d[2] is None or (d[0], d[1]) not in every_after]
+    newly_denied = sorted(after - before, key=denial_key)
     return {
-        "denied": [line(d) for d in sorted(after - before, key=denial_key)],
+        "denied": [line(d) for d in newly_denied],
         "allowed": [line(d) for d in sorted(allowed_again, key=denial_key)],
+        # What each new denial stops, in the portal's own terms (the consequence).
+        "denied_effects": [(line(d), denial_consequences(d, policy=policy)) for d in newly_denied],
     }
+
+
+# What the portal does with each (purpose, recipient) and which classes it uses there:
+# the features a denial stops. (purposes or None for "any of them", recipients, classes, text)
+_FEATURES = (
+    ((4,), (2,), {1, 2, 3, 5, 6, 7, 8, 10},
+     gettext_lazy("Pre-fill of %(data_class)s into your applications stops; you will type it yourself.")),
+    ((5,), (1, 2, 3), {1, 6, 10, 11},
+     gettext_lazy("Recommendations of programmes and case studies no longer use your %(data_class)s.")),
+    ((5,), (1, 2, 3), {6},
+     gettext_lazy("Your business leaves the local financial benchmarks of similar businesses.")),
+    ((6,), (5,), set(range(1, 14)),
+     gettext_lazy("Support institutions no longer see your %(data_class)s, even under a request you approved.")),
+    ((1,), (4,), {1, 6, 9, 10},
+     gettext_lazy("Approved researchers' extracts leave out your %(data_class)s.")),
+    ((1,), (4,), {1},
+     gettext_lazy("Your business has no rows in research extracts at all.")),
+    ((1,), (1, 2, 3), {1, 6, 9, 10},
+     gettext_lazy("Policy evaluations (EBPM) of the SME Agency leave your business out.")),
+    ((2,), (2,), {1, 10},
+     gettext_lazy("The SME Agency's dashboards no longer count your applications.")),
+    ((2,), (2,), {8},
+     gettext_lazy("SME Agency staff can no longer review your applications on the portal.")),
+    ((2,), (2,), {1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13},
+     gettext_lazy("SME Agency staff no longer see your %(data_class)s when they handle your applications.")),
+    ((9,), (8,), {1, 10},
+     gettext_lazy("Your adopted subsidies are no longer published as open data.")),
+    ((7, 8), (5, 6), {12, 13},
+     gettext_lazy("Support institutions' track records no longer count your support records.")),
+)
+
+
+def denial_consequences(item: Denial, *, policy: PolicyView) -> list[str]:
+    """Sentences naming what a denial (class, recipient, purpose or every purpose) stops."""
+    data_class, recipient, purpose = item
+    name = policy.class_names.get(data_class, str(data_class))
+    lines = [
+        str(text) % {"data_class": name} if "%(data_class)s" in str(text) else str(text)
+        for purposes, recipients, classes, text in _FEATURES
+        if (purpose is None or purpose in purposes) and recipient in recipients and data_class in classes
+    ]
+    if not lines:
+        lines.append(_("%(recipient)s no longer receives your %(data_class)s for this use.")
+                     % {"recipient": policy.recipient_names.get(recipient, str(recipient)), "data_class": name})
+    return lines
 
 
 # --- history ----------------------------------------------------------------------------

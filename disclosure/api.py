@@ -108,10 +108,17 @@ class DisclosureRevokeApi(APIView):
 
 class CompanyDataApi(APIView):
     """A company's data for a support institution: 404 for an unknown number and for a
-    company without an approval in force alike (the same body)."""
+    company without an approval in force alike (the same body). The business's own
+    users read their whole record in the same shape (api.md); another business's
+    number is a 404 for them."""
 
     @extend_schema(responses=inline_serializer("CompanyData", {"corporate_number": serializers.CharField(), "data_classes": serializers.DictField()}))
     def get(self, request, corporate_number: str):
+        if selectors.business_reader(request.user) is not None:
+            own = selectors.own_company_data(viewer=request.user, corporate_number=corporate_number)
+            if own is None:
+                raise Http404
+            return Response(own)
         if not request.user.is_institution_staff:
             raise PermissionDenied
         business_id = selectors.business_id_for_number(corporate_number)

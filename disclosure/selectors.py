@@ -5,20 +5,20 @@ services.company_data_release after the consent decision — a company's data by
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 from django.apps import apps
 from django.db.models import QuerySet
 
 from accounts.models import Membership
 from companies.models import Business
 from consent.access import (
+    APPLICANT,
+    PURPOSE_APPLICANT_RECORDS,
     SUPPORT_INSTITUTIONS,
+    ConsentContext,
     businesses_not_denying,
-    procedure_rule_q,
 )
-from consent.registry import classified_models
+from consent.projection import project
+from consent.registry import classified_models, json_schema_of
 
 from .filters import AnonymisedCompanyFilter, RequestFilter
 from .models import AccessLogEntry, DisclosureRequest, InstitutionBlock
@@ -133,11 +133,6 @@ def anonymised_company_list(*, viewer, filters: dict | None = None) -> QuerySet:
 
 # --- a company's data, grouped by data class -------------------------------------------
 
-# Fields never released to an institution whatever their class: a submitted application's
-# snapshot copies the whole record (identity, financials...) into one class-8 field, so
-# releasing it under class 8 would release the other classes with it.
-NOT_RELEASED: dict[str, frozenset[str]] = {"applications.application": frozenset({"snapshot"})}
-
 def _business_models() -> list[tuple[type, str, bool, dict[str, int]]]:
     """(model, path to the business id, many rows?, field → class) for every model that
     declares DATA_CLASSES and belongs to a business. Built from consent.registry, so a new
@@ -157,53 +152,40 @@ def _business_models() -> list[tuple[type, str, bool, dict[str, int]]]:
     cleaned = []
     for model, path, many, fields in result:
         concrete = {f.name for f in model._meta.concrete_fields}
-        skip = NOT_RELEASED.get(model._meta.label_lower, frozenset())
-        cleaned.append((model, path, many, {f: c for f, c in fields.items() if f in concrete and f not in skip}))
+        cleaned.append((model, path, many, {f: c for f, c in fields.items() if f in concrete}))
     return cleaned
 
 
-def _value(obj, name: str):
-    field = obj._meta.get_field(name)
-    if field.is_relation:
-        related = getattr(obj, name)
-        return str(related) if related is not None else None
-    value = field.value_from_object(obj)
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def company_data(*, business_id: int, classes_by_purpose: dict[int, list[int]]) -> dict[str, dict]:
+def company_data(*, business_id: int, classes_by_purpose: dict[int, list[int]], viewer,
+                 context: ConsentContext | None = None) -> dict[str, dict]:
     """{"<class>": {"<model>": {...} or [{...}, ...]}} holding only the given classes.
 
-    Call only with classes the consent decision allowed (services.company_data_release);
-    one query per model that holds any of them."""
+    Every row passes consent.projection.project for the viewer, under the purpose that
+    released each class and limited to that class: an item inside a document (an
+    application's content, its pre-fill, its snapshot) is listed under its own class,
+    never its container's, and only if the decision allows that class. One query per
+    model that may hold any of the classes."""
     purpose_of: dict[int, int] = {c: p for p, classes in classes_by_purpose.items() for c in classes}
     wanted = set(purpose_of)
     out: dict[str, dict] = {str(c): {} for c in sorted(wanted)}
     for model, path, many, fields in _business_models():
-        needed = {f: c for f, c in fields.items() if c in wanted}
-        if not needed:
+        has_documents = any(json_schema_of(model, f) is not None for f in fields)
+        if not has_documents and not set(fields.values()) & wanted:
             continue
         qs = model._default_manager.filter(**{path: business_id})
-        names = {f.name for f in model._meta.concrete_fields}
-        if {"is_procedure", "data_use_consent"} <= names:
-            # Procedure data without the checklist opt-in serves the applicant only.
-            for purpose in {purpose_of[c] for c in needed.values()}:
-                qs = qs.filter(procedure_rule_q(purpose=purpose))
-        related = [f for f in needed if model._meta.get_field(f).is_relation]
+        related = [f for f in fields if model._meta.get_field(f).is_relation]
         if related:
             qs = qs.select_related(*related)
         rows = list(qs.order_by(*(model._meta.ordering or ["pk"])))
         key = model._meta.model_name
-        for data_class in sorted(set(needed.values())):
-            class_fields = [f for f, c in needed.items() if c == data_class]
-            serialised = [
-                ({"id": obj.pk} if many else {}) | {f: _value(obj, f) for f in class_fields} for obj in rows
-            ]
-            if many:
+        for data_class in sorted(wanted):
+            serialised = []
+            for obj in rows:
+                projection = project(obj, viewer=viewer, purpose=purpose_of[data_class], context=context,
+                                     business_id=business_id, only_classes=[data_class])
+                if projection.data:
+                    serialised.append(({"id": obj.pk} if many else {}) | projection.data)
+            if many and serialised:
                 out[str(data_class)][key] = serialised
             elif serialised:
                 out[str(data_class)][key] = serialised[0]
@@ -223,3 +205,22 @@ def field_labels() -> dict[str, dict[str, str]]:
     } | {
         model._meta.model_name + "__title": {"": str(model._meta.verbose_name)} for model, *_ in _business_models()
     }
+
+
+def own_company_data(*, viewer, corporate_number: str) -> dict | None:
+    """The business's own users (recipient 7, purpose 3: 申請者本人による…一括した保存・閲覧)
+    read their whole record by class, in the shape an institution gets, through the same
+    projection. None for anyone else and for another business's number (the caller
+    answers 404: a business user learns nothing of other businesses)."""
+    membership = business_reader(viewer)
+    if membership is None:
+        return None
+    business = Business.objects.filter(pk=membership.business_id).first()
+    if business is None or corporate_number not in {business.corporate_number, business.gbizid_management_number}:
+        return None
+    context = ConsentContext([business.pk])
+    classes = context.allowed_classes(business.pk, purpose=PURPOSE_APPLICANT_RECORDS, recipient=APPLICANT, viewer=viewer)
+    data = company_data(business_id=business.pk, classes_by_purpose={PURPOSE_APPLICANT_RECORDS: classes},
+                        viewer=viewer, context=context)
+    return {"corporate_number": business.corporate_number or corporate_number,
+            "data_classes": {code: blocks for code, blocks in data.items() if blocks}}

@@ -10,6 +10,7 @@ from consent.access import (
     PURPOSE_TRACK_RECORD,
     SMES,
     SUPPORT_INSTITUTIONS,
+    SystemRecipient,
     businesses_allowing,
 )
 
@@ -34,7 +35,8 @@ def institution_track_record(*, institution: Institution) -> dict:
     use their class-13 data for purpose 7. No company is named."""
     records = businesses_allowing(
         SupportRecord.objects.filter(institution=institution),
-        purpose=PURPOSE_TRACK_RECORD, data_class=SUPPORT_RECORD_CLASS, recipient=SMES, business_field="business",
+        purpose=PURPOSE_TRACK_RECORD, data_class=SUPPORT_RECORD_CLASS, viewer=SystemRecipient(SMES, "track record"),
+        business_field="business",
     )
     totals = records.aggregate(records=Count("pk"), companies=Count("business", distinct=True))
     themes = list(records.values("theme").annotate(count=Count("pk")).order_by("-count", "theme")[:10])
@@ -59,6 +61,5 @@ def supportable_businesses(*, viewer) -> QuerySet[Business]:
     with an approval in force (purpose 6) that the company's consent allows. Support
     records are entered for these only, so entering one reveals nothing new."""
     return businesses_allowing(
-        Business.objects.all(), purpose=6, data_class=1, recipient=SUPPORT_INSTITUTIONS,
-        institution_id=viewer.institution_id,
+        Business.objects.all(), purpose=6, data_class=1, viewer=viewer, recipient=SUPPORT_INSTITUTIONS,
     ).order_by("name")

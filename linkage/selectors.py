@@ -38,7 +38,7 @@ def review_candidates(*, viewer, item: ReviewItem) -> tuple[list[tuple[Business,
     visible = {
         b.pk: b
         for b in businesses_allowing(Business.objects.filter(pk__in=scores), purpose=PURPOSE_SHARING, data_class=1,
-                                     recipient=SME_AGENCY)
+                                     viewer=viewer, recipient=SME_AGENCY)
     }
     shown = [(visible[pk], score) for pk, score in sorted(scores.items(), key=lambda kv: -kv[1]) if pk in visible]
     return shown, len(scores) - len(shown)

@@ -21,6 +21,17 @@ ACC002  A business data model queried directly in a view or API module.
         → `companies.models.Business`). Views call a selector/service instead, which
         applies the consent decision.
 
+ACC003  A JSON document of business data read in a view or API module:
+        `<obj>.content`, `.prefill`, `.snapshot`, `.payload`, `.declined_classes`,
+        `.confirmed_fields` (the JSON fields consent.registry describes item by item).
+        A document holds items of many classes; releasing it means walking it with
+        consent.projection.project, in a selector or service. The business's own pages
+        (recipient 7) mark their lines with the allow comment below.
+
+ACC004  A DRF ModelSerializer of a business data model, or django.forms.model_to_dict,
+        in a view or API module: both serialise every field by the container's
+        say-so. Serialise the projection's output instead.
+
 What it cannot see (reviewers still check): related managers (`business.financials`),
 querysets built elsewhere and passed in, raw SQL. tests/test_architecture.py keeps
 BUSINESS_DATA_MODELS complete (every model that declares DATA_CLASSES and holds a
@@ -51,11 +62,14 @@ BUSINESS_DATA_MODELS: dict[str, frozenset[str]] = {
     }),
     "applications.models": frozenset({"Application"}),
     "institutions.models": frozenset({"SupportRecord"}),
+    "documents.models": frozenset({"Document", "Attachment"}),
 }
 CONSENT_APP = "consent"
 FORBIDDEN_MODULE = "consent.models"
 QUERY_ATTRIBUTES = frozenset({"objects", "_default_manager", "_base_manager"})
 SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})
+DOCUMENT_ATTRIBUTES = frozenset({"content", "prefill", "snapshot", "payload", "declined_classes", "confirmed_fields"})
+NOT_DOCUMENTS = frozenset({"response", "request", "resp", "message", "email", "mail", "form", "released", "projection"})
 SKIP_DIRS = frozenset({".venv", "venv", ".git", "node_modules", "var", "migrations", "tests", "bench", "scripts",
                        "static", "templates", "locale", "__pycache__", "docs"})
 ALLOW_MARK = "# lint-access: allow"
@@ -164,7 +178,22 @@ class _Checker(ast.NodeVisitor):
             return f"{module}.{name}"
         return None
 
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if self.view_module and any((self._dotted(b) or "").endswith("ModelSerializer") for b in node.bases):
+            for item in node.body:
+                if isinstance(item, ast.ClassDef) and item.name == "Meta":
+                    for stmt in item.body:
+                        if isinstance(stmt, ast.Assign) and any(getattr(t, "id", "") == "model" for t in stmt.targets):
+                            model = self._model_of(stmt.value)
+                            if model:
+                                self._flag(node, "ACC004", f"ModelSerializer of {model} in a view; serialise consent.projection output")
+        self.generic_visit(node)
+
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        if self.view_module and node.attr in DOCUMENT_ATTRIBUTES and isinstance(node.ctx, ast.Load):
+            base = (self._dotted(node.value) or "").rsplit(".", 1)[-1]
+            if base and base not in NOT_DOCUMENTS:
+                self._flag(node, "ACC003", f"reads the document .{node.attr} in a view; release it through consent.projection.project")
         if self.view_module and node.attr in QUERY_ATTRIBUTES:
             model = self._model_of(node.value)
             if model:
@@ -174,6 +203,8 @@ class _Checker(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         if self.view_module and node.args:
             func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if func == "model_to_dict":
+                self._flag(node, "ACC004", "model_to_dict in a view; serialise consent.projection output")
             if func in SHORTCUTS:
                 model = self._model_of(node.args[0])
                 if model:
@@ -201,7 +232,7 @@ def check(paths: Iterable[Path] | None = None, root: Path = ROOT) -> list[Findin
 def main(argv: list[str]) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(description="Consent access lint (rules ACC001, ACC002).")
+    parser = argparse.ArgumentParser(description="Consent access lint (rules ACC001-ACC004).")
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--root", type=Path, default=ROOT, help="the project root (default: this checkout)")
     args = parser.parse_args(argv)

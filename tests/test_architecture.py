@@ -91,6 +91,14 @@ def _write(root: Path, rel: str, body: str) -> Path:
     ("consent/views.py", "from consent.models import Narrowing\nNarrowing.objects.all()\n", []),
     ("shop/views.py", "from companies.models import Business\nBusiness.objects.all()  # lint-access: allow public count for the home page\n", []),
     ("shop/views.py", "from companies.models import Business\nBusiness.objects.all()  # lint-access: allow\n", ["ACC002"]),
+    # documents and whole-row serialisers in views must go through consent.projection
+    ("shop/views.py", "def v(request, application):\n    return application.content['fy_sales']\n", ["ACC003"]),
+    ("shop/api.py", "def v(item):\n    return {'data': item.payload}\n", ["ACC003"]),
+    ("shop/views.py", "def v(request, a):\n    return a.snapshot  # lint-access: allow the applicant's own\n", []),
+    ("shop/views.py", "def v(response, released):\n    return response.content, released.snapshot\n", []),
+    ("shop/api.py", "from rest_framework import serializers\nfrom applications.models import Application\n"
+                    "class S(serializers.ModelSerializer):\n    class Meta:\n        model = Application\n", ["ACC004"]),
+    ("shop/views.py", "from django.forms.models import model_to_dict\nmodel_to_dict(object())\n", ["ACC004"]),
 ])
 def test_lint_rules(tmp_path, rel, body, codes):
     lint = _lint()

@@ -59,7 +59,7 @@ def test_header_is_exactly_api_md(client, approved):
 
 def test_corporation_and_sole_proprietor_rows(client, approved):
     corp = BusinessFactory(employees=7, capital=10_000_000, industry_jsic="24")
-    FinancialYearFactory(business=corp, fiscal_year=2021, sales=90_000_000, ordinary_profit=3_000_000,
+    FinancialYearFactory(business=corp, fiscal_year=2021, sales=90_000_000, ordinary_profit=3_000_000, gross_profit=30_000_000,
                          operating_profit=4_000_000, personnel_cost=20_000_000, depreciation=1_000_000)
     FinancialYearFactory(business=corp, fiscal_year=2022, sales=1, ordinary_profit=1)  # not the pre-application year
     ApplicationFactory(business=corp, fiscal_year=2022, round_number=2, implementation_fiscal_year=2023, adopted=True)
@@ -72,7 +72,8 @@ def test_corporation_and_sole_proprietor_rows(client, approved):
     assert c["corporate_number"] == corp.corporate_number
     assert c["sole_proprietor_name"] == c["address"] == c["representative"] == c["phone"] == ""
     assert (c["employees"], c["capital"], c["industry_jsic_middle"], c["prefecture"]) == ("7", "10000000", "24", "13")
-    assert (c["sales"], c["ordinary_profit"], c["value_added"]) == ("90000000", "3000000", "25000000")
+    # ※5: value added = gross profit (30,000,000) + depreciation (1,000,000), not operating profit + personnel cost (25,000,000).
+    assert (c["sales"], c["ordinary_profit"], c["value_added"]) == ("90000000", "3000000", "31000000")
     assert (c["review_result"], c["review_score"], c["program"]) == ("adopted", "80.00", "jizokuka_general")
     assert (c["application_fiscal_year"], c["implementation_fiscal_year"], c["round"]) == ("2022", "2023", "2")
     assert s["corporate_number"] == ""
@@ -159,12 +160,13 @@ def test_interrupted_stream_is_not_completed():
     """A client that goes away mid-stream: the generator is closed, on_finish never runs,
     so the log row stays incomplete and no EXTRACT_DOWNLOADED audit row is written."""
     ApplicationFactory()
+    viewer = researcher(approved=True)
     finished = []
-    stream = stream_extract(filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
+    stream = stream_extract(viewer=viewer, filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
     assert next(stream).startswith(b"\xef\xbb\xbfcorporate_number,")
     stream.close()
     assert finished == []
-    whole = stream_extract(filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
+    whole = stream_extract(viewer=viewer, filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
     body = b"".join(whole)
     assert finished == [(1, hashlib.sha256(body).hexdigest())]
 

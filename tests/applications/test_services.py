@@ -213,9 +213,23 @@ def test_procedure_consent_unticked_by_default_and_certified(prime):
     assert application.receipt_number.startswith("KK") and application.data_use_consent is False
     certified = services.procedure_certify(actor=agency_staff(), application_id=application.pk, certified_on=dt.date(2026, 2, 1))
     assert certified.status == "certified"
-    # The certification then pre-fills the 経営力向上計画 bonus of a later subsidy application.
+    # Without the checklist opt-in the procedure serves the applicant's own records only
+    # (seed 003 §17): the certification date does not pre-fill a later subsidy application.
+    later = start_draft(prime, subsidy_round=SubsidyRoundFactory())
+    assert "keieiryoku_certified_on" not in later.content
+    assert "keieiryoku_certified_on" not in later.prefill
+
+
+def test_an_opted_in_certified_procedure_pre_fills_the_bonus_date(prime):
+    application = start_draft(prime, program="keieiryoku_kojo")
+    content = {**application.content, "plan_title": "生産性向上計画", "plan_content": "設備導入で生産性を向上する。",
+               "data_use_consent": True}
+    services.application_save_draft(actor=prime, application_id=application.pk, content=content, confirm_all=True)
+    services.application_submit(actor=prime, application_id=application.pk, pledge=False)
+    services.procedure_certify(actor=agency_staff(), application_id=application.pk, certified_on=dt.date(2026, 2, 1))
     later = start_draft(prime, subsidy_round=SubsidyRoundFactory())
     assert later.content["keieiryoku_certified_on"] == "2026-02-01"
+    assert later.prefill["keieiryoku_certified_on"]["object_id"] == application.pk
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -175,3 +175,18 @@ def test_pages_in_english():
     assert "so that your next application can reuse" in html.lower()
     history = client.get(reverse("consent:history"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Financials to Support institutions (※3), for every purpose" in history
+
+
+def test_the_confirm_page_says_what_each_denial_stops():
+    business, owner = business_with_prime()
+    client = _client(owner)
+    html = client.get(reverse("consent:index")).content.decode()
+    ticked = re.findall(r'name="allow" value="([0-9]+-[0-9]+)" checked', html)
+    digest = re.search(r'name="digest" value="([0-9a-f]+)"', html).group(1)
+    # Deny 財務情報 (6) to 中小企業庁 (2) for every purpose.
+    preview = client.post(reverse("consent:confirm"), {"purpose": "", "digest": digest, "allow": [k for k in ticked if k != "6-2"]})
+    text = preview.content.decode()
+    stops = text.split("consent-consequences", 1)[1].split("</ul>", 1)[0]
+    assert "申請書への自動入力" in stops and "財務情報" in stops
+    assert "政策効果の検証" in stops  # EBPM leaves the business out
+    assert narrowings_of(business) == set()

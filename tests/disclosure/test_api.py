@@ -152,7 +152,9 @@ def test_company_endpoint_404_reveals_nothing():
     ]
     assert {r.status_code for r in responses} == {404}
     assert len({r.content for r in responses}) == 1
-    assert client_for(prime, mfa=True).get(f"/api/v1/companies/{business.corporate_number}").status_code == 403
+    # The business's own users read their own record (api.md), never another's.
+    assert client_for(prime, mfa=True).get(f"/api/v1/companies/{business.corporate_number}").status_code == 200
+    assert client_for(prime, mfa=True).get(f"/api/v1/companies/{unapproved.corporate_number}").status_code == 404
     assert AccessLogEntry.objects.count() == 0
 
 
