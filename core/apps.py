@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -6,6 +7,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from core.dbroles import grant_after_migrate
+
+        post_migrate.connect(grant_after_migrate, dispatch_uid="core.dbroles.grant_after_migrate")
         # Japanese model names for the admin (core/model_names.py): every app is loaded now.
         from .model_names import apply_model_names
 
