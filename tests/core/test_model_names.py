@@ -11,6 +11,7 @@ PROJECT_APPS = {name.split(".")[0] for name in settings.INSTALLED_APPS if not na
 
 
 def test_every_project_model_has_a_japanese_name_and_plural():
+    """A new model gets its names in core/model_names.py (or its own Meta.verbose_name)."""
     with translation.override("ja"):
         english = [
             f"{m._meta.label}: {m._meta.verbose_name} / {m._meta.verbose_name_plural}"
