@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
         from core.dbroles import grant_after_migrate
 
         post_migrate.connect(grant_after_migrate, dispatch_uid="core.dbroles.grant_after_migrate")
+        # Japanese model names for the admin (core/model_names.py): every app is loaded now.
+        from .model_names import apply_model_names
+
+        apply_model_names()
