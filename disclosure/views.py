@@ -128,6 +128,29 @@ def institution_requests(request):
     })
 
 
+def _display(value):
+    """A released document (already projected) as readable lines: "label: value"."""
+    if not isinstance(value, dict | list):
+        return value
+    from companies.selectors import content_item_label
+
+    lines = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, item in node.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{path}[{i}]")
+        elif node not in (None, ""):
+            top = path.split(".", 1)[0] if not path.startswith("expenses[") else path
+            lines.append(f"{content_item_label(top)}: {node}")
+
+    walk(value, "")
+    return "\n".join(lines)
+
+
 @staff_required
 def company_data_page(request, pk: int):
     disclosure_request = selectors.institution_request_get(viewer=request.user, request_id=pk)
@@ -148,7 +171,7 @@ def company_data_page(request, pk: int):
             blocks.append({
                 "title": labels.get(model_name + "__title", {}).get("", model_name),
                 "headers": [names.get(f, f) for f in fields],
-                "rows": [[row.get(f) for f in fields] for row in rows],
+                "rows": [[_display(row.get(f)) for f in fields] for row in rows],
             })
         sections.append({"code": code, "name": class_names([int(code)])[0], "blocks": blocks})
     return render(request, "disclosure/company_data.html", {
