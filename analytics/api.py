@@ -17,6 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from consent.access import require_researcher
+from core import csv_files
 
 from . import extract, open_data, services
 from .forms import ExtractFilterForm, OpenDataFilterForm
@@ -43,22 +44,22 @@ class _Echo:
 
 
 def _valid_filters(form_class, request) -> dict:
-    params = {k: v for k, v in request.query_params.items() if k not in ("format", "page", "page_size")}
+    params = {k: v for k, v in request.query_params.items() if k not in ("format", "page", "page_size", "encoding")}
     form = form_class(params)
     if not form.is_valid():
         raise ValidationError({field: [str(m) for m in errors] for field, errors in form.errors.items()})
     return form.filters()
 
 
-def _stream_csv(header: list[str], records, filename: str) -> StreamingHttpResponse:
+def _stream_csv(header: list[str], records, filename: str, *, encoding: str = "utf-8") -> StreamingHttpResponse:
     writer = csv.writer(_Echo(), lineterminator="\r\n")
 
     def lines():
-        yield writer.writerow(header).encode("utf-8")
+        yield writer.writerow(header)
         for record in records:
-            yield writer.writerow([record[name] if record[name] is not None else "" for name in header]).encode("utf-8")
+            yield writer.writerow([record[name] if record[name] is not None else "" for name in header])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_files.encode_stream(lines(), encoding), content_type=csv_files.content_type(encoding))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -93,7 +94,8 @@ class _OpenDataApi(APIView):
         rows = self.list_rows(filters=filters)
         if request.query_params.get("format") == "csv":
             records = (self.as_record(v) for v in rows.iterator(chunk_size=2000))
-            return _stream_csv(self.csv_fields, records, self.csv_filename)
+            return _stream_csv(self.csv_fields, records, self.csv_filename,
+                               encoding=csv_files.csv_encoding(request.query_params))
         paginator = OpenDataPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response([self.as_record(v) for v in page])
@@ -126,7 +128,9 @@ class ResearchExtractApi(APIView):
         def finish(rows: int, digest: str) -> None:
             services.extract_download_finish(download_id=download.pk, row_count=rows, sha256=digest)
 
-        response = StreamingHttpResponse(extract.stream_extract(viewer=request.user, filters=filters, on_finish=finish), content_type="text/csv; charset=utf-8")
+        encoding = csv_files.csv_encoding(request.query_params)
+        response = StreamingHttpResponse(extract.stream_extract(viewer=request.user, filters=filters, on_finish=finish, encoding=encoding),
+                                         content_type=csv_files.content_type(encoding))
         response["Content-Disposition"] = f'attachment; filename="mirasapo-research-extract-{download.pk}.csv"'
         response["X-Extract-Id"] = str(download.pk)
         return response

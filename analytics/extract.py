@@ -11,6 +11,9 @@ Consent, in the order applied:
   The four sole-proprietor identity fields are empty for a 法人 and the 法人番号 is empty for
   a sole proprietor (who has none).
 
+`value_added` is ※5's 付加価値額 as the seed lists it: 粗利 (gross profit) + 減価償却費
+(depreciation) of that year (applications.rules.value_added); empty when either is missing.
+
 Financial fields are those of the fiscal year before the application's fiscal year (the last
 closed year when applying), joined once (FilteredRelation), not per row.
 """
@@ -24,6 +27,7 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 
+from applications import rules
 from applications.models import Application
 from companies.models import Business
 from consent.access import (
@@ -34,6 +38,7 @@ from consent.access import (
     viewer_recipient,
 )
 from consent.registry import RESEARCH_EXTRACT_COLUMNS
+from core import csv_files
 
 from .dashboard import EXCLUDED_STATUSES
 
@@ -74,8 +79,7 @@ def extract_queryset(*, viewer, filters: dict):
             "business__corp_type", "business__corporate_number", "business__name", "business__address",
             "business__representative_name", "business__phone", "business__employees", "business__capital",
             "business__offices", "business__founded_year", "business__prefecture", "business__industry_jsic",
-            "pre_fy__sales", "pre_fy__ordinary_profit", "pre_fy__operating_profit", "pre_fy__personnel_cost",
-            "pre_fy__depreciation", "review_result", "review_score", "program", "fiscal_year",
+            "pre_fy__sales", "pre_fy__ordinary_profit", "pre_fy__gross_profit", "pre_fy__depreciation", "review_result", "review_score", "program", "fiscal_year",
             "implementation_fiscal_year", "round_number", "ok6", "ok9", "ok10",
         )
     )
@@ -87,12 +91,11 @@ def _blank(value) -> str | int:
 
 def extract_row(values: tuple) -> list:
     (corp_type, corporate_number, name, address, representative, phone, employees, capital, offices, founded_year,
-     prefecture, industry, sales, ordinary_profit, operating_profit, personnel_cost, depreciation, review_result,
+     prefecture, industry, sales, ordinary_profit, gross_profit, depreciation, review_result,
      review_score, program, fiscal_year, implementation_fiscal_year, round_number, ok6, ok9, ok10) = values
     sole = corp_type == Business.CorpType.SOLE_PROPRIETOR
-    value_added = None
-    if None not in (operating_profit, personnel_cost, depreciation):
-        value_added = operating_profit + personnel_cost + depreciation
+    # ※5 「付加価値額(粗利、減価償却費)」: gross profit + depreciation of the year (the rule module's).
+    value_added = rules.value_added(gross_profit, depreciation)
     return [
         "" if sole else _blank(corporate_number),
         name if sole else "", address if sole else "", representative if sole else "", phone if sole else "",
@@ -114,16 +117,17 @@ class _Line:
         self.value = text
 
 
-def stream_extract(*, viewer, filters: dict, on_finish) -> Iterator[bytes]:
+def stream_extract(*, viewer, filters: dict, on_finish, encoding: str = "utf-8") -> Iterator[bytes]:
     """Yield the CSV in chunks of bytes from a server-side cursor inside one read
     transaction (a consistent snapshot); hash as it goes; call on_finish(rows, sha256)
-    after the last byte, outside that transaction."""
+    after the last byte, outside that transaction. UTF-8 starts with a BOM, or the file
+    is cp932 (core.csv_files); the digest is of the bytes sent."""
     line = _Line()
     writer = csv.writer(line, lineterminator="\r\n")
     digest = hashlib.sha256()
     rows = 0
     writer.writerow(HEADER)
-    head = line.value.encode("utf-8")
+    head = csv_files.encode_text(line.value, encoding, first=True)
     digest.update(head)
     yield head
     with transaction.atomic():
@@ -133,12 +137,12 @@ def stream_extract(*, viewer, filters: dict, on_finish) -> Iterator[bytes]:
             buffer.append(line.value)
             rows += 1
             if len(buffer) >= 1000:
-                chunk = "".join(buffer).encode("utf-8")
+                chunk = csv_files.encode_text("".join(buffer), encoding, first=False)
                 digest.update(chunk)
                 buffer.clear()
                 yield chunk
         if buffer:
-            chunk = "".join(buffer).encode("utf-8")
+            chunk = csv_files.encode_text("".join(buffer), encoding, first=False)
             digest.update(chunk)
             yield chunk
     on_finish(rows, digest.hexdigest())

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import researcher_is_approved
 from accounts.services import researcher_register
 from companies.reference import PREFECTURES
+from core import csv_files
 from core.errors import ApplicationError
 from core.pdf import render_pdf
 
@@ -74,7 +75,7 @@ def _apply_errors(form, exc: ApplicationError) -> None:
 # --- dashboard --------------------------------------------------------------------------
 
 
-def _csv_response(rows, *, by: str, filename: str) -> HttpResponse:
+def _csv_response(rows, *, by: str, filename: str, encoding: str = "utf-8") -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([by, "label", "applications", "decided", "adopted", "adoption_rate_percent", "requested_amount", "granted_amount"])
@@ -82,7 +83,7 @@ def _csv_response(rows, *, by: str, filename: str) -> HttpResponse:
         key = ":".join("" if v is None else str(v) for v in r.key.values())
         writer.writerow([key, r.label, r.applications, r.decided, r.adopted,
                          "" if r.adoption_rate is None else r.adoption_rate, r.requested_amount, r.granted_amount])
-    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_files.encode_text(buffer.getvalue(), encoding, first=True), content_type=csv_files.content_type(encoding))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -96,7 +97,7 @@ def dashboard(request):
     metric = (form.cleaned_data.get("metric") if form.is_bound and form.is_valid() else "") or "applications"
     rows = dash.dashboard_breakdown(viewer=request.user, by=by, filters=filters)
     if request.GET.get("format") == "csv":
-        return _csv_response(rows, by=by, filename=f"mirasapo-dashboard-{by}.csv")
+        return _csv_response(rows, by=by, filename=f"mirasapo-dashboard-{by}.csv", encoding=csv_files.csv_encoding(request.GET))
     trend = rows if by == "fiscal_year" and "fiscal_year" not in filters else dash.dashboard_trend(viewer=request.user, filters=filters)
     by_prefecture = rows if by == "prefecture" else dash.dashboard_breakdown(viewer=request.user, by="prefecture", filters=filters)
     base = {k: v for k, v in filters.items()}

@@ -9,34 +9,17 @@ accommodation and entertainment, 20 for manufacturing and other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from core.input import InputRefused, parse_decimal
+from . import rules
 
-# §1 業種の考え方: three kinds of industry. Businesses hard to fit (建設業, 運送業…) or with
-# several kinds are 「その他」 and use the manufacturing-and-other threshold.
-THRESHOLDS = {
-    "commerce_service": 5,  # 商業・サービス業(宿泊業・娯楽業除く)
-    "accommodation_entertainment": 20,  # サービス業のうち宿泊業・娯楽業 (JSIC 中分類75, 80)
-    "manufacturing_other": 20,  # 製造業その他
-}
-
-# §2 常時使用する従業員の範囲: who counts.
-COUNTED_ROLES = {
-    "officer": False,  # (a) 会社役員
-    "officer_employee": True,  # (a) 従業員との兼務役員は含まれる
-    "owner": False,  # (b) 個人事業主本人
-    "family": False,  # (b) 同居の親族従業員
-    "on_leave": False,  # (c) 育児・介護・傷病休業中または退職中の社員
-    "day_labourer": False,  # (d-1) 日々雇い入れられる者
-    "short_term": False,  # (d-1) 2か月以内の期間を定めて雇用される者
-    "seasonal": False,  # (d-1) 季節的業務に4か月以内の期間を定めて雇用される者
-    "retained_beyond_term": True,  # (d-1) ただし書: 所定の期間を超えて引き続き雇用されている者
-    "part_time": False,  # (d-2) 所定労働時間が通常の従業員より短い者
-    "regular": True,  # 上記以外の常時使用する従業員
-}
+# §1 業種の考え方 and §2 常時使用する従業員の範囲 live in the rule module (applications.rules),
+# shared with the submission and the recommendations.
+THRESHOLDS = rules.EMPLOYEE_LIMITS
+COUNTED_ROLES = rules.COUNTED_ROLES
+HOURS_FIELDS = ("daily_hours", "weekly_hours", "monthly_days")
 
 # §3 再度申請が可能となる事業者: (adopted program, adopted round) → {target round: may
 # apply}; None is the seed's 「今後改めてご案内します」.
@@ -58,10 +41,7 @@ PROGRAM_NAMES = {"r1_general": "令和元年度補正予算 小規模事業者�
                  "r2_low_infection": "令和2年度第3次補正予算 小規模事業者持続化補助金<低感染リスク型ビジネス枠>"}
 
 
-class EligibilityInputError(ValueError):
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__(str(errors))
+EligibilityInputError = rules.RuleInputError
 
 
 @dataclass
@@ -87,15 +67,90 @@ def _int(value, name: str, errors: dict, *, minimum: int = 0) -> int | None:
     return value
 
 
-def parse_request(data) -> tuple[str, list[tuple[str, int]], list[tuple[str, int]], int]:
+def _is_choice(value, choices) -> bool:
+    """A JSON value is one of the choices only if it is a string (a list or an object is
+    unhashable and never a choice)."""
+    return isinstance(value, str) and value in choices
+
+
+def _hours(value, name: str, errors: dict) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        errors.setdefault(name, []).append(_("Enter a number."))
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        errors.setdefault(name, []).append(_("Enter a number."))
+        return None
+    if not number.is_finite() or number <= 0 or number > 744:
+        errors.setdefault(name, []).append(_("Enter a number greater than zero and at most 744."))
+        return None
+    return number
+
+
+def _hours_of(item: dict, name: str, errors: dict) -> rules.Hours:
+    return rules.Hours(*(_hours(item.get(f), f"{name}.{f}", errors) for f in HOURS_FIELDS))
+
+
+@dataclass
+class Request:
+    industry: rules.IndustryDecision
+    staff: list[tuple[str, int]]
+    previous: list[tuple[str, int]]
+    target_round: int
+    part_time_notes: list[str] = field(default_factory=list)
+
+
+def _industry(data: dict, errors: dict) -> rules.IndustryDecision | None:
+    """§1: the group given, or derived from the business's lines (`lines`: [{jsic, share}]);
+    a group that differs from the lines' needs `industry_reason`."""
+    industry = data.get("industry")
+    raw_lines = data.get("lines")
+    decision = None
+    if raw_lines is not None:
+        if not isinstance(raw_lines, list) or not raw_lines:
+            errors["lines"] = [_("Send a list of industry lines.")]
+        else:
+            lines = []
+            for i, item in enumerate(raw_lines):
+                name = f"lines[{i}]"
+                jsic = item.get("jsic") if isinstance(item, dict) else None
+                if not isinstance(jsic, str) or jsic not in rules.JSIC_MIDDLE:
+                    errors.setdefault(f"{name}.jsic", []).append(_("Enter a JSIC middle-class code such as 58."))
+                    continue
+                share = _int(item.get("share", 100), f"{name}.share", errors)
+                if share is not None and share > 100:
+                    errors.setdefault(f"{name}.share", []).append(_("Enter a share of at most 100."))
+                elif share is not None:
+                    lines.append(rules.IndustryLine(jsic, share))
+            if lines and not any(k.startswith("lines") for k in errors):
+                decision = rules.industry_group(lines)
+    if industry is None and decision is not None:
+        return decision
+    if not _is_choice(industry, THRESHOLDS):
+        errors["industry"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(THRESHOLDS)}]
+        return None
+    if decision is None:
+        return rules.IndustryDecision(industry, "", [], derived_group=industry)
+    corrected, correction_errors = rules.apply_industry_correction(decision, industry, data.get("industry_reason"))
+    for key, messages in correction_errors.items():
+        errors[{"industry_group_reason": "industry_reason", "industry_group": "industry"}.get(key, key)] = messages
+    return corrected
+
+
+def parse_request(data) -> Request:
     """Validate the API's request body; EligibilityInputError names each bad field."""
     errors: dict[str, list[str]] = {}
     if not isinstance(data, dict):
         raise EligibilityInputError({"non_field_errors": [_("Send a JSON object.")]})
-    industry = data.get("industry")
-    if industry not in THRESHOLDS:
-        errors["industry"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(THRESHOLDS)}]
+    industry = _industry(data, errors)
+    regular = _hours_of(data.get("regular_hours") or {}, "regular_hours", errors) if isinstance(data.get("regular_hours") or {}, dict) else None
+    if regular is None:
+        errors["regular_hours"] = [_("Send the regular employee's hours as an object.")]
     staff: list[tuple[str, int]] = []
+    notes: list[str] = []
     raw_staff = data.get("staff", [])
     if not isinstance(raw_staff, list):
         errors["staff"] = [_("Send a list of roles and counts.")]
@@ -106,10 +161,17 @@ def parse_request(data) -> tuple[str, list[tuple[str, int]], list[tuple[str, int
                 errors[name] = [_("Send a role and a count.")]
                 continue
             role = item.get("role")
-            if role not in COUNTED_ROLES:
+            if not _is_choice(role, COUNTED_ROLES):
                 errors.setdefault(f"{name}.role", []).append(_("Choose one of: %(choices)s.") % {"choices": ", ".join(COUNTED_ROLES)})
             count = _int(item.get("count"), f"{name}.count", errors)
-            if role in COUNTED_ROLES and count is not None:
+            hours = _hours_of(item, name, errors)
+            if role == "part_time" and any(getattr(hours, f) is not None for f in HOURS_FIELDS) and regular is not None:
+                # §2 (d-2): with hours given, the 3/4 test decides (person by person or by group).
+                if not rules.is_part_timer(hours, regular):
+                    role = "regular"
+                    notes.append(_("%(count)s staff entered as part-time work more than three quarters of a regular employee's "
+                                   "hours or days and count as regularly employed (seed 003 §2 (d-2)).") % {"count": count})
+            if _is_choice(role, COUNTED_ROLES) and count is not None:
                 staff.append((role, count))
     previous: list[tuple[str, int]] = []
     raw_previous = data.get("previous_adoptions", [])
@@ -122,10 +184,10 @@ def parse_request(data) -> tuple[str, list[tuple[str, int]], list[tuple[str, int
                 errors[name] = [_("Send a program and a round.")]
                 continue
             program = item.get("program")
-            if program not in PROGRAM_ROUNDS:
+            if not _is_choice(program, PROGRAM_ROUNDS):
                 errors.setdefault(f"{name}.program", []).append(_("Choose one of: %(choices)s.") % {"choices": ", ".join(PROGRAM_ROUNDS)})
             number = _int(item.get("round"), f"{name}.round", errors, minimum=1)
-            if program in PROGRAM_ROUNDS and number is not None:
+            if _is_choice(program, PROGRAM_ROUNDS) and number is not None:
                 if number not in PROGRAM_ROUNDS[program]:
                     errors.setdefault(f"{name}.round", []).append(
                         _("This program had rounds %(first)s to %(last)s.") % {"first": PROGRAM_ROUNDS[program][0], "last": PROGRAM_ROUNDS[program][-1]})
@@ -137,12 +199,12 @@ def parse_request(data) -> tuple[str, list[tuple[str, int]], list[tuple[str, int
         errors.setdefault("target_round", []).append(_("The seed's table covers rounds 9, 10 and 11."))
     if errors:
         raise EligibilityInputError(errors)
-    return industry, staff, previous, target_round
+    return Request(industry, staff, previous, target_round, notes)
 
 
 def count_employees(staff: list[tuple[str, int]]) -> int:
     """§2: only the roles that count as 常時使用する従業員."""
-    return sum(count for role, count in staff if COUNTED_ROLES[role])
+    return rules.count_employees(staff)
 
 
 def may_reapply(previous: list[tuple[str, int]], target_round: int) -> tuple[bool | None, list[str]]:
@@ -165,69 +227,37 @@ def may_reapply(previous: list[tuple[str, int]], target_round: int) -> tuple[boo
 
 
 def check_jizokuka(data) -> EligibilityResult:
-    industry, staff, previous, target_round = parse_request(data)
-    threshold = THRESHOLDS[industry]  # §1 with the call's thresholds
-    counted = count_employees(staff)  # §2
-    small = counted <= threshold
-    reasons = [
+    request = parse_request(data)
+    counted = count_employees(request.staff)  # §2
+    size = rules.small_business_check(request.industry.group, counted)  # §1 with the call's limits
+    reasons = list(request.industry.reasons) + request.part_time_notes + [
         _("%(counted)s employees count as regularly employed (seed 003 §2); the limit for this industry is %(threshold)s (seed 003 §1).")
-        % {"counted": counted, "threshold": threshold}
+        % {"counted": counted, "threshold": size.limit}
     ]
-    if not small:
-        reasons.append(_("The business has more regularly employed staff than a small business may have."))
-    verdict, reapply_reasons = may_reapply(previous, target_round)  # §3
-    return EligibilityResult(counted, threshold, small, verdict, reasons + reapply_reasons)
+    if not size.ok:
+        reasons.append(size.message)
+    verdict, reapply_reasons = may_reapply(request.previous, request.target_round)  # §3
+    return EligibilityResult(counted, size.limit, size.ok, verdict, reasons + reapply_reasons)
 
 
-# §7 「事業場内最低賃金」の算出方法: an hourly equivalent of each kind of pay. Only 基本給 and
-# the allowances that count (役職手当・職務手当等) are included; 賞与, 時間外・休日・深夜手当,
-# 通勤手当, 家族手当, 精皆勤手当 and 臨時の賃金 are not (the caller enters the counted pay).
-CENTS = Decimal("0.01")
+# §7 「事業場内最低賃金」の算出方法: the rule module computes it (one place).
+hourly_from_commission = rules.hourly_from_commission
 
 
-# Pay up to a trillion yen, hours and days to 2 decimal places: every quotient below fits
-# the decimal context (1e30, NaN or Infinity never reach the arithmetic).
-PAY_DIGITS, PAY_PLACES = 15, 2
-
-
-def _decimal(value, name: str) -> Decimal:
+def _renamed(kind: str, pay, pay_name: str, **hours):
     try:
-        return parse_decimal(value, field=name, max_digits=PAY_DIGITS, decimal_places=PAY_PLACES)
-    except InputRefused as exc:
-        raise EligibilityInputError(exc.errors) from None
+        return rules.hourly_wage(kind, {"base": pay}, **hours)
+    except rules.RuleInputError as exc:
+        raise EligibilityInputError({pay_name if k == "base" else k: v for k, v in exc.errors.items()}) from None
 
 
-def _positive(value, name: str) -> Decimal:
-    number = _decimal(value, name)
-    if number <= 0:
-        raise EligibilityInputError({name: [_("Enter a number greater than zero.")]})
-    return number
+def hourly_from_annual(annual_pay, working_days, daily_hours):
+    return _renamed("annual", annual_pay, "annual_pay", working_days=working_days, daily_hours=daily_hours)
 
 
-def hourly_from_annual(annual_pay, working_days, daily_hours) -> Decimal:
-    """①年俸制: 年俸総額 ÷ (所定労働日数 × 1日の所定労働時間数)."""
-    hours = _positive(working_days, "working_days") * _positive(daily_hours, "daily_hours")
-    return (_positive(annual_pay, "annual_pay") / hours).quantize(CENTS, rounding=ROUND_DOWN)
+def hourly_from_monthly(monthly_pay, monthly_hours):
+    return _renamed("monthly", monthly_pay, "monthly_pay", monthly_hours=monthly_hours)
 
 
-def hourly_from_monthly(monthly_pay, monthly_hours) -> Decimal:
-    """②月給制: 月給 ÷ 1か月平均所定労働時間数."""
-    return (_positive(monthly_pay, "monthly_pay") / _positive(monthly_hours, "monthly_hours")).quantize(CENTS, rounding=ROUND_DOWN)
-
-
-def hourly_from_daily(daily_pay, daily_hours) -> Decimal:
-    """③日給制: 日給 ÷ 1日の所定労働時間数."""
-    return (_positive(daily_pay, "daily_pay") / _positive(daily_hours, "daily_hours")).quantize(CENTS, rounding=ROUND_DOWN)
-
-
-def hourly_from_commission(commission_total, hours_worked, months, fixed_hourly=0) -> Decimal:
-    """④歩合給: 1年間(12か月分, 雇入れ後1年未満なら雇用期間)の歩合給 ÷ その期間の労働時間,
-    固定給との併用なら固定給の時間換算額に合算."""
-    months_value = _positive(months, "months")
-    if months_value > 12:
-        raise EligibilityInputError({"months": [_("Use at most the last 12 months.")]})
-    rate = _positive(commission_total, "commission_total") / _positive(hours_worked, "hours_worked")
-    fixed = _decimal(fixed_hourly or 0, "fixed_hourly")
-    if fixed < 0:
-        raise EligibilityInputError({"fixed_hourly": [_("Enter a number of zero or more.")]})
-    return (rate + fixed).quantize(CENTS, rounding=ROUND_DOWN)
+def hourly_from_daily(daily_pay, daily_hours):
+    return _renamed("daily", daily_pay, "daily_pay", daily_hours=daily_hours)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.reference import JSIC_MIDDLE, PREFECTURES
 
-from . import jizokuka
+from . import jizokuka, rules
 from .prefill import PREFILL_FIELDS, PROCEDURE_PREFILL
 
 AMOUNT_MESSAGES = {
@@ -36,8 +36,14 @@ def count_field(label) -> forms.IntegerField:
     })
 
 
+# Limits a person sees (maxlength and a counter) and the server enforces: a free text of an
+# application form is at most 5,000 characters (about ten A4 pages of Japanese), a title 100.
+TEXT_AREA_MAX = 5000
+TITLE_MAX = 100
+
+
 def text(label, *, area: bool = False, max_length: int = 300) -> forms.CharField:
-    return forms.CharField(label=label, required=False, max_length=None if area else max_length,
+    return forms.CharField(label=label, required=False, max_length=TEXT_AREA_MAX if area else max_length,
                            widget=forms.Textarea(attrs={"rows": 4}) if area else forms.TextInput)
 
 
@@ -46,8 +52,7 @@ def date_field(label) -> forms.DateField:
                            error_messages={"invalid": _("Enter a date such as 2022-03-31.")})
 
 
-TAX_STATUS_CHOICES = [("", "—"), ("taxable", _("Taxable (課税事業者)")), ("exempt", _("Exempt (免税事業者)")),
-                      ("simplified", _("Simplified taxation (簡易課税)"))]
+TAX_STATUS_CHOICES = [("", "—"), *rules.TAX_STATUSES.items()]
 
 RECORD_FORM_FIELDS = {
     "company_name": lambda: text(_("Name of the business")),
@@ -129,7 +134,7 @@ class PrefilledForm(forms.Form):
 class JizokukaForm(PrefilledForm):
     record_fields = tuple(f.name for f in PREFILL_FIELDS)
 
-    plan_title = text(_("Title of the project"))
+    plan_title = text(_("Title of the project"), max_length=TITLE_MAX)
     sales_plan = text(_("Sales channel development (販路開拓等の取組内容)"), area=True)
     efficiency_plan = text(_("Business efficiency (業務効率化の取組内容, optional)"), area=True)
     expected_effect = text(_("Expected effect"), area=True)
@@ -143,20 +148,57 @@ class JizokukaForm(PrefilledForm):
     bonus_depopulated = forms.BooleanField(label=_("Request the depopulated-area bonus (the business is in a 過疎地域)"), required=False)
     bonus_keieiryoku = forms.BooleanField(label=_("Request the management capability improvement plan bonus"), required=False)
 
+    # Frame (枠) and its conditions: the rows of the round (applications.Frame), read by rules.
+    frame = forms.ChoiceField(label=_("Frame"), required=False, choices=[("", "—")])
+    industry_group = forms.ChoiceField(label=_("Industry group (seed 003 §1)"), required=False,
+                                       choices=[("", _("As the industry code says"))] + list(rules.INDUSTRY_GROUPS.items()),
+                                       help_text=_("Correct the group only if your business is of another kind than its code says."))
+    industry_group_reason = text(_("Why another group"), area=True)
+    opened_on = date_field(_("Date the business opened"))
+    specific_startup_support = forms.BooleanField(label=_("Received support under a specific start-up support programme"), required=False)
+    successor_finalist = forms.BooleanField(label=_("A finalist or semi-finalist of the Atotsugi Koshien (seed 003 §9)"), required=False)
+    plans_growth_beyond_limit = forms.BooleanField(
+        label=_("Plans to employ more staff than a small business may have by the end of the project"), required=False)
+    invoice_special = forms.BooleanField(label=_("Request the invoice special rule"), required=False)
+    was_tax_exempt = forms.BooleanField(label=_("Was tax-exempt and registers as a qualified invoice issuer"), required=False)
+    deficit = forms.BooleanField(label=_("The business made a loss in the latest fiscal year"), required=False)
+    lowest_wage_hourly = forms.IntegerField(label=_("Lowest wage in the workplace now (yen an hour, seed 003 §7)"), required=False,
+                                            min_value=1, max_value=100_000, error_messages={"invalid": _("Enter a whole number.")})
+    planned_wage_hourly = forms.IntegerField(label=_("Lowest wage at the end of the project (yen an hour)"), required=False,
+                                             min_value=1, max_value=100_000, error_messages={"invalid": _("Enter a whole number.")})
+    wage_ledger_items = forms.MultipleChoiceField(label=_("Our wage ledger shows (seed 003 §8)"), required=False,
+                                                  choices=rules.WAGE_LEDGER_ITEMS, widget=forms.CheckboxSelectMultiple)
+    worker_register_items = forms.MultipleChoiceField(label=_("Our worker register shows (seed 003 §8)"), required=False,
+                                                      choices=rules.WORKER_REGISTER_ITEMS, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.frames = {str(f.pk): f for f in rules.frames_of_round(self.subsidy_round)}
+        self.fields["frame"].choices = [("", "—")] + [
+            (pk, f"{f.get_kind_display()}（{rules.frame_terms(f).rate.numerator}/{rules.frame_terms(f).rate.denominator}・"
+                 f"{f.cap:,}円）") for pk, f in self.frames.items()]
+
+    def content(self) -> dict:
+        data = super().content()
+        data["frame"] = int(data["frame"]) if data.get("frame") else None
+        return data
+
     def clean(self):
         cleaned = super().clean()
         joint = bool((cleaned.get("joint_applicants") or "").strip())
-        if cleaned.get("tax_mode") == "included" and not jizokuka.tax_included_allowed(cleaned.get("consumption_tax_status"), joint=joint):
-            self.add_error("tax_mode", _(
-                "Only an exempt business or one on simplified taxation may enter expenses tax included, and a joint "
-                "application is always tax excluded (seed 003 §12)."))
+        for name, messages in rules.tax_mode_errors(cleaned.get("tax_mode"), cleaned.get("consumption_tax_status"), joint=joint).items():
+            self.add_error(name, messages)
+        decision = rules.industry_group([rules.IndustryLine(cleaned.get("industry_jsic") or "")])
+        _decision, industry_errors = rules.apply_industry_correction(decision, cleaned.get("industry_group"), cleaned.get("industry_group_reason"))
+        for name, messages in industry_errors.items():
+            self.add_error(name, messages)
         round_ = self.subsidy_round
         if cleaned.get("bonus_succession") and round_ is not None:
             birth = cleaned.get("representative_birth_date")
-            if not jizokuka.succession_bonus_ok(birth, round_.reference_date):
+            if not rules.succession_bonus_ok(birth, round_.reference_date):
                 self.add_error("bonus_succession", _(
                     "The succession bonus needs a representative aged %(age)s or more on %(date)s (seed 003 §11).")
-                    % {"age": jizokuka.SUCCESSION_BONUS_AGE, "date": round_.reference_date.isoformat()})
+                    % {"age": rules.SUCCESSION_BONUS_AGE, "date": round_.reference_date.isoformat()})
         if cleaned.get("bonus_keieiryoku") and round_ is not None:
             certified = cleaned.get("keieiryoku_certified_on")
             if not jizokuka.keieiryoku_bonus_ok(certified, round_.plan_certified_by):
@@ -169,7 +211,7 @@ class JizokukaForm(PrefilledForm):
 class ProcedureForm(PrefilledForm):
     record_fields = PROCEDURE_PREFILL
 
-    plan_title = text(_("Title of the plan"))
+    plan_title = text(_("Title of the plan"), max_length=TITLE_MAX)
     plan_content = text(_("Content of the plan"), area=True)
     # The checklist's data-use consent (seed 003 §17): unticked by default, the applicant's choice.
     data_use_consent = forms.BooleanField(
@@ -181,14 +223,22 @@ class ExpenseLineForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + jizokuka.EXPENSE_CATEGORIES, required=False)
     description = text(_("Description"))
     amount = amount_field(_("Amount (yen)"))
-    region = forms.ChoiceField(label=_("Lodging area"), required=False,
-                               choices=[("", "—")] + [(c, label) for c, label, _cap in jizokuka.LODGING_REGIONS])
+    # §10 旅費: what the travel line pays for (日当 is refused) and where the lodging is.
+    travel_item = forms.ChoiceField(label=_("Travel: what it pays for"), required=False,
+                                    choices=[("", "—")] + list(rules.TRAVEL_ITEMS.items()))
+    region = forms.ChoiceField(label=_("Lodging area or city"), required=False, choices=[("", "—")])
     nights = count_field(_("Nights"))
     lodging_per_night = amount_field(_("Lodging per night (yen)"))
+    # §5: building work (増築・増床, 物置等の設置) and the three tests of 「不動産の取得」.
+    building_work = forms.BooleanField(label=_("Building work (extension, a shed …)"), required=False)
+    outer_closure = forms.BooleanField(label=rules.REAL_ESTATE_TESTS["outer_closure"], required=False)
+    land_fixed = forms.BooleanField(label=rules.REAL_ESTATE_TESTS["land_fixed"], required=False)
+    usable_space = forms.BooleanField(label=rules.REAL_ESTATE_TESTS["usable_space"], required=False)
 
-    def __init__(self, *args, tax_mode: str = "excluded", **kwargs):
+    def __init__(self, *args, tax_mode: str = "excluded", places=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.tax_mode = tax_mode
+        self.fields["region"].choices = [("", "—")] + [(code, label) for code, label, _cap in (places or [])]
 
     def clean(self):
         cleaned = super().clean()
@@ -198,15 +248,9 @@ class ExpenseLineForm(forms.Form):
             self.add_error("category", _("Choose a category."))
         if cleaned.get("amount") is None and "amount" not in self.errors:
             self.add_error("amount", _("Enter the amount."))
-        if cleaned.get("category") == "travel" and (cleaned.get("nights") or cleaned.get("lodging_per_night")):
-            region = cleaned.get("region")
-            if not region:
-                self.add_error("region", _("Choose the area of the lodging."))
-            elif cleaned.get("lodging_per_night") is not None:
-                cap = jizokuka.lodging_cap(region, self.tax_mode)
-                if cleaned["lodging_per_night"] > cap:
-                    self.add_error("lodging_per_night", _(
-                        "Lodging is at most %(cap)s yen a night in this area (seed 003 §10).") % {"cap": f"{cap:,}"})
+        for name, messages in {**rules.travel_line_errors(cleaned, self.tax_mode), **rules.building_line_errors(cleaned)}.items():
+            if name not in self.errors:
+                self.add_error(name, messages)
         return cleaned
 
 
@@ -242,6 +286,17 @@ class StartForm(forms.Form):
         if rounds is not None:
             self.fields["subsidy_round"] = forms.ModelChoiceField(label=_("Round"), queryset=rounds, empty_label=None,
                                                                   error_messages={"required": _("Choose a round.")})
+            # The frame chosen in the self-check wizard (a frame of the chosen round).
+            self.fields["frame"] = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def frame(self):
+        from .models import Frame
+
+        frame_id = self.cleaned_data.get("frame")
+        round_ = self.cleaned_data.get("subsidy_round")
+        if not frame_id or round_ is None:
+            return None
+        return Frame.objects.filter(pk=frame_id, subsidy_round=round_).first()
 
     def accepted_classes(self) -> set[int]:
         return {int(n[6:]) for n, v in self.cleaned_data.items() if n.startswith("class_") and v}

@@ -7,7 +7,6 @@ to which seed 003 §5 and §6 refer); the rest is the seed's own text.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -25,52 +24,8 @@ EXPENSE_CATEGORIES = [
     ("disposal", _("Equipment disposal")),  # ⑩設備処分費
     ("outsourcing", _("Outsourcing")),  # ⑪委託・外注費
 ]
-SUBSIDY_RATE = Decimal(2) / Decimal(3)  # 補助率 2/3
-SUBSIDY_CAP = 500_000  # 通常枠の補助上限額 50万円
-
-# §10 旅費の支給基準: lodging caps per night, tax excluded (消費税・地方消費税抜の額).
-# A business that books its expenses tax-included adds the consumption tax to the cap.
-LODGING_REGIONS = [
-    ("domestic_kou", _("Japan: Kou area (Tokyo wards, Saitama, Chiba, Yokohama, Kawasaki, Sagamihara, Nagoya, Kyoto, Osaka, Sakai, Kobe, Hiroshima, Fukuoka)"), 10_900),
-    ("domestic_otsu", _("Japan: Otsu area (everywhere else)"), 9_800),
-    ("foreign_designated", _("Abroad: designated cities (Los Angeles, New York, San Francisco, Washington D.C., Geneva, London, Paris, Moscow, Abu Dhabi, Jeddah, Kuwait, Riyadh, Singapore…)"), 19_300),
-    ("foreign_kou", _("Abroad: Kou (North America, Western Europe, Middle East)"), 16_100),
-    ("foreign_otsu", _("Abroad: Otsu (South-East Asia, Korea, Hong Kong, Eastern Europe, Oceania…)"), 12_900),
-    ("foreign_hei", _("Abroad: Hei (South-West Asia, China, Taiwan, Latin America, Africa, Antarctica)"), 11_600),
-]
-LODGING_CAPS = {code: cap for code, _label, cap in LODGING_REGIONS}
-CONSUMPTION_TAX_RATE = Decimal("0.10")
-
-
-def lodging_cap(region: str, tax_mode: str) -> int:
-    """§10: the per-night cap; plus consumption tax for a tax-included applicant."""
-    cap = LODGING_CAPS[region]
-    if tax_mode == "included":
-        return int(Decimal(cap) * (1 + CONSUMPTION_TAX_RATE))
-    return cap
-
-
-# §12 消費税等仕入控除税額: a taxable business books expenses tax-excluded; one that is not a
-# taxpayer, exempt or on simplified taxation may book them tax-included; a joint
-# application is always tax-excluded.
-TAX_INCLUDED_ALLOWED = {"exempt", "simplified", "not_taxpayer"}
-
-
-def tax_included_allowed(consumption_tax_status: str | None, *, joint: bool) -> bool:
-    return not joint and (consumption_tax_status or "") in TAX_INCLUDED_ALLOWED
-
-
-# 事業承継加点 (公募要領): the representative is 60 or older on the round's reference date
-# (seed 003 §11 gives the date per round) and a successor candidate leads the project.
-SUCCESSION_BONUS_AGE = 60
-
-
-def age_on(birth_date: dt.date, on: dt.date) -> int:
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
-def succession_bonus_ok(birth_date: dt.date | None, reference_date: dt.date) -> bool:
-    return birth_date is not None and age_on(birth_date, reference_date) >= SUCCESSION_BONUS_AGE
+# The rate, the cap, the lodging table, the consumption-tax choice and the age rule are in
+# applications.rules (frames and the lodging table are data there).
 
 
 def keieiryoku_bonus_ok(certified_on: dt.date | None, certified_by: dt.date | None) -> bool:

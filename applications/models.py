@@ -50,6 +50,113 @@ class SubsidyRound(models.Model):
         return f"{self.get_program_display()} 第{self.number}回"
 
 
+class Frame(models.Model):
+    """A frame (枠) of one round, as the call (公募要領) sets it: the subsidy rate, the cap and
+    the conditions. Agency staff edit these rows (admin); the code reads them, never
+    constants, so that the next call changes data only. Seed 003 gives 創業枠's 3-year
+    window per round (§11) and 後継者支援枠's condition (§9 アトツギ甲子園)."""
+
+    class Kind(models.TextChoices):
+        NORMAL = "normal", _("Standard frame")
+        WAGE_INCREASE = "wage_increase", _("Wage increase frame")
+        GRADUATION = "graduation", _("Graduation frame")
+        SUCCESSOR = "successor", _("Successor support frame")
+        STARTUP = "startup", _("Start-up frame")
+
+    subsidy_round = models.ForeignKey(SubsidyRound, on_delete=models.CASCADE, related_name="frames", verbose_name=_("round"))
+    kind = models.CharField(_("frame"), max_length=20, choices=Kind.choices)
+    rate_numerator = models.PositiveSmallIntegerField(_("subsidy rate (numerator)"), default=2)
+    rate_denominator = models.PositiveSmallIntegerField(_("subsidy rate (denominator)"), default=3)
+    # 賃金引上げ枠: a business in deficit (赤字事業者) gets a higher rate (3/4 in rounds 9-11).
+    deficit_rate_numerator = models.PositiveSmallIntegerField(_("rate for a business in deficit (numerator)"), null=True, blank=True)
+    deficit_rate_denominator = models.PositiveSmallIntegerField(_("rate for a business in deficit (denominator)"), null=True, blank=True)
+    cap = models.PositiveIntegerField(_("cap (yen)"))
+    # インボイス特例: added to the cap for a business that was tax-exempt and registers as a
+    # qualified invoice issuer (適格請求書発行事業者).
+    invoice_special_addition = models.PositiveIntegerField(_("invoice special addition (yen)"), default=0)
+    wage_increase_yen = models.PositiveSmallIntegerField(
+        _("required wage increase (yen an hour)"), null=True, blank=True,
+        help_text=_("The lowest wage in the workplace must end this much above the regional minimum wage."))
+    requires_wage_records = models.BooleanField(_("asks for the wage ledger and worker register"), default=False)
+    startup_window_start = models.DateField(_("start-ups: opened on or after"), null=True, blank=True)
+    startup_window_end = models.DateField(_("start-ups: opened on or before"), null=True, blank=True)
+    requires_successor_finalist = models.BooleanField(_("asks for an Atotsugi Koshien finalist"), default=False)
+    requires_growth_beyond_limit = models.BooleanField(_("asks for growth beyond the small-business limit"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["subsidy_round", "id"]
+        verbose_name = _("frame")
+        verbose_name_plural = _("frames")
+        constraints = [
+            models.UniqueConstraint(fields=["subsidy_round", "kind"], name="frame_unique_per_round"),
+            models.CheckConstraint(condition=Q(rate_numerator__lte=models.F("rate_denominator")) & Q(rate_denominator__gt=0),
+                                   name="frame_rate_at_most_one"),
+            models.CheckConstraint(condition=Q(deficit_rate_numerator__isnull=True) | Q(deficit_rate_numerator__lte=models.F("deficit_rate_denominator")),
+                                   name="frame_deficit_rate_at_most_one"),
+            models.CheckConstraint(condition=Q(startup_window_start__isnull=True) | Q(startup_window_end__isnull=True)
+                                   | Q(startup_window_start__lte=models.F("startup_window_end")), name="frame_window_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subsidy_round} {self.get_kind_display()}"
+
+
+class MinimumWage(models.Model):
+    """地域別最低賃金 of a prefecture in a fiscal year (seed 003 §7 compares the workplace's
+    lowest wage with it). Agency staff add the next year's figures when they are announced."""
+
+    prefecture = models.CharField(_("prefecture"), max_length=2, help_text="JIS X 0401 code")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    hourly = models.PositiveIntegerField(_("minimum wage (yen an hour)"))
+    effective_on = models.DateField(_("in force from"))
+
+    class Meta:
+        ordering = ["fiscal_year", "prefecture"]
+        verbose_name = _("regional minimum wage")
+        verbose_name_plural = _("regional minimum wages")
+        constraints = [models.UniqueConstraint(fields=["prefecture", "fiscal_year"], name="minimum_wage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefecture} {self.fiscal_year}: {self.hourly}"
+
+
+class TravelArea(models.Model):
+    """An area of seed 003 §10's lodging table with its cap a night (tax excluded)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    domestic = models.BooleanField(_("in Japan"), default=False)
+    cap_per_night = models.PositiveIntegerField(_("lodging cap a night (yen, tax excluded)"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("travel area")
+        verbose_name_plural = _("travel areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TravelCity(models.Model):
+    """A city the table names (指定都市 abroad, 甲地方 at home): its area decides the cap."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    area = models.ForeignKey(TravelArea, on_delete=models.PROTECT, related_name="cities", verbose_name=_("area"))
+
+    class Meta:
+        ordering = ["area__position", "code"]
+        verbose_name = _("designated travel city")
+        verbose_name_plural = _("designated travel cities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Application(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -69,6 +176,7 @@ class Application(TimeStampedModel):
     program = models.CharField(_("program"), max_length=30, choices=Program.choices, db_index=True)
     is_procedure = models.BooleanField(default=False, editable=False)
     subsidy_round = models.ForeignKey(SubsidyRound, null=True, blank=True, on_delete=models.PROTECT, related_name="applications")
+    frame = models.ForeignKey(Frame, null=True, blank=True, on_delete=models.PROTECT, related_name="applications", verbose_name=_("frame"))
     round_number = models.PositiveSmallIntegerField(_("round"), null=True, blank=True)
     fiscal_year = models.PositiveSmallIntegerField(_("application fiscal year"), db_index=True)
     implementation_fiscal_year = models.PositiveSmallIntegerField(_("implementation fiscal year"), null=True, blank=True)
@@ -98,7 +206,7 @@ class Application(TimeStampedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     DATA_CLASSES = {
-        "plan_title": 8, "content": 8, "snapshot": 8, "requested_amount": 8,
+        "plan_title": 8, "content": 8, "frame": 8, "snapshot": 8, "requested_amount": 8,
         "review_score": 9, "review_result": 9, "reviewed_at": 9,
         "program": 10, "subsidy_round": 10, "round_number": 10, "fiscal_year": 10, "implementation_fiscal_year": 10,
         "status": 10, "receipt_number": 10, "granted_amount": 10, "certified_on": 10, "submitted_at": 10,

@@ -7,11 +7,11 @@ from core.navigation import NavItem
 
 
 def nav_items(user) -> list[NavItem]:
-    items = [NavItem(_("Subsidy self-check"), "applications:eligibility", order=60)]
+    items = [NavItem(_("Subsidy self-check"), "applications:selfcheck", order=60)]
     if user is None or not user.is_authenticated:
         return items
     if may_view_record(user):
         items.append(NavItem(_("Applications"), "applications:history", order=20))
     if user.is_agency_staff:
-        items.append(NavItem(_("Application review"), "applications:review-list", order=30))
+        items.append(NavItem(_("Application review"), "applications:review-list", order=30, group="admin"))
     return items

@@ -26,8 +26,8 @@ from core.errors import ApplicationError
 from core.models import AuditEvent
 from core.transitions import transition
 
-from . import jizokuka
-from .models import PROCEDURES, Application, Program, SubsidyRound
+from . import jizokuka, rules
+from .models import PROCEDURES, Application, Frame, Program, SubsidyRound
 from .prefill import (
     PREFILL_BY_NAME,
     PREFILL_FIELDS,
@@ -68,7 +68,8 @@ def _own_application_for_update(*, actor, application_id: int) -> Application:
 
 
 @transaction.atomic
-def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None, accepted_classes: set[int]) -> Application:
+def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None, accepted_classes: set[int],
+                      frame: Frame | None = None) -> Application:
     """A new draft, pre-filled from the record with the classes the applicant accepted and
     the policy and the business's consent allow.
 
@@ -93,6 +94,8 @@ def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None
         existing = Application.objects.filter(business=business, program=program, subsidy_round__isnull=True,
                                               status=Status.DRAFT).first()
     if existing is not None:
+        if existing.status == Status.DRAFT:
+            _apply_prefill_choices(existing, actor=actor, accepted_classes=set(accepted_classes))
         return existing
     names = prefill_names(program)
     offered = offered_classes(viewer=actor, business_id=business.pk, field_names=names)
@@ -103,13 +106,44 @@ def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None
     if not is_procedure:
         content["tax_mode"] = "excluded"
         content["expenses"] = []
+        if frame is not None and frame.subsidy_round_id != subsidy_round.pk:
+            raise ApplicationError(errors={"frame": [_("Choose a frame of this round.")]})
+        content["frame"] = frame.pk if frame is not None else None
     fiscal_year = subsidy_round.fiscal_year if subsidy_round else fiscal_year_of(timezone.localdate())
     return Application.objects.create(
-        business=business, program=program, subsidy_round=subsidy_round,
+        business=business, program=program, subsidy_round=subsidy_round, frame=frame,
         round_number=subsidy_round.number if subsidy_round else None, fiscal_year=fiscal_year,
         implementation_fiscal_year=fiscal_year, content=content, prefill=prefill,
         declined_classes=sorted(allowed - classes), created_by=actor,
     )
+
+
+def _apply_prefill_choices(application: Application, *, actor, accepted_classes: set[int]) -> None:
+    """The choices made on the start page hold for a draft already open: a class now
+    declined has its pre-filled values removed (those the applicant has not changed since),
+    a class now accepted fills the fields that are still empty. Nothing typed is lost."""
+    names = prefill_names(application.program)
+    offered = offered_classes(viewer=actor, business_id=application.business_id, field_names=names)
+    allowed = {code for code, info in offered.items() if info["allowed"]}
+    classes = allowed & accepted_classes
+    content = dict(application.content)
+    prefill = dict(application.prefill)
+    for name, info in list(prefill.items()):
+        if info.get("class") not in classes:
+            if content.get(name) == info.get("value"):
+                content.pop(name, None)
+            prefill.pop(name)
+    fresh = record_values(business=application.business, field_names=names, classes=classes)
+    for name, info in fresh.items():
+        if name not in prefill and content.get(name) in (None, "", []):
+            content[name] = info["value"]
+            prefill[name] = info
+    declined = sorted(allowed - classes)
+    if content == application.content and prefill == application.prefill and declined == list(application.declined_classes):
+        return
+    application.content, application.prefill, application.declined_classes = content, prefill, declined
+    application.confirmed_fields = [n for n in application.confirmed_fields if n in prefill]
+    application.save(update_fields=["content", "prefill", "declined_classes", "confirmed_fields", "updated_at"])
 
 
 def _record_value(spec, value):
@@ -154,9 +188,21 @@ def _write_back(*, actor, application: Application, content: dict, names: list[s
                    "recorded_at": now, "object_id": None} for name, spec in updated.items()}
 
 
-def _requested_amount(expenses: list[dict]) -> int:
+def _requested_amount(application: Application) -> int:
+    """The frame's rate of the expenses, at most its cap (rules.application_terms)."""
+    expenses = (application.content or {}).get("expenses") or []
     total = sum(int(line.get("amount") or 0) for line in expenses)
-    return min(int(Decimal(total) * jizokuka.SUBSIDY_RATE), jizokuka.SUBSIDY_CAP)
+    return rules.application_terms(application).amount(total)
+
+
+def _frame_of(application: Application, frame_id) -> Frame | None:
+    """A frame of the application's own round, or a refusal naming the field."""
+    if frame_id in (None, ""):
+        return None
+    frame = Frame.objects.filter(pk=frame_id, subsidy_round_id=application.subsidy_round_id).first() if application.subsidy_round_id else None
+    if frame is None:
+        raise ApplicationError(errors={"frame": [_("Choose a frame of this round.")]})
+    return frame
 
 
 @transaction.atomic
@@ -190,11 +236,13 @@ def application_save_draft(*, actor, application_id: int, content: dict, confirm
     application.confirmed_fields = sorted(confirmed)
     application.plan_title = (merged.get("plan_title") or "")[:300]
     if not application.is_procedure:
-        application.requested_amount = _requested_amount(merged.get("expenses") or [])
+        if "frame" in content:
+            application.frame = _frame_of(application, content.get("frame"))
+        application.requested_amount = _requested_amount(application)
     else:
         application.data_use_consent = bool(merged.get("data_use_consent"))
     application.save(update_fields=["content", "prefill", "confirmed_fields", "plan_title", "requested_amount",
-                                    "data_use_consent", "updated_at"])
+                                    "data_use_consent", "frame", "updated_at"])
     return application
 
 
@@ -227,6 +275,9 @@ def submission_errors(application: Application, *, pledge: bool) -> dict[str, li
         errors["sales_plan"] = [_("Describe the sales channel development. The business efficiency part alone is not enough (seed 003 §6).")]
     if c.get("employees") in (None, ""):
         errors["employees"] = [_("Enter the number of regularly employed staff.")]
+    # Seed 003 §1, §2, §5, §7, §8, §10, §11, §12 and the frames of the round (applications.rules).
+    for name, messages in rules.jizokuka_rule_errors(application, on=timezone.localdate()).items():
+        errors.setdefault(name, []).extend(messages)
     expenses = [e for e in (c.get("expenses") or []) if e.get("amount")]
     if not expenses:
         errors["expenses"] = [_("Enter at least one expense line.")]
@@ -241,6 +292,13 @@ def submission_errors(application: Application, *, pledge: bool) -> dict[str, li
     if not pledge:
         errors["pledge"] = [_("You must give the pledge on the exclusion of anti-social forces (seed 003 §4).")]
     return errors
+
+
+def _frame_snapshot(application: Application) -> dict | None:
+    if application.is_procedure or application.frame is None:
+        return None
+    terms = rules.application_terms(application)
+    return {"kind": application.frame.kind, "rate": f"{terms.rate.numerator}/{terms.rate.denominator}", "cap": terms.cap}
 
 
 @transaction.atomic
@@ -273,6 +331,7 @@ def application_submit(*, actor, application_id: int, pledge: bool) -> Applicati
         "pledge_text": jizokuka.PLEDGE_TEXT if not application.is_procedure else "",
         "data_use_consent": application.data_use_consent if application.is_procedure else None,
         "requested_amount": application.requested_amount,
+        "frame": _frame_snapshot(application),
     }
     transition(application, by=actor, to=Status.SUBMITTED,
                fields=["receipt_number", "submitted_at", "submitted_by", "snapshot"])

@@ -19,6 +19,8 @@ urlpatterns = [
     path("review/applications/<int:pk>/pdf/", views.review_pdf, name="review-pdf"),
     path("eligibility/jizokuka/", views.eligibility_page, name="eligibility"),
     path("eligibility/minimum-wage/", views.minimum_wage_page, name="minimum-wage"),
+    path("eligibility/jizokuka/check/", views.selfcheck_wizard, name="selfcheck"),
+    path("eligibility/jizokuka/check/<str:step>/", views.selfcheck_wizard, name="wizard"),
 ]
 
-PUBLIC_URL_NAMES = {"eligibility", "minimum-wage"}
+PUBLIC_URL_NAMES = {"eligibility", "minimum-wage", "selfcheck", "wizard"}

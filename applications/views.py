@@ -19,7 +19,7 @@ from companies.selectors import may_edit_record
 from core.errors import ApplicationError
 from core.pdf import render_pdf
 
-from . import eligibility, jizokuka, services
+from . import eligibility, jizokuka, rules, services, wizard
 from .forms import (
     RECORD_FORM_FIELDS,
     CertifyForm,
@@ -67,16 +67,28 @@ def start(request, program: str):
     business_id = request.user.membership_or_none.business_id
     offered = offered_classes(viewer=request.user, business_id=business_id, field_names=services.prefill_names(program))
     rounds = None if program in PROCEDURES else open_rounds(program)
-    form = StartForm(request.POST or None, offered=offered, rounds=rounds)
+    initial = {}
+    if rounds is not None and request.method == "GET":
+        # Coming from the self-check wizard: its round and frame are preselected.
+        chosen = rounds.filter(pk=request.GET.get("round")).first() if str(request.GET.get("round", "")).isdigit() else None
+        if chosen is not None:
+            initial["subsidy_round"] = chosen.pk
+            if str(request.GET.get("frame", "")).isdigit():
+                initial["frame"] = int(request.GET["frame"])
+    form = StartForm(request.POST or None, offered=offered, rounds=rounds, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_start(
                 actor=request.user, program=program, subsidy_round=form.cleaned_data.get("subsidy_round"),
-                accepted_classes=form.accepted_classes(),
+                accepted_classes=form.accepted_classes(), frame=form.frame() if rounds is not None else None,
             )
         except ApplicationError as exc:
             _errors_to_form(exc, form)
         else:
+            if application.status != Application.Status.DRAFT:
+                # One application per round: this one was already sent, so show it.
+                messages.info(request, _("You have already submitted an application for this round. Here it is."))
+                return redirect("applications:detail", pk=application.pk)
             return redirect("applications:edit", pk=application.pk)
     classes = [
         {**info, "field": form[f"class_{code}"] if f"class_{code}" in form.fields else None,
@@ -101,7 +113,35 @@ SECTIONS_JIZOKUKA = [
     (_("Revenue from the project (収益納付)"), ["revenue_expected", "revenue_description"]),
     (_("Bonus points requested"), ["bonus_succession", "successor_name", "bonus_depopulated", "bonus_keieiryoku",
                                    "keieiryoku_certified_on"]),
+    (_("Frame and industry group"), ["frame", "industry_group", "industry_group_reason", "invoice_special", "was_tax_exempt"]),
+    (_("Conditions of the frame"), ["opened_on", "specific_startup_support", "successor_finalist", "plans_growth_beyond_limit",
+                                    "deficit", "lowest_wage_hourly", "planned_wage_hourly", "wage_ledger_items",
+                                    "worker_register_items"]),
 ]
+
+
+def _frame_fields(frame) -> set[str]:
+    """The questions a frame asks (its conditions are data on the Frame row)."""
+    if frame is None:
+        return set()
+    names = set()
+    if frame.startup_window_start or frame.startup_window_end:
+        names |= {"opened_on", "specific_startup_support"}
+    if frame.requires_successor_finalist:
+        names.add("successor_finalist")
+    if frame.requires_growth_beyond_limit:
+        names.add("plans_growth_beyond_limit")
+    if frame.deficit_rate_numerator:
+        names.add("deficit")
+    if frame.wage_increase_yen is not None:
+        names |= {"lowest_wage_hourly", "planned_wage_hourly"}
+    if frame.requires_wage_records:
+        names |= {"wage_ledger_items", "worker_register_items"}
+    return names
+
+
+FRAME_CONDITION_FIELDS = {"opened_on", "specific_startup_support", "successor_finalist", "plans_growth_beyond_limit", "deficit",
+                          "lowest_wage_hourly", "planned_wage_hourly", "wage_ledger_items", "worker_register_items"}
 SECTIONS_PROCEDURE = [
     (_("Applicant"), ["company_name", "company_name_kana", "corporate_number", "prefecture", "municipality", "address",
                       "representative_name", "representative_birth_date", "phone", "employees", "capital", "founded_year",
@@ -125,25 +165,35 @@ def _forms(application: Application, data=None, *, user=None):
         # Initial lines only for display: a bound formset compares its data with `initial`
         # and would drop an extra row that equals it (a row saved by the autosave before).
         lines = None if data is not None else (initial.get("expenses") or [])
-        formset = ExpenseFormSet(data, prefix="exp", initial=lines, form_kwargs={"tax_mode": tax_mode})
+        formset = ExpenseFormSet(data, prefix="exp", initial=lines, form_kwargs={"tax_mode": tax_mode, "places": rules.lodging_places()})
     return form, formset
 
 
+def _required_names(application: Application) -> set[str]:
+    """The fields a submission needs: marked ※必須 on the form and checked when saving."""
+    names = {n for n in services.REQUIRED_FOR_SUBMIT if n in services.prefill_names(application.program) or n == "plan_title"}
+    return names | ({"plan_content"} if application.is_procedure else {"sales_plan", "employees", "revenue_expected"})
+
+
 def _sections(application: Application, form):
+    required = _required_names(application)
     sections = []
+    asked = _frame_fields(application.frame)
     for title, names in (SECTIONS_PROCEDURE if application.is_procedure else SECTIONS_JIZOKUKA):
         rows = []
         for name in names:
-            if name not in form.fields:
+            if name not in form.fields or (name in FRAME_CONDITION_FIELDS and name not in asked):
                 continue
             info = application.prefill.get(name)  # lint-access: allow the applicant's own draft (recipient 7)
             rows.append({
                 "field": form[name], "prefill": info, "confirmed": name in application.confirmed_fields,  # lint-access: allow the applicant's own draft (recipient 7)
+                "required": name in required,
                 "class_name": DATA_CLASS_NAMES.get(info["class"]) if info else None,
                 "source_label": Source(info["source"]).label if info and info.get("source") in Source.values else "",
                 "writeback": form[f"wb_{name}"] if f"wb_{name}" in form.fields else None,
             })
-        sections.append((title, rows))
+        if rows:
+            sections.append((title, rows))
     return sections
 
 
@@ -184,12 +234,27 @@ def edit(request, pk: int):
     application = _draft_or_404(request, pk)
     if request.method == "POST":
         ok, application, form, formset = _save(request, application)
-        if ok:
-            if "to_submit" in request.POST:
+        saved = ok
+        if ok and "to_submit" in request.POST:
+            # The draft is kept; what submission needs is checked now, beside each field,
+            # not only on the submit page.
+            missing = services.submission_errors(application, pledge=True)
+            if not missing:
                 return redirect("applications:submit", pk=application.pk)
+            for field, errors in missing.items():
+                for error in errors:
+                    if field in form.fields:
+                        form.add_error(field, error)
+                    elif formset is not None and field == "expenses":
+                        formset._non_form_errors = formset.error_class([*formset.non_form_errors(), error])
+                    else:
+                        form.add_error(None, error)
+            messages.warning(request, _("Your draft was saved. Before you go to submission, complete the items marked below."))
+        elif ok:
             messages.success(request, _("Your draft was saved."))
             return redirect("applications:edit", pk=application.pk)
-        messages.error(request, _("The draft was not saved. Please correct the errors below."))
+        if not saved:
+            messages.error(request, _("The draft was not saved. Please correct the errors below."))
     else:
         form, formset = _forms(application, user=request.user)
     return render(request, "applications/edit.html", {
@@ -270,7 +335,7 @@ def application_pdf_bytes(application: Application, *, snapshot: dict | None = N
     return render_pdf("applications/pdf/application.html", {
         "application": application, "snapshot": snapshot, "content": snapshot.get("content", {}),
         "program": Program(application.program).label, "expense_labels": dict(jizokuka.EXPENSE_CATEGORIES),
-        "region_labels": {c: label for c, label, _cap in jizokuka.LODGING_REGIONS},
+        "region_labels": {c: label for c, label, _cap in rules.lodging_places()},
         "pledge_items": jizokuka.PLEDGE_ITEMS,
     })
 
@@ -392,3 +457,81 @@ def minimum_wage_page(request):
         except eligibility.EligibilityInputError as exc:
             errors = exc.errors
     return render(request, "applications/minimum_wage.html", {"result": result, "errors": errors, "kind": kind, "post": request.POST})
+
+
+# --- The self-check wizard (eligibility → frame → re-application → minimum wage) -----------
+
+WIZARD_FORMS = {"eligibility": wizard.EligibilityStep, "frame": wizard.FrameStep, "reapply": wizard.ReapplyStep,
+                "wage": wizard.WageStep}
+
+
+def _wizard_next(step: str, answers: dict) -> str:
+    following = wizard.STEP_NAMES[wizard.STEP_NAMES.index(step) + 1]
+    if following == "wage":
+        frame = wizard.frame_of(answers, wizard.round_of(answers))
+        if not wizard.wage_needed(frame):
+            return "result"
+    return following
+
+
+def _wizard_initial(step: str, answers: dict) -> dict:
+    initial = dict(answers.get(step) or {})
+    if step == "wage" and "hourly" in initial:
+        initial.pop("hourly")
+    return initial
+
+
+def selfcheck_wizard(request, step: str = "eligibility"):
+    """One flow, pre-filled from the record for a business user; ends at "start this application"."""
+    if step not in wizard.STEP_NAMES:
+        raise Http404
+    answers = wizard.state(request)
+    if request.method == "POST" and request.POST.get("restart"):
+        wizard.save_state(request, {})
+        return redirect("applications:wizard", step="eligibility")
+    if not answers:
+        answers = wizard.answers_from_record(request.user)
+        answers["prefilled"] = bool(answers)
+        wizard.save_state(request, answers)
+    subsidy_round = wizard.round_of(answers)
+    # A later step needs the earlier ones.
+    if step != "eligibility" and (subsidy_round is None or not (answers.get("eligibility") or {}).get("subsidy_round")):
+        return redirect("applications:wizard", step="eligibility")
+    frame = wizard.frame_of(answers, subsidy_round)
+    if step in ("reapply", "wage", "result") and frame is None:
+        return redirect("applications:wizard", step="frame")
+    form = None
+    if step in WIZARD_FORMS:
+        kwargs = {"subsidy_round": subsidy_round} if step == "frame" else {}
+        form_class = WIZARD_FORMS[step]
+        if request.method == "POST":
+            form = form_class(request.POST, **kwargs)
+            if form.is_valid():
+                data = wizard.jsonable(form.cleaned_data)
+                try:
+                    if step == "wage":
+                        data["hourly"] = str(form.hourly())
+                except rules.RuleInputError as exc:
+                    for field, messages in exc.errors.items():
+                        form.add_error(field if field in form.fields else None, messages)
+                else:
+                    answers[step] = data
+                    if step == "eligibility":  # another round: the frame must be chosen again
+                        answers.pop("frame", None)
+                    wizard.save_state(request, answers)
+                    return redirect("applications:wizard", step=_wizard_next(step, answers))
+        else:
+            form = form_class(initial=_wizard_initial(step, answers), **kwargs)
+    verdicts = wizard.evaluate(answers)
+    may_start = (
+        step == "result" and all(v.get("ok") is True for v in verdicts.values()) and subsidy_round is not None
+        and subsidy_round.deadline >= timezone.now() and services.may_draft(request.user)
+    )
+    return render(request, "applications/wizard.html", {
+        "step": step, "steps": wizard.STEPS, "form": form, "verdicts": verdicts, "answers": answers,
+        "subsidy_round": subsidy_round, "frame": frame, "may_start": may_start,
+        "round_open": subsidy_round is not None and subsidy_round.deadline >= timezone.now(),
+        "done": [name for name in wizard.STEP_NAMES if name in verdicts],
+        "ledger_items": rules.WAGE_LEDGER_ITEMS, "register_items": rules.WORKER_REGISTER_ITEMS,
+        "excluded_pay": rules.EXCLUDED_PAY.values(), "prefilled": answers.get("prefilled"),
+    })

@@ -30,11 +30,11 @@ class Business(TimeStampedModel):
         CORPORATION = 1, _("Corporation (法人)")
         SOLE_PROPRIETOR = 2, _("Sole proprietor (個人事業主)")
 
-    corp_type = models.PositiveSmallIntegerField(choices=CorpType.choices)
+    corp_type = models.PositiveSmallIntegerField(_("type of business"), choices=CorpType.choices)
     # For a 法人 the 法人番号 (check digit verified); a 個人事業主 has none here.
-    corporate_number = models.CharField(max_length=13, null=True, blank=True, unique=True, validators=[validate_corporate_number])
+    corporate_number = models.CharField(_("corporate number"), max_length=13, null=True, blank=True, unique=True, validators=[validate_corporate_number])
     # GビズID's 13-digit management number for a sole proprietor (no check digit).
-    gbizid_management_number = models.CharField(max_length=13, null=True, blank=True, unique=True)
+    gbizid_management_number = models.CharField(_("GBizID management number"), max_length=13, null=True, blank=True, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_kana = models.CharField(_("name (kana)"), max_length=200, blank=True)
     prefecture = models.CharField(_("prefecture"), max_length=2, db_index=True, help_text="JIS X 0401 code")
@@ -102,7 +102,7 @@ class JointApplicant(RecordItem):
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="joint_applicants")
     name = models.CharField(_("name"), max_length=200)
-    corporate_number = models.CharField(max_length=13, blank=True)
+    corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
     relationship = models.CharField(_("relationship"), max_length=100, blank=True)
 
     DATA_CLASSES = {"name": 2, "corporate_number": 2, "relationship": 2}
@@ -120,7 +120,9 @@ class BusinessProfile(RecordItem):
     shareholders = models.TextField(_("shareholders"), blank=True)
     consumption_tax_status = models.CharField(
         _("consumption tax status"), max_length=20, blank=True,
-        choices=[("taxable", _("Taxable (課税事業者)")), ("exempt", _("Exempt (免税事業者)")), ("simplified", _("Simplified taxation (簡易課税)"))],
+        # Seed 003 §12: ① not a taxpayer, ② exempt, ③ simplified taxation may book tax-included.
+        choices=[("taxable", _("Taxable (課税事業者)")), ("not_taxpayer", _("Not a taxpayer (納税義務者とならない者)")),
+                 ("exempt", _("Exempt (免税事業者)")), ("simplified", _("Simplified taxation (簡易課税)"))],
     )
 
     DATA_CLASSES = {f: 3 for f in ["description", "main_products", "customers", "suppliers", "patents", "shareholders", "consumption_tax_status"]}

@@ -13,10 +13,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from consent.access import APPLICANT, PURPOSE_APPLICANT_RECORDS, ConsentContext
 
 from .models import Business, RecordChange, Source
+from .presentation import display_value, financial_table
 from .record import ONE_TO_ONE_RELATED, PARTS, field_label
 
 
@@ -101,6 +103,7 @@ class RecordPart:
     visible: bool
     rows: list[list[RecordRow]] = field(default_factory=list)  # one list per object
     objects: list[Any] = field(default_factory=list)
+    table: dict | None = None  # financials: fiscal years × items
 
 
 def _rows_for(instance, fields, provenance) -> list[RecordRow]:
@@ -111,10 +114,9 @@ def _rows_for(instance, fields, provenance) -> list[RecordRow]:
     for f in fields:
         source, at = provenance.get((label, instance.pk, f), (row_source, row_date))
         value = getattr(instance, f)
-        display_method = getattr(instance, f"get_{f}_display", None)
         rows.append(RecordRow(
             field=f, label=field_label(type(instance), f), value=value,
-            display=display_method() if display_method and value not in (None, "") else value,
+            display=display_value(type(instance), f, value),
             source=str(Source(source).label) if source in Source.values else source, recorded_at=at,
         ))
     return rows
@@ -143,6 +145,10 @@ def record_overview(*, viewer, business: Business) -> list[RecordPart]:
                 objects = [o for o in [getattr(business, ONE_TO_ONE_RELATED[key], None)] if o is not None]
             part.objects = objects
             part.rows = [_rows_for(o, spec.fields, provenance) for o in objects]
+            if key == "financials":
+                values = [{f: getattr(o, f) for f in (*spec.fields, "value_added")} for o in objects]
+                labels = {f: field_label(spec.model, f) for f in spec.fields} | {"value_added": str(_("Value added"))}
+                part.table = financial_table(spec.model, [*spec.fields, "value_added"], values, labels)
         parts.append(part)
     return parts
 

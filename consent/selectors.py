@@ -73,6 +73,31 @@ class PolicyView:
     purpose_names: dict[int, str] = field(default_factory=dict)
 
 
+# Short names for tabs and column heads, where the policy's full wording does not fit;
+# the full names stay beside them (headings, the list of purposes and recipients).
+PURPOSE_SHORT_NAMES = {
+    "ebpm": gettext_lazy("Policy evaluation (EBPM)"),
+    "intra_government_sharing": gettext_lazy("Sharing within government"),
+    "applicant_records": gettext_lazy("Your past applications"),
+    "once_only": gettext_lazy("Once-only applications"),
+    "support_information": gettext_lazy("Support information for you"),
+    "consultation": gettext_lazy("Consultations with supporters"),
+    "institution_track_record": gettext_lazy("Supporters' track records"),
+    "supporter_matching": gettext_lazy("Supporter matching"),
+    "open_data": gettext_lazy("Open data"),
+}
+RECIPIENT_SHORT_NAMES = {
+    "meti": gettext_lazy("METI"),
+    "sme_agency": gettext_lazy("SME Agency"),
+    "iaa": gettext_lazy("Incorporated administrative agencies"),
+    "researchers": gettext_lazy("Researchers"),
+    "support_institutions": gettext_lazy("Support institutions"),
+    "smes": gettext_lazy("SMEs"),
+    "applicant": gettext_lazy("The applicant"),
+    "public": gettext_lazy("The public (website, gBizINFO)"),
+}
+
+
 def policy_view(*, version: PolicyVersion | None = None, on: dt.date | None = None) -> PolicyView:
     """The policy in force (or a given version), names in the active language. 4 queries."""
     version = version or current_policy_version(on)
@@ -84,8 +109,10 @@ def policy_view(*, version: PolicyVersion | None = None, on: dt.date | None = No
         item.name = item.name_en if english else item.name_ja
     for p in purposes:
         p.plain = (p.plain_en if english else p.plain_ja) or p.plain_ja
+        p.short = PURPOSE_SHORT_NAMES.get(p.slug, p.name)
     for r in recipients:
         r.condition = condition_note(r.code)
+        r.short = RECIPIENT_SHORT_NAMES.get(r.slug, r.name)
     return PolicyView(
         version=version, data_classes=classes, recipients=recipients, purposes=purposes,
         class_names={c.code: c.name for c in classes}, recipient_names={r.code: r.name for r in recipients},

@@ -47,6 +47,10 @@ class AuditEvent(models.Model):
         APPLICATION_WITHDRAWN = "application.withdrawn", _("Application withdrawn")
         RECORD_IMPORTED = "linkage.imported", _("Records imported")
         MEMBER_CHANGED = "accounts.member", _("Member changed")
+        DOCUMENT_UPLOADED = "document.uploaded", _("Document uploaded")
+        DOCUMENT_ATTACHED = "document.attached", _("Document attached to an application")
+        DOCUMENT_DETACHED = "document.detached", _("Document removed from an application")
+        DOCUMENT_READ = "document.read", _("Document read")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)

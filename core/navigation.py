@@ -1,6 +1,10 @@
 """Role-aware navigation. Each app may define `navigation.py` with
-`nav_items(user) -> list[NavItem]`; the header shows them in INSTALLED_APPS order,
-so an app adds its pages without editing the shared layout."""
+`nav_items(user) -> list[NavItem]`; the header shows them grouped under at most seven
+top items (NAV_GROUPS), so an app adds its pages without editing the shared layout.
+
+An item names its group; one that does not falls into the group of its URL namespace
+(GROUP_OF_NAMESPACE), and a namespace nobody mapped gets a top item of its own — visible
+in the header, so it is noticed and mapped."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from functools import cache
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -17,10 +22,56 @@ class NavItem:
     label: str
     url_name: str
     order: int = 50
+    group: str = ""  # a key of NAV_GROUPS; "" = the group of the URL's namespace
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
+
+    @property
+    def group_key(self) -> str:
+        if self.group:
+            return self.group
+        namespace = self.url_name.split(":", 1)[0] if ":" in self.url_name else ""
+        return GROUP_OF_NAMESPACE.get(namespace, self.url_name)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: str
+    order: int
+
+
+# The top level of the header: what a person comes to do, not which app serves it.
+NAV_GROUPS: dict[str, NavGroup] = {
+    g.key: g
+    for g in [
+        NavGroup("mypage", _("My page"), 10),
+        NavGroup("data", _("Our data"), 20),
+        NavGroup("apply", _("Subsidies"), 30),
+        NavGroup("find", _("Find support"), 40),
+        NavGroup("institution", _("Institution work"), 50),
+        NavGroup("analysis", _("Analysis and data"), 60),
+        NavGroup("admin", _("Administration"), 70),
+    ]
+}
+
+GROUP_OF_NAMESPACE = {
+    "accounts": "mypage",
+    "notifications": "mypage",
+    "companies": "data",
+    "consent": "data",
+    "documents": "data",
+    "disclosure": "data",
+    "applications": "apply",
+    "programs": "find",
+    "recommend": "find",
+    "institutions": "find",
+    "analytics": "analysis",
+    "linkage": "admin",
+    "admin": "admin",
+}
 
 
 @cache
@@ -38,7 +89,7 @@ def _providers():
     return providers
 
 
-def navigation_for(request) -> list[dict]:
+def _items_for(request) -> list[tuple[NavItem, dict]]:
     user = getattr(request, "user", None)
     items: list[NavItem] = []
     for provider in _providers():
@@ -49,10 +100,33 @@ def navigation_for(request) -> list[dict]:
             url = item.url
         except NoReverseMatch:
             continue
-        result.append({"label": item.label, "url": url, "active": False})
+        result.append((item, {"label": item.label, "url": url, "active": False}))
     # The one current item: the longest URL the path starts with ("/mypage/members/"
     # marks メンバー管理, not マイページ as well).
-    matches = [entry for entry in result if entry["url"] != "/" and request.path.startswith(entry["url"])]
+    matches = [entry for _item, entry in result if entry["url"] != "/" and request.path.startswith(entry["url"])]
     if matches:
         max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return result
+
+
+def navigation_for(request) -> list[dict]:
+    """Every item the caller may open, flat (マイページ lists them as links)."""
+    return [entry for _item, entry in _items_for(request)]
+
+
+def navigation_groups_for(request) -> list[dict]:
+    """The header's top items: a group holding one item is that item's own link."""
+    groups: dict[str, dict] = {}
+    for item, entry in _items_for(request):
+        key = item.group_key
+        spec = NAV_GROUPS.get(key)
+        group = groups.setdefault(key, {
+            "key": key.replace(":", "-"), "label": spec.label if spec else item.label,
+            "order": spec.order if spec else 100 + item.order, "items": [], "active": False,
+        })
+        group["items"].append(entry)
+        group["active"] = group["active"] or entry["active"]
+    ordered = sorted(groups.values(), key=lambda g: g["order"])
+    for group in ordered:
+        group["single"] = group["items"][0] if len(group["items"]) == 1 else None
+    return ordered

@@ -1,13 +1,50 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The public home page: what the portal does for a business owner."""
-    return render(request, "core/home.html")
+    """The public home page: what the portal does for a business owner, a search box for
+    the support programs, the calls open now by deadline, and the news."""
+    from django.apps import apps
+    from django.utils import timezone
+
+    now = timezone.now()
+    rounds = apps.get_model("applications", "SubsidyRound")
+    open_calls = list(rounds.objects.filter(opens_on__lte=timezone.localdate(), deadline__gte=now).order_by("deadline")[:5])
+    return render(request, "core/home.html", {"open_calls": open_calls, "news": NEWS})
+
+
+# The news on the home page: (date, text). Kept here, short, newest first.
+NEWS = [
+    ("2026-11-23", _("The consent settings now show every recipient and purpose by name.")),
+    ("2026-11-09", _("Applications for the Small Business Sustainability Subsidy can now be prepared on Mirasapo.")),
+    ("2026-10-01", _("Mirasapo opened: register your business once and reuse the data in your applications.")),
+]
+
+# The pages every government service has, linked from the footer. Each is written per
+# language (templates/core/pages/<slug>.<lang>.html): long prose reads better written
+# than assembled from translated sentences.
+INFO_PAGES = {
+    "terms": _("Terms of use"),
+    "privacy": _("Privacy policy"),
+    "accessibility": _("Accessibility policy"),
+    "contact": _("Contact us"),
+    "help": _("Help and frequently asked questions"),
+}
+
+
+def info_page(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug not in INFO_PAGES:
+        raise Http404
+    language = "en" if (get_language() or "ja").startswith("en") else "ja"
+    return render(request, "core/info_page.html", {
+        "title": INFO_PAGES[slug], "body_template": f"core/pages/{slug}.{language}.html", "slug": slug,
+    })
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

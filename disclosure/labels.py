@@ -33,7 +33,7 @@ PURPOSE_NAMES = {
     6: _("Supporters viewing an SME's information during a consultation"),
     7: _("Making support institutions' track records visible"),
     8: _("Matching supporters with businesses"),
-    9: _("Open data"),
+    9: _("Open data of government-held information"),
 }
 
 

@@ -10,8 +10,8 @@ def nav_items(user) -> list[NavItem]:
         return []
     if user.is_institution_staff:
         return [
-            NavItem(_("Disclosure requests"), "disclosure:institution_requests", order=20),
-            NavItem(_("Find companies"), "disclosure:company_search", order=21),
+            NavItem(_("Disclosure requests"), "disclosure:institution_requests", order=20, group="institution"),
+            NavItem(_("Find companies"), "disclosure:company_search", order=21, group="institution"),
         ]
     if user.is_business_user and user.membership_or_none.account_type in ("prime", "member"):
         return [

@@ -192,6 +192,11 @@ def company_data(*, business_id: int, classes_by_purpose: dict[int, list[int]], 
     return out
 
 
+def released_models() -> dict[str, type]:
+    """model_name → model of every model a company-data release may hold."""
+    return {model._meta.model_name: model for model, *_ in _business_models()}
+
+
 def field_labels() -> dict[str, dict[str, str]]:
     """Verbose names of every released field, keyed like company_data's output."""
     return {

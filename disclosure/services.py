@@ -450,3 +450,16 @@ def describe(request: DisclosureRequest) -> dict:
         "data_classes": class_names(request.data_classes),
         "approved_data_classes": class_names(request.approved_data_classes),
     }
+
+
+def access_log_record(*, viewer, business_id: int, purpose: int, data_classes: list[int], channel: str,
+                      audit_event_id: int) -> AccessLogEntry:
+    """A read by a support institution that another app released (a document from the
+    vault): the business's access log shows it beside the reads of its record. The
+    caller has decided consent and written the audit row in this transaction."""
+    request = (DisclosureRequest.objects.filter(institution_id=viewer.institution_id, business_id=business_id,
+                                                status=Status.APPROVED, purpose=purpose, valid_until__gte=timezone.localdate())
+               .order_by("pk").first())
+    return AccessLogEntry.objects.create(business_id=business_id, user=viewer, institution_id=viewer.institution_id,
+                                         data_classes=sorted(data_classes), purpose=purpose, channel=channel,
+                                         disclosure_request=request, audit_event_id=audit_event_id)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from companies.presentation import display_value, financial_table
 from companies.reference import JSIC_MIDDLE, PREFECTURES
 from core.errors import ApplicationError
 
@@ -161,18 +162,28 @@ def company_data_page(request, pk: int):
     if release is None:
         raise Http404
     labels = selectors.field_labels()
+    models_by_name = selectors.released_models()
     sections = []
     for code, models_ in release.data_classes.items():
         blocks = []
         for model_name, value in models_.items():
             names = labels.get(model_name, {})
+            model = models_by_name.get(model_name)
             rows = value if isinstance(value, list) else [value]
             fields = [f for f in (rows[0].keys() if rows else []) if f != "id"]
-            blocks.append({
-                "title": labels.get(model_name + "__title", {}).get("", model_name),
-                "headers": [names.get(f, f) for f in fields],
-                "rows": [[_display(row.get(f)) for f in fields] for row in rows],
-            })
+            block = {"title": labels.get(model_name + "__title", {}).get("", model_name), "rows": rows}
+            if rows and "fiscal_year" in fields:
+                # Financial years: one table, fiscal years across, items down.
+                rows = sorted(rows, key=lambda r: r.get("fiscal_year") or 0)
+                block["table"] = financial_table(model, fields, rows, names)
+            else:
+                # Each row as label → value pairs: names for codes, yen, Japanese dates.
+                block["items"] = [
+                    [(names.get(f, f), _display(row.get(f)) if isinstance(row.get(f), dict | list)
+                      else display_value(model, f, row.get(f)) if model else row.get(f)) for f in fields]
+                    for row in rows
+                ]
+            blocks.append(block)
         sections.append({"code": code, "name": class_names([int(code)])[0], "blocks": blocks})
     return render(request, "disclosure/company_data.html", {
         "release": release, "sections": sections, "disclosure_request": disclosure_request,

@@ -342,7 +342,7 @@ def partner_batch_submit(*, client: PartnerClient, records: Any, idempotency_key
     if len(records) > MAX_BATCH_RECORDS:
         raise ApplicationError(errors={"records": [_("Send at most %(limit)d records per batch.") % {
             "limit": MAX_BATCH_RECORDS}]})
-    kinds = {r.get("kind") for r in records if isinstance(r, dict)}
+    kinds = {r.get("kind") for r in records if isinstance(r, dict) and isinstance(r.get("kind"), str)}
     outside = sorted(k for k in kinds if k in RecordKind.values and k not in client.scopes)
     if outside:
         raise ScopeDenied(_("This partner key may not send records of kind %(kinds)s.") % {"kinds": ", ".join(outside)})

@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("consent.api")),
     path("", include("institutions.api")),
     path("", include("applications.api")),
+    path("", include("documents.api")),
     path("", include("disclosure.api")),
     path("", include("programs.api")),
     path("", include("recommend.api")),
@@ -34,7 +35,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 # Project-level pages anyone may open (allauth's entrance pages, i18n and static files
 # are recognised by tests/test_url_protection.py by their module).
-PUBLIC_URL_NAMES = {"home", "healthz", "api-schema", "api-docs", "account_signup"}
+PUBLIC_URL_NAMES = {"home", "info-page", "healthz", "api-schema", "api-docs", "account_signup"}
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -48,11 +49,13 @@ urlpatterns = [
     path("accounts/signup/", accounts_views.business_signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", core_views.home, name="home"),
+    path("about/<slug:slug>/", core_views.info_page, name="info-page"),
     path("", include("accounts.urls")),
     path("", include("companies.urls")),
     path("", include("consent.urls")),
     path("", include("institutions.urls")),
     path("", include("applications.urls")),
+    path("", include("documents.urls")),
     path("", include("disclosure.urls")),
     path("", include("programs.urls")),
     path("", include("recommend.urls")),

@@ -29,7 +29,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application
+from applications import rules
+from applications.models import Application, Program
 from companies.models import Business, Challenge, FinancialYear
 from companies.reference import JSIC_MIDDLE, PREFECTURES, jsic_major_of
 from consent.access import (
@@ -50,6 +51,7 @@ CONTENT_WEIGHT, CF_WEIGHT = 0.55, 0.45
 MIN_NEIGHBOURS = 2
 W_FAVOURITE, W_VIEW, W_APPLIED = 3.0, 1.0, 4.0
 MAX_NEIGHBOURS = 3000
+SMALL_BUSINESS_PROGRAMS = (Program.JIZOKUKA_GENERAL,)
 
 
 @dataclass
@@ -140,7 +142,16 @@ def _eligible_programs(profile: Profile, today):
         # Without the business's attributes we cannot check eligibility: only programs
         # open to everyone remain.
         queryset = queryset.filter(prefectures=[], industries=[], min_employees__isnull=True, max_employees__isnull=True)
-    return list(queryset)
+        # The 持続化補助金 is only for small businesses; without the size we cannot tell.
+        queryset = queryset.exclude(application_program__in=SMALL_BUSINESS_PROGRAMS)
+    programs = list(queryset)
+    if profile.attributes:
+        # Seed 003 §1-2: the small-business limit of the industry group (applications.rules,
+        # the same rule the submission and the self-check apply).
+        size = rules.business_size_check(jsic=profile.industry, employees=profile.employees)
+        if size is not None and not size.ok:
+            programs = [p for p in programs if p.application_program not in SMALL_BUSINESS_PROGRAMS]
+    return programs
 
 
 def _theme_label(theme: str) -> str:

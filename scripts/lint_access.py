@@ -62,6 +62,7 @@ BUSINESS_DATA_MODELS: dict[str, frozenset[str]] = {
     }),
     "applications.models": frozenset({"Application"}),
     "institutions.models": frozenset({"SupportRecord"}),
+    "documents.models": frozenset({"Document", "Attachment"}),
 }
 CONSENT_APP = "consent"
 FORBIDDEN_MODULE = "consent.models"

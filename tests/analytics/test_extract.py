@@ -38,7 +38,10 @@ def _download(client, **params):
     assert response.status_code == 200, response.content
     assert isinstance(response, StreamingHttpResponse)
     body = b"".join(response.streaming_content)
-    return response, body, list(csv.reader(io.StringIO(body.decode("utf-8"))))
+    if params.get("encoding") == "cp932":
+        return response, body, list(csv.reader(io.StringIO(body.decode("cp932"))))
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel in Japan (api.md)
+    return response, body, list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 @pytest.fixture
@@ -56,7 +59,7 @@ def test_header_is_exactly_api_md(client, approved):
 
 def test_corporation_and_sole_proprietor_rows(client, approved):
     corp = BusinessFactory(employees=7, capital=10_000_000, industry_jsic="24")
-    FinancialYearFactory(business=corp, fiscal_year=2021, sales=90_000_000, ordinary_profit=3_000_000,
+    FinancialYearFactory(business=corp, fiscal_year=2021, sales=90_000_000, ordinary_profit=3_000_000, gross_profit=30_000_000,
                          operating_profit=4_000_000, personnel_cost=20_000_000, depreciation=1_000_000)
     FinancialYearFactory(business=corp, fiscal_year=2022, sales=1, ordinary_profit=1)  # not the pre-application year
     ApplicationFactory(business=corp, fiscal_year=2022, round_number=2, implementation_fiscal_year=2023, adopted=True)
@@ -69,7 +72,8 @@ def test_corporation_and_sole_proprietor_rows(client, approved):
     assert c["corporate_number"] == corp.corporate_number
     assert c["sole_proprietor_name"] == c["address"] == c["representative"] == c["phone"] == ""
     assert (c["employees"], c["capital"], c["industry_jsic_middle"], c["prefecture"]) == ("7", "10000000", "24", "13")
-    assert (c["sales"], c["ordinary_profit"], c["value_added"]) == ("90000000", "3000000", "25000000")
+    # ※5: value added = gross profit (30,000,000) + depreciation (1,000,000), not operating profit + personnel cost (25,000,000).
+    assert (c["sales"], c["ordinary_profit"], c["value_added"]) == ("90000000", "3000000", "31000000")
     assert (c["review_result"], c["review_score"], c["program"]) == ("adopted", "80.00", "jizokuka_general")
     assert (c["application_fiscal_year"], c["implementation_fiscal_year"], c["round"]) == ("2022", "2023", "2")
     assert s["corporate_number"] == ""
@@ -159,7 +163,7 @@ def test_interrupted_stream_is_not_completed():
     viewer = researcher(approved=True)
     finished = []
     stream = stream_extract(viewer=viewer, filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))
-    assert next(stream).startswith(b"corporate_number,")
+    assert next(stream).startswith(b"\xef\xbb\xbfcorporate_number,")
     stream.close()
     assert finished == []
     whole = stream_extract(viewer=viewer, filters={}, on_finish=lambda rows, digest: finished.append((rows, digest)))

@@ -73,10 +73,21 @@ def test_json_has_exactly_the_fields_and_only_published_cases(api_client, cases)
 def test_csv_header_and_rows(api_client, cases):
     response = api_client.get(URL, {"format": "csv", "prefecture": "13"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf") and body.count(b"\xef\xbb\xbf") == 1  # one BOM, at the start
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == API_FIELDS
     assert len(rows) == 3  # 株式会社公開 and 株式会社他目的制限 (both Tokyo)
     assert {r[1] for r in rows[1:]} == {"株式会社公開", "株式会社他目的制限"}
+
+
+def test_csv_in_shift_jis_on_request(api_client, cases):
+    response = api_client.get(URL, {"format": "csv", "prefecture": "13", "encoding": "cp932"})
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=Shift_JIS"
+    body = b"".join(response.streaming_content)
+    assert not body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("cp932"))))
+    assert rows[0] == API_FIELDS and {r[1] for r in rows[1:]} == {"株式会社公開", "株式会社他目的制限"}
 
 
 def test_filters_and_search(api_client, cases):

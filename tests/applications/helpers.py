@@ -53,3 +53,11 @@ def ensure_reference_data() -> None:
     ensure_policy_installed()
     if not SubsidyRound.objects.filter(program="jizokuka_general", number=9).exists():
         importlib.import_module("applications.migrations.0003_rounds_9_to_11").forwards(apps, None)
+    from applications.models import Frame, TravelArea
+
+    if not TravelArea.objects.exists() or not Frame.objects.filter(subsidy_round__number=9).exists():
+        importlib.import_module("applications.migrations.0007_rules_data").forwards(apps, None)
+    from documents.models import DocumentRequirement
+
+    if not DocumentRequirement.objects.exists():
+        importlib.import_module("documents.migrations.0002_requirements").forwards(apps, None)

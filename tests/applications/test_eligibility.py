@@ -160,3 +160,26 @@ def test_api_errors_in_english_on_request(api_client, db):
     response = api_client.post("/api/v1/eligibility/jizokuka", {"industry": "commerce_service", "staff": [], "target_round": "x"},
                                format="json", HTTP_ACCEPT_LANGUAGE="ja")
     assert response.json()["errors"]["target_round"] == ["整数を入力してください。"]
+
+
+@pytest.mark.parametrize(("body", "threshold", "small"), [
+    ({"lines": [{"jsic": "75", "share": 60}, {"jsic": "76", "share": 40}], "staff": [{"role": "regular", "count": 20}]}, 20, True),
+    ({"lines": [{"jsic": "58", "share": 50}, {"jsic": "75", "share": 50}], "staff": [{"role": "regular", "count": 6}]}, 20, True),
+    ({"lines": [{"jsic": "58"}], "staff": [{"role": "regular", "count": 6}]}, 5, False),
+    ({"lines": [{"jsic": "76"}], "industry": "manufacturing_other", "industry_reason": "弁当を製造販売",
+      "staff": [{"role": "regular", "count": 6}]}, 20, True),
+    ({"industry": "commerce_service", "regular_hours": {"daily_hours": 8, "monthly_days": 20},
+      "staff": [{"role": "regular", "count": 5}, {"role": "part_time", "count": 2, "daily_hours": 6, "monthly_days": 15}]}, 5, True),
+    ({"industry": "commerce_service", "regular_hours": {"daily_hours": 8, "monthly_days": 20},
+      "staff": [{"role": "regular", "count": 5}, {"role": "part_time", "count": 2, "daily_hours": 6, "monthly_days": 16}]}, 5, False),
+])
+def test_seed_003_s1_s2_api_lines_correction_and_three_quarters(api_client, db, body, threshold, small):
+    response = api_client.post("/api/v1/eligibility/jizokuka", {**body, "target_round": 11}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["threshold"], response.json()["is_small_business"]) == (threshold, small)
+
+
+def test_seed_003_s1_api_correction_without_reason_is_refused(api_client, db):
+    response = api_client.post("/api/v1/eligibility/jizokuka", {"lines": [{"jsic": "76"}], "industry": "manufacturing_other",
+                                                                 "staff": [], "target_round": 11}, format="json")
+    assert response.status_code == 400 and "industry_reason" in response.json()["errors"]

@@ -94,7 +94,10 @@ def test_bonus_rules_use_the_rounds_dates(client, prime, business):
     # Born 1960-04-01: 61 on 2021-12-31 → the succession bonus may be requested.
     ok = form_data(application, bonus_succession="on", successor_name="試験 次郎")
     assert client.post(f"/applications/{application.pk}/edit/", ok).status_code == 302
-    young = form_data(application, bonus_succession="on", representative_birth_date="1962-01-01")
+    # 年齢計算ニ関スル法律: born 1962-01-01 is 60 at the end of 2021-12-31 (accepted); born 1962-01-02 is not.
+    born_new_year = form_data(application, bonus_succession="on", successor_name="試験 次郎", representative_birth_date="1962-01-01")
+    assert client.post(f"/applications/{application.pk}/edit/", born_new_year).status_code == 302
+    young = form_data(application, bonus_succession="on", representative_birth_date="1962-01-02")
     assert "§11" in client.post(f"/applications/{application.pk}/edit/", young, **JA).content.decode()
     late = form_data(application, bonus_keieiryoku="on", keieiryoku_certified_on="2022-04-01")
     assert "2022-03-31" in client.post(f"/applications/{application.pk}/edit/", late, **JA).content.decode()

@@ -29,7 +29,11 @@ def test_record_page_shows_every_part_with_source_and_date(client, django_assert
     name_row = next(r for r in parts["identity"].rows[0] if r.field == "name")
     assert name_row.value == business.name and name_row.source == "事業者が入力" and name_row.recorded_at
     html = response.content.decode()
-    assert "付加価値額" in html and "15800000" in html  # 3,000,000 + 12,000,000 + 800,000
+    assert "付加価値額" in html and "15,800,000円" in html  # 3,000,000 + 12,000,000 + 800,000
+    # Names, not codes: the prefecture by name, the financials as one year × item table.
+    from core.formatting import prefecture_name
+    assert f"<span class=\"record-value\">{prefecture_name(business.prefecture)}</span>" in html
+    assert html.count("record-financials") == 1 and "年度" in html
 
 
 def test_edit_writes_history_with_before_and_after(client):

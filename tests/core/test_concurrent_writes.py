@@ -18,7 +18,7 @@ from tests.applications.factories import SubsidyRoundFactory, business_with_reco
 from tests.factories import BusinessFactory, mfa_login, prime_user
 from tests.linkage.factories import financial_record, partner, support_record
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _together(count: int, work) -> list:

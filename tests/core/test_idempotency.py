@@ -128,7 +128,7 @@ def test_an_expired_key_may_be_used_again(settings):
     assert purge_idempotency_keys() == 1 and not IdempotentRequest.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_with_one_key_run_once():
     business = BusinessFactory()
     staff = institution_staff()

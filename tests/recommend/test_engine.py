@@ -116,3 +116,20 @@ def test_saved_items_are_not_recommended_again():
     assert program.pk in _ids(recommend(business))
     favourite(business, program)
     assert program.pk not in _ids(recommend(business))
+
+
+@pytest.mark.parametrize(("jsic", "employees", "listed"), [
+    ("58", 5, True), ("58", 6, False), ("58", 50, False),  # 小売: the commerce limit of 5
+    ("75", 20, True), ("75", 21, False),  # 宿泊業
+    ("24", 20, True), ("24", 21, False),  # 製造業
+])
+def test_seed_003_s1_s2_jizokuka_only_for_small_businesses(jsic, employees, listed):
+    """The small-business limit of applications.rules excludes the 持続化補助金 (programs whose
+    application_program is jizokuka_general) even where the catalogue row has no size limit."""
+    business = BusinessFactory(prefecture="13", industry_jsic=jsic, employees=employees)
+    challenge(business, "sales")
+    jizokuka = SupportProgramFactory(themes=["sales"], application_program="jizokuka_general")
+    other = SupportProgramFactory(themes=["sales"])
+    ids = _ids(recommend(business, limit=20))
+    assert other.pk in ids
+    assert (jizokuka.pk in ids) is listed

@@ -1,0 +1,90 @@
+"""The documents endpoints of api.md (section Documents), as thin as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .kinds import DocumentType
+from .models import Document
+from .views import file_response
+
+
+class UploadSerializer(serializers.Serializer):
+    # The service checks presence, size and content so that the page and the API refuse
+    # alike; here only the form of the fields.
+    file = serializers.FileField(required=False, allow_empty_file=True, use_url=False)
+    document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    issued_on = serializers.DateField(required=False, allow_null=True)
+    valid_until = serializers.DateField(required=False, allow_null=True)
+
+
+DocumentSerializer = inline_serializer("Document", {
+    "id": serializers.IntegerField(), "document_type": serializers.ChoiceField(choices=DocumentType.choices),
+    "name": serializers.CharField(), "size": serializers.IntegerField(), "sha256": serializers.CharField(),
+    "issued_on": serializers.DateField(allow_null=True),
+})
+
+
+def document_view(d: Document) -> dict:
+    return {"id": d.pk, "document_type": d.document_type, "name": d.name, "size": d.size, "sha256": d.sha256,
+            "issued_on": d.issued_on.isoformat() if d.issued_on else None}
+
+
+def _require_business_user(user) -> None:
+    if not getattr(user, "is_business_user", False):
+        raise PermissionDenied
+
+
+class DocumentListApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: DocumentSerializer, 200: OpenApiResponse(DocumentSerializer, description="The same bytes were uploaded before: the existing document."),
+                   400: OpenApiResponse(description="A type the content does not match, an empty file, one over the limit.")},
+    )
+    def post(self, request):
+        _require_business_user(request.user)
+        serializer = UploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = services.document_upload(actor=request.user, uploaded_file=data.get("file"), document_type=data["document_type"],
+                                          issued_on=data.get("issued_on"), valid_until=data.get("valid_until"))
+        return Response(document_view(result.document), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+    @extend_schema(responses=inline_serializer("DocumentList", {
+        "id": serializers.IntegerField(), "document_type": serializers.CharField(), "name": serializers.CharField(),
+        "size": serializers.IntegerField(), "sha256": serializers.CharField(), "issued_on": serializers.DateField(allow_null=True),
+    }, many=True))
+    def get(self, request):
+        _require_business_user(request.user)
+        return Response([document_view(d) for d in selectors.document_list(viewer=request.user, filters=request.query_params)])
+
+
+class DocumentDetailApi(APIView):
+    @extend_schema(responses=DocumentSerializer)
+    def get(self, request, id: int):  # noqa: A002 - api.md names the parameter {id}
+        _require_business_user(request.user)
+        return Response(document_view(selectors.document_for_owner_or_404(viewer=request.user, document_id=id)))
+
+
+class DocumentFileApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file itself.")})
+    def get(self, request, id: int):  # noqa: A002 - api.md names the parameter {id}
+        document = services.document_read(viewer=request.user, document_id=id, channel="api")
+        return file_response(document)
+
+
+PUBLIC_URL_NAMES: set[str] = set()
+urlpatterns = [
+    path("documents", DocumentListApi.as_view(), name="api-documents"),
+    path("documents/<int:id>", DocumentDetailApi.as_view(), name="api-document"),
+    path("documents/<int:id>/file", DocumentFileApi.as_view(), name="api-document-file"),
+]

@@ -1,0 +1,114 @@
+"""The self-check wizard: eligibility → frame → re-application → minimum wage → start, pre-filled
+from the record, every verdict from applications.rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from applications.models import Application, Frame, MinimumWage
+from tests.factories import mfa_login
+
+from .factories import SubsidyRoundFactory
+
+pytestmark = pytest.mark.django_db
+JA = {"HTTP_ACCEPT_LANGUAGE": "ja"}
+URL = "/eligibility/jizokuka/check/{}/"
+
+
+def _round_with_frames():
+    round_ = SubsidyRoundFactory()
+    normal = Frame.objects.create(subsidy_round=round_, kind="normal", cap=500_000)
+    wage = Frame.objects.create(subsidy_round=round_, kind="wage_increase", cap=2_000_000, wage_increase_yen=30, requires_wage_records=True)
+    return round_, normal, wage
+
+
+def _eligibility(client, round_, **extra):
+    data = {"subsidy_round": round_.pk, "main_jsic": "58", "main_share": "100", "regular": "5", **extra}
+    return client.post(URL.format("eligibility"), data, **JA)
+
+
+def test_prefilled_from_the_record_and_ends_at_start(client, prime):
+    round_, normal, _wage = _round_with_frames()
+    prime.business.employees = 4
+    prime.business.save()
+    mfa_login(client, prime)
+    page = client.get(URL.format("eligibility"), **JA)
+    form = page.context["form"]
+    assert form.initial["main_jsic"] == "58" and form.initial["regular"] == 4  # from the record
+    assert "個社情報" in page.content.decode()
+    assert _eligibility(client, round_, regular="4")["Location"] == URL.format("frame")
+    assert client.post(URL.format("frame"), {"frame": normal.pk}, **JA)["Location"] == URL.format("reapply")
+    # The normal frame asks nothing about wages: straight to the result.
+    assert client.post(URL.format("reapply"), {}, **JA)["Location"] == URL.format("result")
+    result = client.get(URL.format("result"), **JA)
+    assert result.context["may_start"]
+    html = result.content.decode()
+    start = f"/applications/new/jizokuka_general/?round={round_.pk}&amp;frame={normal.pk}"
+    assert start in html and "この申請を始める" in html
+    # The start page takes the round and the frame; the draft carries the frame.
+    client.post("/applications/new/jizokuka_general/", {"subsidy_round": round_.pk, "frame": normal.pk, "class_1": "on"})
+    assert Application.objects.get(business=prime.business).frame == normal
+
+
+@pytest.mark.parametrize(("regular", "part_time", "part_hours", "ok"), [
+    ("5", "0", {}, True), ("6", "0", {}, False),  # §1/§2 at the commerce limit, one over
+    ("5", "3", {"part_daily_hours": "6", "part_monthly_days": "15"}, True),  # exactly 3/4: not counted
+    ("5", "3", {"part_daily_hours": "6.5", "part_monthly_days": "15"}, False),  # over 3/4: counted → 8
+])
+def test_seed_003_s1_s2_d2_eligibility_step(client, regular, part_time, part_hours, ok):
+    round_, normal, _wage = _round_with_frames()
+    hours = {"regular_daily_hours": "8", "regular_monthly_days": "20", **part_hours}
+    _eligibility(client, round_, regular=regular, part_time=part_time, **hours)
+    client.post(URL.format("frame"), {"frame": normal.pk})
+    client.post(URL.format("reapply"), {})
+    result = client.get(URL.format("result"), **JA)
+    assert result.context["verdicts"]["eligibility"]["ok"] is ok
+    assert not result.context["may_start"]  # anonymous: sign in first
+
+
+def test_seed_003_s3_reapply_step_uses_the_table(client):
+    from applications.models import SubsidyRound
+
+    round10 = SubsidyRound.objects.get(program="jizokuka_general", number=10)
+    normal = round10.frames.get(kind="normal")
+    _eligibility(client, round10)
+    client.post(URL.format("frame"), {"frame": normal.pk})
+    client.post(URL.format("reapply"), {"prev_r1_general": ["7"]})
+    verdicts = client.get(URL.format("result"), **JA).context["verdicts"]
+    assert verdicts["reapply"]["ok"] is False  # 第7回 → 第10回: ×
+    client.post(URL.format("reapply"), {"prev_r1_general": ["6"]})
+    assert client.get(URL.format("result"), **JA).context["verdicts"]["reapply"]["ok"] is True  # 第6回 → 第10回: ○
+
+
+@pytest.mark.parametrize(("base", "planned", "ok"), [("192000", "1230", True), ("192000", "1229", False), ("191999", "1300", False)])
+def test_seed_003_s7_wage_step_against_the_regional_minimum(client, base, planned, ok):
+    round_, _normal, wage = _round_with_frames()
+    MinimumWage.objects.create(prefecture="27", fiscal_year=2026, hourly=1200, effective_on=dt.date(2026, 10, 1))
+    _eligibility(client, round_)
+    assert client.post(URL.format("frame"), {"frame": wage.pk})["Location"] == URL.format("reapply")
+    assert client.post(URL.format("reapply"), {})["Location"] == URL.format("wage")
+    # Monthly 192,000 yen over 160 hours = 1,200 yen; the bonus and commuting allowance do not count.
+    response = client.post(URL.format("wage"), {"prefecture": "27", "kind": "monthly", "base": base, "excluded": "50000",
+                                                "monthly_hours": "160", "planned_wage_hourly": planned}, **JA)
+    assert response["Location"] == URL.format("result")
+    result = client.get(URL.format("result"), **JA)
+    assert result.context["verdicts"]["wage"]["ok"] is ok
+    assert "賃金台帳" in result.content.decode()  # §8 items where the frame needs them
+
+
+def test_later_steps_need_the_earlier_ones(client):
+    assert client.get(URL.format("result"))["Location"] == URL.format("eligibility")
+    assert client.get(URL.format("nonsense")).status_code == 404
+
+
+def test_prefilled_prefecture_before_the_wage_step_is_answered(client, prime):
+    """The record pre-fills the wage step's prefecture; the steps before it still render."""
+    round_, _normal, wage = _round_with_frames()
+    mfa_login(client, prime)
+    _eligibility(client, round_)
+    client.post(URL.format("frame"), {"frame": wage.pk})
+    assert client.get(URL.format("reapply"), **JA).status_code == 200
+    page = client.get(URL.format("wage"), **JA)
+    assert page.status_code == 200 and page.context["form"].initial["prefecture"] == "13"

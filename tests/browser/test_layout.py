@@ -1,0 +1,108 @@
+"""Every page of the URL walk fits the screen at 1280 px and 390 px for every demo role:
+no page-level horizontal scroll (a wide table scrolls in its own container). The ten
+main pages are saved as screenshots at both widths under var/screenshots/ for review.
+
+One test seeds the demo data once and walks all roles: seeding is the slow part."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from accounts.demo import DEMO_TOTP_SECRETS
+from tests.browser.conftest import sign_in
+from tests.browser.walk import ROLES, goto_page, page_paths
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (1280, 390)
+OVERFLOW_JS = """() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= root.clientWidth) return null;
+  // Name the widest culprits so that a failure says where to look.
+  const culprits = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > root.clientWidth + 1 && !el.closest('.table-scroll, .consent-table-wrap')) {
+      culprits.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : ''));
+      if (culprits.length >= 3) break;
+    }
+  }
+  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits};
+}"""
+# (role, url name or path) → screenshot name: the pages a reviewer looks at first.
+MAIN_PAGES = {
+    ("anonymous", "/"): "home",
+    ("anonymous", "/programs/"): "programs",
+    ("anonymous", "programs:program_detail"): "program-detail",
+    ("anonymous", "/open-data/"): "open-data",
+    ("owner", "/mypage/"): "mypage",
+    ("owner", "/record/"): "record",
+    ("owner", "/consent/"): "consent",
+    ("owner", "/applications/"): "applications",
+    ("owner", "applications:edit"): "application-form",
+    ("advisor", "disclosure:company_data"): "advisor-company-view",
+    ("analyst", "/analytics/dashboard/"): "dashboard",
+}
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    call_command("seed_demo", companies=12, seed=15, stdout=open("/dev/null", "w"))
+
+
+def _main_page_name(role_key: str, path: str) -> str | None:
+    from django.urls import resolve
+
+    name = MAIN_PAGES.get((role_key, path))
+    if name:
+        return name
+    try:
+        match = resolve(path)
+    except Exception:
+        return None
+    return MAIN_PAGES.get((role_key, match.view_name))
+
+
+def test_every_page_of_the_walk_fits_1280_and_390_px(chromium_browser, live_server, demo_data, screenshot):
+    problems: list[str] = []
+    measured: dict[str, int] = {}
+    shots: list[str] = []
+    for role in ROLES:
+        context = chromium_browser.new_context(locale="ja-JP", base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        if role.email:
+            sign_in(page, role.email, settings.DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRETS.get(role.email) if role.totp else None)
+            assert "/accounts/login" not in page.url, f"{role.key} could not sign in"
+        seen: set[tuple[str, int]] = set()
+        for path in page_paths(role):
+            response = goto_page(page, path)
+            if response is None:
+                continue
+            final = (urlparse(page.url).path, response.status)
+            if final[0] != path and final in seen:  # e.g. protected pages redirecting to one page
+                continue
+            seen.add(final)
+            if response.status >= 400 and any(st == response.status for _p, st in seen - {final}):
+                continue  # one error page of each kind is enough: they share one template
+            measured[role.key] = measured.get(role.key, 0) + 1
+            shot = _main_page_name(role.key, path)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                overflow = page.evaluate(OVERFLOW_JS)
+                if overflow:
+                    problems.append(f"{role.key} {path} → {final[0]} ({final[1]}) at {width}px: {overflow}")
+                if shot:
+                    screenshot(page, f"main-{shot}-{width}")
+                    shots.append(f"{shot}-{width}")
+            page.set_viewport_size({"width": 1280, "height": 900})
+        context.close()
+    print("pages measured per role:", measured)
+    assert not problems, "\n".join(problems)
+    # The walk reached real pages for every role, not only the sign-in page.
+    assert measured["anonymous"] >= 8 and all(measured[r.key] >= 20 for r in ROLES if r.email), measured
+    assert len(shots) >= 20, shots
