@@ -200,12 +200,22 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     # From a certified 経営力向上計画 (a procedure): the procedure-origin rule applies.
     **_items(PROGRAM_USAGE, "keieiryoku_certified_on", PROCEDURE),
     **_items(APPLICATION_CONTENT, "plan_title sales_plan efficiency_plan expected_effect tax_mode revenue_expected "
-                                  "revenue_description bonus_succession bonus_depopulated bonus_keieiryoku plan_content"),
-    # The successor candidate who leads the project (事業承継加点) is succession data.
-    **_items(SUCCESSION, "successor_name"),
+                                  "revenue_description bonus_succession bonus_depopulated bonus_keieiryoku plan_content "
+                                  "frame industry_group industry_group_reason"),
+    # The frames' conditions (seed 003 §2, §8): the applicant's answers about itself.
+    **_items(APPLICATION_CONTENT, "invoice_special plans_growth_beyond_limit planned_wage_hourly wage_ledger_items "
+                                  "worker_register_items"),
+    **_items(IDENTITY, "opened_on"),
+    **_items(BUSINESS, "was_tax_exempt"),
+    **_items(FINANCIALS, "deficit lowest_wage_hourly"),
+    **_items(PROGRAM_USAGE, "specific_startup_support"),
+    # The successor candidate who leads the project (事業承継加点) is succession data, and
+    # so is being an Atotsugi Koshien finalist.
+    **_items(SUCCESSION, "successor_name successor_finalist"),
     **_items(PROGRAM_USAGE, "data_use_consent"),
 }
-EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night"))
+EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount travel_item region nights lodging_per_night "
+                                               "building_work outer_closure land_fixed usable_space"))
 APPLICATION_CONTENT_DOC = Doc({
     **APPLICATION_CONTENT_ITEMS,
     "expenses": ListOf(EXPENSE_LINE),
@@ -231,6 +241,8 @@ JSON_SCHEMAS: dict[str, Node] = {
         "content": APPLICATION_CONTENT_DOC,
         "prefill": PREFILL_DOC,
         "declined_classes": CLASS_CODES,
+        # The frame (枠) applied for, with its terms at submission.
+        "frame": Doc(_items(APPLICATION_CONTENT, "kind rate cap")),
     }),
     "companies.recordchange.before": RowClass("data_class"),
     "companies.recordchange.after": RowClass("data_class"),

@@ -472,3 +472,15 @@ def test_projection_never_releases_a_denied_class(one_business):
         assert projection.released_classes.isdisjoint(denied)
 
     check()
+
+
+def test_every_field_of_the_application_forms_has_an_item_class():
+    """A new form field is a new item of the application's content: it needs its class
+    in consent.registry before the form can save it."""
+    from applications.forms import ExpenseLineForm, JizokukaForm, ProcedureForm
+
+    known = set(registry.APPLICATION_CONTENT_DOC.keys)
+    for form in (JizokukaForm, ProcedureForm):
+        missing = {n for n in form.base_fields if not n.startswith("wb_") and n != "confirm_all"} - known
+        assert missing == set(), form.__name__
+    assert set(ExpenseLineForm.base_fields) <= set(registry.EXPENSE_LINE.keys)
