@@ -112,7 +112,8 @@ def test_class_8_approval_releases_no_other_class_from_application_documents(ope
     assert str(SALES) not in text
     assert "03-5555-0505" not in text and "tanto@example.jp" not in text
     released = body["data_classes"]["8"]["application"][0]
-    assert set(released["content"]) <= {k for k, v in registry.APPLICATION_CONTENT_ITEMS.items() if v.data_class == 8} | {"expenses"}
+    assert set(released["content"]) <= {k for k, v in registry.APPLICATION_CONTENT_ITEMS.items() if v.data_class == 8} | {"expenses"} | {
+        k for k, v in registry.APPLICATION_CONTENT_DOC.keys.items() if v == registry.META}
     # The same through the institution's page.
     client = _api(staff)
     page = client.get(f"/disclosure/requests/{request.pk}/company/")
