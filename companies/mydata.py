@@ -75,7 +75,7 @@ def _audience(context: ConsentContext, business_id: int, data_class: int, policy
     return lines
 
 
-def _content_label(path: str) -> str:
+def content_item_label(path: str) -> str:
     """The form's label of an item of an application's content ("expenses[0].amount" →
     "Expenses 1: Amount (yen)")."""
     def label_of(name: str) -> str:
@@ -130,7 +130,7 @@ def my_data(*, viewer, business: Business) -> list[MyClass]:
                 value = value[int(key)] if isinstance(value, list) else value.get(key)
             if value in (None, "", [], {}):
                 continue
-            sections[data_class].items.append(MyItem(_content_label(path), value, source, application.updated_at, procedure))
+            sections[data_class].items.append(MyItem(content_item_label(path), value, source, application.updated_at, procedure))
     SupportRecord = apps.get_model("institutions", "SupportRecord")
     for record in SupportRecord.objects.filter(business=business).select_related("institution").order_by("-supported_on"):
         released = project(record, viewer=viewer, purpose=PURPOSE_APPLICANT_RECORDS, context=context)

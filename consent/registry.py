@@ -277,6 +277,7 @@ JSON_SCHEMAS: dict[str, Node] = {
             "approved_data_classes", "valid_until", "approved_until", "reason", "deadline", "days", "is_draft",
             "path", "policy_version", "changed_at", "denied", "allowed", "actor_email", "prime_email", "email",
             "current_site", "subject", "body", "html", "note", "search_name", "item_name", "request",
+            "week", "version", "date", "at", "counter", "portal_base_url", "preferences_url", "unsubscribe_url",
         )},
         **_items(SUPPORT_INSTITUTION, "institution requested_by message"),
         **_items(PROGRAM_USAGE, "program receipt_number"),

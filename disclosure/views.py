@@ -105,6 +105,29 @@ def institution_requests(request):
     })
 
 
+def _display(value):
+    """A released document (already projected) as readable lines: "label: value"."""
+    if not isinstance(value, dict | list):
+        return value
+    from companies.mydata import content_item_label
+
+    lines = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, item in node.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{path}[{i}]")
+        elif node not in (None, ""):
+            top = path.split(".", 1)[0] if not path.startswith("expenses[") else path
+            lines.append(f"{content_item_label(top)}: {node}")
+
+    walk(value, "")
+    return "\n".join(lines)
+
+
 @role_required("institution_staff")
 def company_data_page(request, pk: int):
     disclosure_request = selectors.institution_request_get(viewer=request.user, request_id=pk)
@@ -132,7 +155,8 @@ def company_data_page(request, pk: int):
             else:
                 # Each row as label → value pairs: names for codes, yen, Japanese dates.
                 block["items"] = [
-                    [(names.get(f, f), display_value(model, f, row.get(f)) if model else row.get(f)) for f in fields]
+                    [(names.get(f, f), _display(row.get(f)) if isinstance(row.get(f), dict | list)
+                      else display_value(model, f, row.get(f)) if model else row.get(f)) for f in fields]
                     for row in rows
                 ]
             blocks.append(block)

@@ -38,6 +38,9 @@ class ReviewItemAdmin(admin.ModelAdmin):
     list_display = ["pk", "institution", "kind", "record_id", "status", "score", "created_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["institution"]
+    # The partner's record (payload) is business data of a business not yet decided: it is
+    # shown on the review page through consent, not here.
+    exclude = ["payload"]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -20,6 +20,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "category", "template"]
     search_fields = ["idempotency_key", "to_email"]
     inlines = [DeliveryAttemptInline]
+    # The context is the mail's body data (a plan title, a receipt number…): released to the
+    # mail's addressee only, never to operators, who see the envelope and its delivery.
+    exclude = ["context"]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -112,7 +112,8 @@ def test_class_8_approval_releases_no_other_class_from_application_documents(ope
     assert str(SALES) not in text
     assert "03-5555-0505" not in text and "tanto@example.jp" not in text
     released = body["data_classes"]["8"]["application"][0]
-    assert set(released["content"]) <= {k for k, v in registry.APPLICATION_CONTENT_ITEMS.items() if v.data_class == 8} | {"expenses"}
+    assert set(released["content"]) <= {k for k, v in registry.APPLICATION_CONTENT_ITEMS.items() if v.data_class == 8} | {"expenses"} | {
+        k for k, v in registry.APPLICATION_CONTENT_DOC.keys.items() if v == registry.META}
     # The same through the institution's page.
     client = _api(staff)
     page = client.get(f"/disclosure/requests/{request.pk}/company/")
@@ -432,3 +433,55 @@ def test_my_data_page_lists_each_item_by_class_with_source_date_and_audience(cli
     assert other.name not in html
     anonymous = APIClient().get("/record/my-data/")
     assert anonymous.status_code in (302, 401, 403)
+
+
+# --- property: whatever the document and the denials, no item of a denied class leaves -------
+
+_CONTENT_KEYS = sorted(k for k, v in registry.APPLICATION_CONTENT_ITEMS.items() if v.origin == registry.RECORD)
+
+
+@pytest.fixture
+def one_business(db):
+    return BusinessFactory()
+
+
+def test_projection_never_releases_a_denied_class(one_business):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    agency = SystemRecipient(SME_AGENCY, "property")
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(keys=st.sets(st.sampled_from(_CONTENT_KEYS), min_size=1),
+           denied=st.sets(st.sampled_from(registry.ALL_DATA_CLASSES)),
+           lines=st.integers(min_value=0, max_value=3))
+    def check(keys, denied, lines):
+        document = {"content": {k: f"C{registry.APPLICATION_CONTENT_ITEMS[k].data_class}-{k}" for k in keys},
+                    "prefill": {k: {"value": f"C{registry.APPLICATION_CONTENT_ITEMS[k].data_class}-{k}", "class": 0,
+                                    "source": "business", "recorded_at": "2026-01-01", "object_id": 1} for k in keys}}
+        document["content"]["expenses"] = [{"description": "C8-line", "amount": 1} for _ in range(lines)]
+        context = ConsentContext([one_business.pk])
+        context._denied[one_business.pk] = {(c, SME_AGENCY, None) for c in denied}  # in memory: no DB writes per example
+        projection = project(document, viewer=agency, purpose=2, context=context,
+                             schema="applications.application.snapshot", business_id=one_business.pk)
+        text = json.dumps(projection.data, ensure_ascii=False)
+        for c in denied:
+            assert f"C{c}-" not in text
+        for k in keys:
+            c = registry.APPLICATION_CONTENT_ITEMS[k].data_class
+            assert (f"C{c}-{k}" in text) is (c not in denied)
+        assert projection.released_classes.isdisjoint(denied)
+
+    check()
+
+
+def test_every_field_of_the_application_forms_has_an_item_class():
+    """A new form field is a new item of the application's content: it needs its class
+    in consent.registry before the form can save it."""
+    from applications.forms import ExpenseLineForm, JizokukaForm, ProcedureForm
+
+    known = set(registry.APPLICATION_CONTENT_DOC.keys)
+    for form in (JizokukaForm, ProcedureForm):
+        missing = {n for n in form.base_fields if not n.startswith("wb_") and n != "confirm_all"} - known
+        assert missing == set(), form.__name__
+    assert set(ExpenseLineForm.base_fields) <= set(registry.EXPENSE_LINE.keys)
