@@ -201,11 +201,17 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     **_items(PROGRAM_USAGE, "keieiryoku_certified_on", PROCEDURE),
     **_items(APPLICATION_CONTENT, "plan_title sales_plan efficiency_plan expected_effect tax_mode revenue_expected "
                                   "revenue_description bonus_succession bonus_depopulated bonus_keieiryoku plan_content"),
+    # The frame (枠) chosen and the answers to its conditions, the industry group's correction
+    # (applications.rules): what the applicant states in this application.
+    **_items(APPLICATION_CONTENT, "frame industry_group industry_group_reason invoice_special was_tax_exempt deficit opened_on "
+                                  "specific_startup_support successor_finalist plans_growth_beyond_limit lowest_wage_hourly "
+                                  "planned_wage_hourly wage_ledger_items worker_register_items"),
     # The successor candidate who leads the project (事業承継加点) is succession data.
     **_items(SUCCESSION, "successor_name"),
     **_items(PROGRAM_USAGE, "data_use_consent"),
 }
-EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night"))
+EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount travel_item region nights lodging_per_night "
+                                                "building_work outer_closure land_fixed usable_space"))
 APPLICATION_CONTENT_DOC = Doc({
     **APPLICATION_CONTENT_ITEMS,
     "expenses": ListOf(EXPENSE_LINE),
@@ -227,6 +233,7 @@ JSON_SCHEMAS: dict[str, Node] = {
     "applications.application.snapshot": Doc({
         **_items(PROGRAM_USAGE, "receipt_number submitted_at program round fiscal_year data_use_consent"),
         **_items(APPLICATION_CONTENT, "pledge pledge_text requested_amount"),
+        "frame": Doc(_items(APPLICATION_CONTENT, "kind rate cap")),  # the frame's terms when submitted
         "business": Doc({"id": META, **_items(IDENTITY, "corporate_number name")}),
         "content": APPLICATION_CONTENT_DOC,
         "prefill": PREFILL_DOC,
