@@ -300,3 +300,25 @@ class StartForm(forms.Form):
 
     def accepted_classes(self) -> set[int]:
         return {int(n[6:]) for n, v in self.cleaned_data.items() if n.startswith("class_") and v}
+
+
+class ReturnLineForm(forms.Form):
+    """One line of a 差戻し: the field concerned and the reason (services.application_return
+    checks the field against the application's own)."""
+
+    field = forms.ChoiceField(label=_("Item"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, fields: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", "—"), *(fields or {}).items()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason", "").strip() and not cleaned.get("field"):
+            self.add_error("field", _("Choose the field the reason is about."))
+        return cleaned
+
+
+ReturnFormSet = forms.formset_factory(ReturnLineForm, extra=3, max_num=20)

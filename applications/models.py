@@ -167,6 +167,7 @@ class Application(TimeStampedModel):
         COMPLETED = "completed", _("Completion reported")
         CERTIFIED = "certified", _("Certified")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        RETURNED = "returned", _("Returned for correction")
 
     class ReviewResult(models.TextChoices):
         ADOPTED = "adopted", _("Adopted")
@@ -204,8 +205,12 @@ class Application(TimeStampedModel):
     confirmed_fields = models.JSONField(_("confirmed fields"), default=list, blank=True, editable=False)
     completion_report = models.TextField(_("completion report"), blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # How many times it was submitted (a correction after 差戻し is submitted again);
+    # each submission's snapshot is kept in ApplicationSnapshot.
+    submission_count = models.PositiveSmallIntegerField(default=0, editable=False)
 
     DATA_CLASSES = {
+        "submission_count": 10,
         "plan_title": 8, "content": 8, "frame": 8, "snapshot": 8, "requested_amount": 8,
         "review_score": 9, "review_result": 9, "reviewed_at": 9,
         "program": 10, "subsidy_round": 10, "round_number": 10, "fiscal_year": 10, "implementation_fiscal_year": 10,
@@ -241,18 +246,61 @@ class Application(TimeStampedModel):
 
 
 class ApplicationEvent(models.Model):
-    """Each status an application reached, once: the unique constraint is what makes two
-    concurrent submissions of one draft give one submission (the second fails and rolls back)."""
+    """Each status an application reached, once per submission cycle (`cycle` = the
+    submission it belongs to; a correction after 差戻し starts the next): the unique
+    constraint is what makes two concurrent submissions of one draft give one submission
+    (the second fails and rolls back)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=Application.Status.choices)
     to_status = models.CharField(max_length=20, choices=Application.Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    cycle = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["at", "id"]
-        constraints = [models.UniqueConstraint(fields=["application", "to_status"], name="application_status_once")]
+        constraints = [models.UniqueConstraint(fields=["application", "to_status", "cycle"], name="application_status_once_per_cycle")]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status} → {self.to_status}"
+
+
+class ApplicationSnapshot(models.Model):
+    """Every submitted version of an application, kept for good (append-only: a trigger
+    refuses UPDATE and DELETE), so the applicant and the reviewer can compare them."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="snapshots")
+    number = models.PositiveSmallIntegerField(_("submission"))
+    data = models.JSONField(_("submitted snapshot"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    DATA_CLASSES = {"application": 10, "data": 8, "number": 10, "submitted_at": 10}
+
+    class Meta:
+        ordering = ["application", "number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="application_snapshot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} #{self.number}"
+
+
+class ApplicationCorrection(models.Model):
+    """A return for correction (差戻し): the reviewer's reason for each field. Shown to the
+    applicant (it concerns the application's content, class 8, not the review score)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="corrections")
+    cycle = models.PositiveSmallIntegerField()
+    reasons = models.JSONField(_("reasons per field"))
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    returned_at = models.DateTimeField(auto_now_add=True)
+
+    DATA_CLASSES = {"application": 10, "reasons": 8, "cycle": 10, "returned_at": 10}
+
+    class Meta:
+        ordering = ["application", "cycle"]
+        constraints = [models.UniqueConstraint(fields=["application", "cycle"], name="application_correction_once_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} 差戻し #{self.cycle}"

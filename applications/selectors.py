@@ -25,7 +25,13 @@ from consent.access import (
 )
 from consent.projection import origin_of, project
 
-from .models import Application, SubsidyRound
+from .corrections import correctable_fields
+from .models import (
+    Application,
+    ApplicationCorrection,
+    ApplicationSnapshot,
+    SubsidyRound,
+)
 
 APPLICANT_FIELDS_HIDDEN = ("review_score", "review_result", "reviewed_at")
 
@@ -96,6 +102,61 @@ def application_for_agency_or_404(*, viewer, application_id: int) -> Application
     if application is None:
         raise Http404
     return application
+
+
+# --- 差戻し and resubmission: snapshots and corrections of an application already fetched
+# for its viewer (application_for_applicant_or_404 / application_for_agency_or_404).
+
+
+def _shown(value) -> str:
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "—"
+    if isinstance(value, list):
+        return "\n".join(_shown(v) if not isinstance(v, dict) else
+                         " / ".join(f"{k}: {_shown(x)}" for k, x in v.items() if x not in (None, "")) for v in value)
+    return str(value)
+
+
+def application_snapshots(*, application: Application) -> list[ApplicationSnapshot]:
+    return list(ApplicationSnapshot.objects.filter(application=application).select_related("submitted_by").order_by("number"))
+
+
+def snapshot_comparison(*, application: Application, before: int, after: int, viewer, purpose: int) -> list[dict]:
+    """The fields whose submitted value differs between two submissions, with labels.
+    Both versions pass the consent projection for this viewer and purpose first, so an
+    item the business withholds from the viewer is compared as absent, never shown."""
+    rows = {s.number: s for s in ApplicationSnapshot.objects.filter(application=application, number__in=[before, after])}
+    if before not in rows or after not in rows:
+        raise Http404
+    context = ConsentContext([application.business_id])
+
+    def released(snapshot: ApplicationSnapshot) -> dict:
+        return project(snapshot.data, viewer=viewer, purpose=purpose, context=context,
+                       schema="applications.applicationsnapshot.data", business_id=application.business_id,
+                       origin=origin_of(application)).data.get("content", {})
+
+    old, new = released(rows[before]), released(rows[after])
+    labels = correctable_fields(application)
+    changes = []
+    for name in [*labels, *sorted(set(old) | set(new))]:
+        if name.startswith("_") or any(c["field"] == name for c in changes):
+            continue
+        if old.get(name) != new.get(name):
+            changes.append({"field": name, "label": labels.get(name, name), "before": _shown(old.get(name)),
+                            "after": _shown(new.get(name))})
+    return changes
+
+
+def application_corrections(*, application: Application) -> list[dict]:
+    """Each 差戻し with its reasons labelled, newest first."""
+    labels = correctable_fields(application)
+    return [
+        {"cycle": c.cycle, "returned_at": c.returned_at,
+         "reasons": [{"field": f, "label": labels.get(f, f), "reason": r} for f, r in c.reasons.items()]}
+        for c in ApplicationCorrection.objects.filter(application=application).order_by("-cycle")
+    ]
 
 
 @dataclass(frozen=True)

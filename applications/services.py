@@ -27,7 +27,16 @@ from core.models import AuditEvent
 from core.transitions import transition
 
 from . import jizokuka, rules
-from .models import PROCEDURES, Application, Frame, Program, SubsidyRound
+from .corrections import correctable_fields
+from .models import (
+    PROCEDURES,
+    Application,
+    ApplicationCorrection,
+    ApplicationSnapshot,
+    Frame,
+    Program,
+    SubsidyRound,
+)
 from .prefill import (
     PREFILL_BY_NAME,
     PREFILL_FIELDS,
@@ -37,6 +46,8 @@ from .prefill import (
 )
 
 Status = Application.Status
+# The applicant may change the content of a draft and of an application returned for correction.
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 RECEIPT_PREFIX = {
     Program.JIZOKUKA_GENERAL: "JZ", Program.MONODUKURI: "MN", Program.IT_DONYU: "IT",
     Program.KEIEIRYOKU_KOJO: "KK", Program.JIGYO_KEIZOKU: "JK", Program.KEIEI_KAKUSHIN: "KS",
@@ -215,7 +226,7 @@ def application_save_draft(*, actor, application_id: int, content: dict, confirm
     if not may_draft(actor):
         raise Http404
     application = _own_application_for_update(actor=actor, application_id=application_id)
-    if application.status != Status.DRAFT:
+    if application.status not in EDITABLE:
         raise ApplicationError(_("A submitted application cannot be changed."))
     if client_seq is not None:
         if client_seq < int(application.content.get("_seq") or 0):
@@ -308,18 +319,21 @@ def application_submit(*, actor, application_id: int, pledge: bool) -> Applicati
     application = _own_application_for_update(actor=actor, application_id=application_id)
     if not actor.is_prime:
         raise PermissionDenied(_("Only the gBizID Prime holder may submit an application."))
-    if application.status != Status.DRAFT:
+    if application.status not in EDITABLE:
         raise ApplicationError(_("This application has already been submitted."))
     now = timezone.now()
     round_ = application.subsidy_round
-    if round_ is not None and now > round_.deadline:
+    # A correction after 差戻し is submitted again after the round's deadline, as asked.
+    if application.status == Status.DRAFT and round_ is not None and now > round_.deadline:
         raise ApplicationError(_("The deadline of this round (%(deadline)s) has passed. The application was not submitted.")
                                % {"deadline": timezone.localtime(round_.deadline).strftime("%Y-%m-%d %H:%M")})
     errors = submission_errors(application, pledge=pledge)
     if errors:
         raise ApplicationError(errors=errors)
     business = application.business
-    application.receipt_number = f"{RECEIPT_PREFIX[application.program]}{application.fiscal_year}-{application.pk:07d}"
+    application.receipt_number = (application.receipt_number
+                                  or f"{RECEIPT_PREFIX[application.program]}{application.fiscal_year}-{application.pk:07d}")
+    application.submission_count += 1
     application.submitted_at = now
     application.submitted_by = actor
     application.snapshot = {
@@ -330,13 +344,16 @@ def application_submit(*, actor, application_id: int, pledge: bool) -> Applicati
         "pledge": bool(pledge) if not application.is_procedure else None,
         "pledge_text": jizokuka.PLEDGE_TEXT if not application.is_procedure else "",
         "data_use_consent": application.data_use_consent if application.is_procedure else None,
-        "requested_amount": application.requested_amount,
+        "requested_amount": application.requested_amount, "submission": application.submission_count,
         "frame": _frame_snapshot(application),
     }
     transition(application, by=actor, to=Status.SUBMITTED,
-               fields=["receipt_number", "submitted_at", "submitted_by", "snapshot"])
+               fields=["receipt_number", "submitted_at", "submitted_by", "snapshot", "submission_count"])
+    ApplicationSnapshot.objects.create(application=application, number=application.submission_count,
+                                       data=application.snapshot, submitted_at=now, submitted_by=actor)
     audit_event(kind=AuditEvent.Kind.APPLICATION_SUBMITTED, actor=actor, business_id=business.pk, obj=application,
-                data={"program": application.program, "round": application.round_number, "receipt_number": application.receipt_number})
+                data={"program": application.program, "round": application.round_number, "receipt_number": application.receipt_number,
+                      "submission": application.submission_count})
     return application
 
 
@@ -346,6 +363,40 @@ def _agency_application_for_update(*, actor, application_id: int) -> Application
     application = Application.objects.select_for_update().filter(pk=application_id).first()
     if application is None:
         raise Http404
+    return application
+
+
+MAX_REASON = 1000
+
+
+@transaction.atomic
+def application_return(*, actor, application_id: int, reasons: dict[str, str]) -> Application:
+    """差戻し: the reviewer returns the application for correction with a reason for each
+    field concerned. Out of order (not under review) or without a reason: refused, and
+    nothing is written."""
+    application = _agency_application_for_update(actor=actor, application_id=application_id)
+    fields = correctable_fields(application)
+    cleaned: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for name, reason in reasons.items():
+        text = (reason or "").strip()
+        if not text:
+            continue
+        if name not in fields:
+            errors.setdefault("reasons", []).append(_("Choose the field the reason is about."))
+        elif len(text) > MAX_REASON:
+            errors.setdefault("reasons", []).append(_("A reason may be at most %(limit)d characters.") % {"limit": MAX_REASON})
+        else:
+            cleaned[name] = text
+    if not cleaned and not errors:
+        errors["reasons"] = [_("Give the reason for at least one field to return the application for correction.")]
+    if errors:
+        raise ApplicationError(errors=errors)
+    transition(application, by=actor, to=Status.RETURNED, reason="; ".join(sorted(cleaned))[:200])
+    ApplicationCorrection.objects.create(application=application, cycle=application.submission_count, reasons=cleaned,
+                                         returned_by=actor)
+    audit_event(kind=AuditEvent.Kind.APPLICATION_REVIEWED, actor=actor, business_id=application.business_id, obj=application,
+                data={"result": "returned", "fields": sorted(cleaned), "submission": application.submission_count})
     return application
 
 

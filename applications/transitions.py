@@ -1,7 +1,8 @@
 """The lifecycle of an application (registered with core.transitions).
 
 draft → submitted | withdrawn;  submitted → under_review | certified | withdrawn;
-under_review → adopted | not_adopted | certified | withdrawn;  adopted → completed.
+under_review → adopted | not_adopted | certified | withdrawn | returned (差戻し);
+returned → submitted (corrected) | withdrawn;  adopted → completed.
 Adoption and completion are for subsidies only, certification for procedures only.
 
 Every change also records an ApplicationEvent (unique per application and status: a
@@ -24,7 +25,7 @@ Status = Application.Status
 SUBSIDY_ONLY = frozenset({Status.ADOPTED, Status.NOT_ADOPTED, Status.COMPLETED})
 PROCEDURE_ONLY = frozenset({Status.CERTIFIED})
 # Before a decision the applicant may withdraw (取下げ).
-WITHDRAWABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW})
+WITHDRAWABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.RETURNED})
 
 
 def _check(application: Application, to: str) -> None:
@@ -36,7 +37,7 @@ def _after(event: TransitionEvent) -> None:
     application = event.obj
     assert isinstance(application, Application)
     ApplicationEvent.objects.create(application=application, from_status=event.from_status, to_status=event.to_status,
-                                    actor=event.actor)
+                                    actor=event.actor, cycle=max(application.submission_count, 1))
     recipient = application.submitted_by or application.created_by
     if recipient is not None and event.to_status != Status.WITHDRAWN:
         mail_enqueue(
@@ -52,7 +53,10 @@ MACHINE = register(StateMachine(
     edges={
         Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
         Status.SUBMITTED: frozenset({Status.UNDER_REVIEW, Status.CERTIFIED, Status.WITHDRAWN}),
-        Status.UNDER_REVIEW: frozenset({Status.ADOPTED, Status.NOT_ADOPTED, Status.CERTIFIED, Status.WITHDRAWN}),
+        Status.UNDER_REVIEW: frozenset({Status.ADOPTED, Status.NOT_ADOPTED, Status.CERTIFIED, Status.WITHDRAWN,
+                                        Status.RETURNED}),
+        # 差戻し: the applicant corrects and submits again, or withdraws.
+        Status.RETURNED: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
         Status.ADOPTED: frozenset({Status.COMPLETED}),
     },
     check=_check,

@@ -10,16 +10,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from companies.models import Source
 from companies.selectors import may_edit_record
+from consent.access import PURPOSE_APPLICANT_RECORDS, PURPOSE_SHARING
 from core.errors import ApplicationError
+from core.input import INT32_MAX, parse_int_or_none
 from core.pdf import render_pdf
 
 from . import eligibility, jizokuka, rules, services, wizard
+from .corrections import correctable_fields
 from .forms import (
     RECORD_FORM_FIELDS,
     CertifyForm,
@@ -27,6 +31,7 @@ from .forms import (
     ExpenseFormSet,
     JizokukaForm,
     ProcedureForm,
+    ReturnFormSet,
     ReviewForm,
     StartForm,
     SubmitForm,
@@ -34,12 +39,15 @@ from .forms import (
 from .models import PROCEDURES, Application, Program
 from .prefill import DATA_CLASS_NAMES, offered_classes, prefill_gaps
 from .selectors import (
+    application_corrections,
     application_for_agency_or_404,
     application_for_applicant_or_404,
     application_history,
+    application_snapshots,
     open_rounds,
     review_queue,
     review_release,
+    snapshot_comparison,
 )
 
 FORM_PROGRAMS = [Program.JIZOKUKA_GENERAL, Program.KEIEIRYOKU_KOJO, Program.JIGYO_KEIZOKU, Program.KEIEI_KAKUSHIN]
@@ -70,11 +78,13 @@ def start(request, program: str):
     initial = {}
     if rounds is not None and request.method == "GET":
         # Coming from the self-check wizard: its round and frame are preselected.
-        chosen = rounds.filter(pk=request.GET.get("round")).first() if str(request.GET.get("round", "")).isdigit() else None
+        round_id = parse_int_or_none(request.GET.get("round", ""), minimum=1)
+        chosen = rounds.filter(pk=round_id).first() if round_id is not None else None
         if chosen is not None:
             initial["subsidy_round"] = chosen.pk
-            if str(request.GET.get("frame", "")).isdigit():
-                initial["frame"] = int(request.GET["frame"])
+            frame = parse_int_or_none(request.GET.get("frame", ""), minimum=0, maximum=INT32_MAX)
+            if frame is not None:
+                initial["frame"] = frame
     form = StartForm(request.POST or None, offered=offered, rounds=rounds, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,7 +222,7 @@ def _save(request, application):
             application = services.application_save_draft(
                 actor=request.user, application_id=application.pk, content=content,
                 confirm_all=form.cleaned_data.get("confirm_all", False), writeback=form.writeback_names(),
-                client_seq=int(seq) if seq.isdigit() else None,
+                client_seq=parse_int_or_none(seq, minimum=0) if seq else None,
             )
         except ApplicationError as exc:
             _errors_to_form(exc, form)
@@ -224,7 +234,7 @@ def _draft_or_404(request, pk):
     if not services.may_draft(request.user):
         raise Http404
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
-    if application.status != Application.Status.DRAFT:
+    if application.status not in services.EDITABLE:
         raise Http404
     return application
 
@@ -262,6 +272,7 @@ def edit(request, pk: int):
         "prefilled_count": len(application.prefill), "declined": [DATA_CLASS_NAMES.get(c, c) for c in application.declined_classes],  # lint-access: allow the applicant's own draft (recipient 7)
         "is_prime": request.user.is_prime, "client_seq": application.content.get("_seq", 0),  # lint-access: allow the applicant's own draft (recipient 7)
         "prefill_gaps": prefill_gaps(application=application, viewer=request.user),
+        "corrections": application_corrections(application=application) if application.status == Application.Status.RETURNED else [],
     })
 
 
@@ -305,8 +316,41 @@ def submit(request, pk: int):
 def detail(request, pk: int):
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
     form = CompletionForm() if application.status == Application.Status.ADOPTED and request.user.is_prime else None
-    return render(request, "applications/detail.html", {"application": application, "completion_form": form,
-                                                        "events": application.events.all()})
+    return render(request, "applications/detail.html", {
+        "application": application, "completion_form": form, "events": application.events.all(),
+        "corrections": application_corrections(application=application) if application.status == Application.Status.RETURNED else [],
+    })
+
+
+def _snapshots_page(request, application, back_url: str, *, purpose: int):
+    snapshots = application_snapshots(application=application)
+    numbers = [s.number for s in snapshots]
+
+    def chosen(name: str, default: int) -> int:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() and int(value) in numbers else default
+
+    before = chosen("before", numbers[-2] if len(numbers) > 1 else 0)
+    after = chosen("after", numbers[-1] if numbers else 0)
+    changes = (snapshot_comparison(application=application, before=before, after=after, viewer=request.user, purpose=purpose)
+               if len(numbers) > 1 else [])
+    return render(request, "applications/snapshots.html", {
+        "application": application, "snapshots": snapshots, "before": before, "after": after, "changes": changes,
+        "back_url": back_url,
+    })
+
+
+@login_required
+def snapshots(request, pk: int):
+    """Every submitted version of one's own application, and what changed between two."""
+    application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
+    return _snapshots_page(request, application, reverse("applications:detail", args=[pk]), purpose=PURPOSE_APPLICANT_RECORDS)
+
+
+@login_required
+def review_snapshots(request, pk: int):
+    application = application_for_agency_or_404(viewer=request.user, application_id=pk)
+    return _snapshots_page(request, application, reverse("applications:review-detail", args=[pk]), purpose=PURPOSE_SHARING)
 
 
 @login_required
@@ -376,6 +420,8 @@ def review_list(request):
 def review_detail(request, pk: int):
     application = application_for_agency_or_404(viewer=request.user, application_id=pk)
     review_form = ReviewForm(request.POST if request.POST.get("action") == "decide" else None)
+    return_formset = ReturnFormSet(request.POST if request.POST.get("action") == "return" else None, prefix="ret",
+                                   form_kwargs={"fields": correctable_fields(application)})
     certify_form = CertifyForm(request.POST if request.POST.get("action") == "certify" else None)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -386,6 +432,10 @@ def review_detail(request, pk: int):
                 services.application_review_decide(actor=request.user, application_id=pk,
                                                    score=review_form.cleaned_data["review_score"],
                                                    result=review_form.cleaned_data["review_result"])
+            elif action == "return" and return_formset.is_valid():
+                services.application_return(actor=request.user, application_id=pk, reasons={
+                    f.cleaned_data["field"]: f.cleaned_data["reason"] for f in return_formset.forms
+                    if f.cleaned_data.get("field") and f.cleaned_data.get("reason")})
             elif action == "certify" and certify_form.is_valid():
                 services.procedure_certify(actor=request.user, application_id=pk, certified_on=certify_form.cleaned_data["certified_on"])
             else:
@@ -398,6 +448,7 @@ def review_detail(request, pk: int):
     released = review_release(viewer=request.user, application=application)
     return render(request, "applications/review_detail.html", {
         "application": application, "review_form": review_form, "certify_form": certify_form,
+        "return_formset": return_formset, "corrections": application_corrections(application=application),
         "released": released.record, "business_name": released.business_name,
         "content": released.snapshot.get("content", {}), "withheld": released.withheld,
     })

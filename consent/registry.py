@@ -201,21 +201,27 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     **_items(PROGRAM_USAGE, "keieiryoku_certified_on", PROCEDURE),
     **_items(APPLICATION_CONTENT, "plan_title sales_plan efficiency_plan expected_effect tax_mode revenue_expected "
                                   "revenue_description bonus_succession bonus_depopulated bonus_keieiryoku plan_content"),
-    # The frame (枠) chosen and the answers to its conditions, the industry group's correction
-    # (applications.rules): what the applicant states in this application.
-    **_items(APPLICATION_CONTENT, "frame industry_group industry_group_reason invoice_special was_tax_exempt deficit opened_on "
-                                  "specific_startup_support successor_finalist plans_growth_beyond_limit lowest_wage_hourly "
-                                  "planned_wage_hourly wage_ledger_items worker_register_items"),
     # The successor candidate who leads the project (事業承継加点) is succession data.
     **_items(SUCCESSION, "successor_name"),
     **_items(PROGRAM_USAGE, "data_use_consent"),
+    # The 持続化 form's conditions (applications.rules, seed 003 §1-§9): the business's
+    # attributes, its tax and financial position, its succession and its use of programs
+    # each keep their own class; the application's own answers are class 8.
+    **_items(IDENTITY, "industry_group opened_on"),
+    **_items(BUSINESS, "was_tax_exempt"),
+    **_items(SUCCESSION, "successor_finalist"),
+    **_items(FINANCIALS, "deficit lowest_wage_hourly"),
+    **_items(APPLICATION_CONTENT, "industry_group_reason plans_growth_beyond_limit invoice_special planned_wage_hourly "
+                                  "wage_ledger_items worker_register_items"),
+    **_items(PROGRAM_USAGE, "specific_startup_support"),
 }
-EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount travel_item region nights lodging_per_night "
-                                                "building_work outer_closure land_fixed usable_space"))
+EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night travel_item "
+                                              "building_work outer_closure land_fixed usable_space"))
 APPLICATION_CONTENT_DOC = Doc({
     **APPLICATION_CONTENT_ITEMS,
     "expenses": ListOf(EXPENSE_LINE),
     "_seq": META,  # the form's save counter
+    "frame": META,  # the id of the round's frame (applications.rules) chosen: the portal's own row
 })
 # prefill: {form field: {value, class, source, recorded_at, object_id}}: the value, its
 # source and its date carry the class of the form field.
@@ -225,20 +231,28 @@ PREFILL_DOC = Doc({
 })
 CLASS_CODES = ListOf(META)
 
+SNAPSHOT_DOC = Doc({
+    # submission: which submission of the application this is (1, then 2 after a correction...).
+    **_items(PROGRAM_USAGE, "receipt_number submitted_at program round fiscal_year data_use_consent submission"),
+    **_items(APPLICATION_CONTENT, "pledge pledge_text requested_amount"),
+    "business": Doc({"id": META, **_items(IDENTITY, "corporate_number name")}),
+    "content": APPLICATION_CONTENT_DOC,
+    "prefill": PREFILL_DOC,
+    "declined_classes": CLASS_CODES,
+    # The frame applied for, with its rate and cap (applications.rules): the application's content.
+    "frame": Doc(_items(APPLICATION_CONTENT, "kind rate cap")),
+})
+
 JSON_SCHEMAS: dict[str, Node] = {
     "applications.application.content": APPLICATION_CONTENT_DOC,
     "applications.application.prefill": PREFILL_DOC,
     "applications.application.declined_classes": CLASS_CODES,
     "applications.application.confirmed_fields": ListOf(META),  # form field names
-    "applications.application.snapshot": Doc({
-        **_items(PROGRAM_USAGE, "receipt_number submitted_at program round fiscal_year data_use_consent"),
-        **_items(APPLICATION_CONTENT, "pledge pledge_text requested_amount"),
-        "frame": Doc(_items(APPLICATION_CONTENT, "kind rate cap")),  # the frame's terms when submitted
-        "business": Doc({"id": META, **_items(IDENTITY, "corporate_number name")}),
-        "content": APPLICATION_CONTENT_DOC,
-        "prefill": PREFILL_DOC,
-        "declined_classes": CLASS_CODES,
-    }),
+    "applications.application.snapshot": SNAPSHOT_DOC,
+    # Every submitted version (差戻し and resubmission): the same document as the snapshot.
+    "applications.applicationsnapshot.data": SNAPSHOT_DOC,
+    # A 差戻し's reason for each field: about the application's content (class 8).
+    "applications.applicationcorrection.reasons": MapOf(Item(APPLICATION_CONTENT)),
     "companies.recordchange.before": RowClass("data_class"),
     "companies.recordchange.after": RowClass("data_class"),
     # Partner systems' records (linkage): a payload awaiting review is the partner's copy.

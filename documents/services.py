@@ -43,7 +43,7 @@ from .models import Attachment, Document, document_storage
 from .uploads import inspect
 
 # Applications whose attachments the applicant may still change.
-ATTACHABLE_STATUSES = frozenset({Application.Status.DRAFT})
+ATTACHABLE_STATUSES = frozenset({Application.Status.DRAFT, Application.Status.RETURNED})
 MAX_NAME = 255
 
 

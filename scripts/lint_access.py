@@ -60,7 +60,7 @@ BUSINESS_DATA_MODELS: dict[str, frozenset[str]] = {
         "Business", "JointApplicant", "BusinessProfile", "Succession", "ContactPerson",
         "FinancialYear", "BusinessPlan", "Challenge", "RecordProvenance", "RecordChange",
     }),
-    "applications.models": frozenset({"Application"}),
+    "applications.models": frozenset({"Application", "ApplicationSnapshot", "ApplicationCorrection"}),
     "institutions.models": frozenset({"SupportRecord"}),
     "documents.models": frozenset({"Document", "Attachment"}),
 }

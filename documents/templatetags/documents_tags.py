@@ -28,4 +28,6 @@ def application_documents_panel(context, application):
         "upload_form": UploadForm(limit_mb=services.megabytes(settings.DOCUMENT_MAX_FILE_BYTES), auto_id="doc_%s") if editable else None,
         "application_limit_mb": services.megabytes(settings.DOCUMENT_MAX_APPLICATION_BYTES),
         "csrf_token": context.get("csrf_token"),
+        # The business sees its vault's pages; a reviewer gets the file itself (decided and audited).
+        "owner": getattr(request.user, "is_business_user", False),
     }
