@@ -274,7 +274,7 @@ JSON_SCHEMAS: dict[str, Node] = {
             "application_id", "request_id", "disclosure_request_id", "status", "purpose", "data_classes",
             "approved_data_classes", "valid_until", "approved_until", "reason", "deadline", "days", "is_draft",
             "path", "policy_version", "changed_at", "denied", "allowed", "actor_email", "prime_email", "email",
-            "current_site", "subject", "body", "html", "note", "search_name", "item_name", "request",
+            "current_site", "subject", "body", "html", "note", "search_name", "item_name", "request", "week",
         )},
         **_items(SUPPORT_INSTITUTION, "institution requested_by message"),
         **_items(PROGRAM_USAGE, "program receipt_number"),
