@@ -16,6 +16,16 @@ RUN pip install . gunicorn \
  && python scripts/compile_messages.py \
  && mkdir -p /app/var && chown -R mirasapo /app/var
 
+# Static files are collected when the image is built (hashed names + manifest for
+# WhiteNoise), so every container of this image serves the same files and a missing
+# asset fails the build, not a page. collectstatic reads no database or Redis; the
+# settings only need values to be present.
+ENV STATIC_ROOT=/app/staticfiles
+RUN DJANGO_ENV=production SECRET_KEY=collectstatic-build-only ALLOWED_HOSTS=build \
+    DATABASE_URL=postgres://build@build.invalid/build REDIS_URL=redis://build.invalid:6379/0 \
+    python manage.py collectstatic --noinput -v 0
+
 USER mirasapo
 EXPOSE 8000
-CMD ["gunicorn", "mirasapo.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeouts: gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_THREADS).
+CMD ["gunicorn", "mirasapo.wsgi:application"]

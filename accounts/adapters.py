@@ -25,6 +25,26 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return True
 
+    def _client_ip(self, request) -> str:
+        try:
+            return self.get_client_ip(request)
+        except Exception:  # allauth refuses an unparseable address; count it as the socket's
+            return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Refuse a sign-in while its (account, address) pair, the account or the address
+        is locked (accounts/lockout.py, in the database — works without Redis)."""
+        from accounts import lockout
+
+        self._login_failed_rl_usage = None
+        if lockout.is_locked(email=credentials.get("email"), ip=self._client_ip(request)):
+            raise self.validation_error("too_many_login_attempts")
+
+    def authentication_failed(self, request, **credentials) -> None:
+        from accounts import lockout
+
+        lockout.record_failure(email=credentials.get("email"), ip=self._client_ip(request))
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's mails (e-mail verification, password reset, security notices) go
         through the outbox like every other mail: rendered here, in the request's language,

@@ -18,6 +18,8 @@ from .models import Membership, ResearcherProfile, User
 DEMO_TOTP_SECRETS = {
     "owner@demo.mirasapo.jp": "MIRASAPOOWNERDEMOMIRASAPOOWNER23",
     "soloist@demo.mirasapo.jp": "MIRASAPOSOLOISTDEMOMIRASAPOSOLO2",
+    "advisor@shokokai.demo.mirasapo.jp": "MIRASAPOADVISORDEMOMIRASAPOADVI6",
+    "advisor2@yorozu.demo.mirasapo.jp": "MIRASAPOADVISORTWODEMOMIRASAPOA7",
     "analyst@agency.demo.mirasapo.jp": "MIRASAPOANALYSTDEMOMIRASAPOANAL3",
     "researcher@univ.demo.mirasapo.jp": "MIRASAPORESEARCHDEMOMIRASAPORES4",
     "applicant-researcher@univ.demo.mirasapo.jp": "MIRASAPOAPPLICANTRESMIRASAPOAPP5",

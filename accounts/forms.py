@@ -74,3 +74,10 @@ class MemberAddForm(forms.Form):
 class MemberPermissionsForm(forms.Form):
     can_draft_applications = forms.BooleanField(label=_("May draft applications"), required=False)
     can_edit_record = forms.BooleanField(label=_("May edit the business record"), required=False)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name of the token"), max_length=100,
+                           help_text=_("Where you use it, e.g. the name of your accounting software."))
+    days = forms.TypedChoiceField(label=_("Valid for"), coerce=int, initial=90,
+                                  choices=[(30, _("30 days")), (90, _("90 days")), (365, _("1 year"))])

@@ -1,6 +1,6 @@
 """Two request guards that allauth does not provide.
 
-RequireMFAMiddleware: Prime holders, agency staff and researchers must have TOTP set up
+RequireMFAMiddleware: Prime holders, support-institution staff, agency staff and researchers must have TOTP set up
 and have passed it in this session before any URL outside a short allow-list. allauth
 only *offers* MFA; enforcement is ours, in one place (tests/accounts/test_mfa_enforced.py
 walks every URL pattern to prove none escapes it).

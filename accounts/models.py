@@ -111,8 +111,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def requires_mfa(self) -> bool:
-        """Prime holders, agency staff and researchers must use two-factor authentication."""
-        return self.is_prime or self.is_agency_staff or self.is_researcher
+        """Prime holders, support-institution staff (who read named companies' data),
+        agency staff and researchers must use two-factor authentication."""
+        return self.is_prime or self.is_institution_staff or self.is_agency_staff or self.is_researcher
 
     @property
     def roles(self) -> list[str]:
@@ -185,3 +186,44 @@ def researcher_is_approved(user, *, on=None) -> bool:
         return False
     today = on or timezone.localdate()
     return profile.approved_until is None or profile.approved_until >= today
+
+
+class ApiToken(models.Model):
+    """An API key. Only its SHA-256 is stored (the key is 256 random bits, so a plain
+    hash is enough — no slow hash needed to resist guessing); the key itself is shown
+    once, when issued. Each token has an expiry and can be revoked by its user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the key, to recognise it in the list (never enough to use).
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, counted in the database (accounts/lockout.py), so the limits hold
+    without Redis and across every web process."""
+
+    email = models.CharField(max_length=254)
+    ip = models.GenericIPAddressField()
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "at"]), models.Index(fields=["ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"

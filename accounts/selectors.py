@@ -62,3 +62,10 @@ def mypage_summary(*, user: User) -> dict[str, Any]:
     if user.is_researcher:
         summary["researcher"] = getattr(user, "researcher_profile", None)
     return summary
+
+
+def api_tokens_of(*, user: User):
+    """The user's API tokens, newest first (hashes only; the keys are never stored)."""
+    from .models import ApiToken
+
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

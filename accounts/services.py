@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Business
@@ -12,7 +15,7 @@ from companies.validators import is_valid_corporate_number, normalise_corporate_
 from core.audit import Kind, audit_event
 from core.errors import ApplicationError
 
-from .models import Membership, User
+from .models import ApiToken, Membership, User
 
 
 @transaction.atomic
@@ -178,3 +181,45 @@ def researcher_register(*, user: User, affiliation: str):
         user.save(update_fields=["kind"])
     profile, _created = ResearcherProfile.objects.update_or_create(user=user, defaults={"affiliation": affiliation[:200]})
     return profile
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+API_TOKEN_DAYS = 90
+API_TOKEN_MAX_DAYS = 365
+
+
+def api_token_issue(*, user: User, name: str, days: int = API_TOKEN_DAYS) -> tuple[ApiToken, str]:
+    """A new API key for `user`: returns the row and the key, which is shown once and
+    stored only as its hash. A user who must use two-factor authentication gets a key
+    only after setting it up (a key skips the sign-in steps)."""
+    import secrets
+
+    from .authentication import hash_key
+    from .middleware import user_has_totp
+
+    if user.requires_mfa and not user_has_totp(user):
+        raise ApplicationError(errors={"non_field_errors": [_("Set up two-factor authentication before creating an API token.")]})
+    name = (name or "").strip()[:100] or "API"
+    days = max(1, min(int(days), API_TOKEN_MAX_DAYS))
+    key = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, key_hash=hash_key(key), prefix=key[:8],
+                                        expires_at=timezone.now() + dt.timedelta(days=days))
+        audit_event(kind=Kind.MEMBER_CHANGED, actor=user, obj=token,
+                    data={"action": "api_token_issued", "token": token.prefix, "expires_at": token.expires_at.isoformat()})
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
+    """Ends a token at once. Only its own user may revoke it; another's is "not found"."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
+    if token is None:
+        raise Http404
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_event(kind=Kind.MEMBER_CHANGED, actor=actor, obj=token,
+                    data={"action": "api_token_revoked", "token": token.prefix})
+    return token

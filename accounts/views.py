@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 from core.navigation import navigation_for
 
-from .forms import MemberAddForm, MemberPermissionsForm
+from .forms import ApiTokenForm, MemberAddForm, MemberPermissionsForm
 from .models import Membership
-from .selectors import member_for_prime, member_list, mypage_summary
+from .selectors import api_tokens_of, member_for_prime, member_list, mypage_summary
 from .services import (
     business_register,
     member_create,
@@ -67,7 +67,55 @@ def mypage(request):
     links = [item for item in navigation_for(request) if item["url"] != request.path]
     return render(request, "accounts/mypage.html", {
         "summary": mypage_summary(user=request.user), "links": links, "crumbs": [(_("My page"), None)],
+        "api_tokens": list(api_tokens_of(user=request.user)[:TOKENS_ON_MYPAGE]),
     })
+
+
+TOKENS_ON_MYPAGE = 10
+
+
+@login_required
+def api_tokens(request):
+    """The user's API tokens: create one (its key is shown on this response only), see
+    when each expires and was last used, revoke."""
+    from .services import api_token_issue
+
+    crumbs = [(_("My page"), reverse("accounts:mypage")), (_("API tokens"), None)]
+    new_key = None
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                _token, new_key = api_token_issue(user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"])
+            except ApplicationError as error:
+                _form_errors_from(form, error)
+            else:
+                form = ApiTokenForm()
+    else:
+        form = ApiTokenForm()
+    response = render(request, "accounts/api_tokens.html", {
+        "form": form, "tokens": api_tokens_of(user=request.user), "new_key": new_key, "crumbs": crumbs,
+    })
+    if new_key:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def api_token_revoke(request, token_id: int):
+    """Confirm, then end a token at once. Another user's token is "not found"."""
+    from .services import api_token_revoke as revoke
+
+    token = api_tokens_of(user=request.user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404
+    if request.method == "POST":
+        revoke(actor=request.user, token_id=token.pk)
+        messages.success(request, _("The token was revoked. Programs that use it can no longer reach the API."))
+        return redirect("accounts:api-tokens")
+    crumbs = [(_("My page"), reverse("accounts:mypage")), (_("API tokens"), reverse("accounts:api-tokens")),
+              (_("Revoke a token"), None)]
+    return render(request, "accounts/api_token_revoke.html", {"token": token, "crumbs": crumbs})
 
 
 def _require_prime(request) -> None:

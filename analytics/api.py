@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from consent.access import require_researcher
 from core import csv_files
+from core.db import reads_from_replica
 
 from . import extract, open_data, services
 from .forms import ExtractFilterForm, OpenDataFilterForm
@@ -137,7 +138,8 @@ class ResearchExtractApi(APIView):
 
 
 urlpatterns = [
-    path("open-data/adoptions", OpenDataAdoptionsApi.as_view(), name="api-open-data-adoptions"),
-    path("open-data/certifications", OpenDataCertificationsApi.as_view(), name="api-open-data-certifications"),
-    path("research/extract", ResearchExtractApi.as_view(), name="api-research-extract"),
+    # Heavy reads: on the read replica when one is configured (core/db.py).
+    path("open-data/adoptions", reads_from_replica(OpenDataAdoptionsApi.as_view()), name="api-open-data-adoptions"),
+    path("open-data/certifications", reads_from_replica(OpenDataCertificationsApi.as_view()), name="api-open-data-certifications"),
+    path("research/extract", reads_from_replica(ResearchExtractApi.as_view()), name="api-research-extract"),
 ]

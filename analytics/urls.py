@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
+from core.db import reads_from_replica
+
 from . import views
 
 app_name = "analytics"
 PUBLIC_URL_NAMES = {"open_data"}
 
 urlpatterns = [
-    path("analytics/dashboard/", views.dashboard, name="dashboard"),
+    path("analytics/dashboard/", reads_from_replica(views.dashboard), name="dashboard"),
     path("analytics/ebpm/", views.ebpm_list, name="ebpm_list"),
     path("analytics/ebpm/<int:analysis_id>/", views.ebpm_detail, name="ebpm_detail"),
     path("analytics/ebpm/<int:analysis_id>/rerun/", views.ebpm_rerun, name="ebpm_rerun"),
@@ -19,6 +21,6 @@ urlpatterns = [
     path("research/register/", views.researcher_register_view, name="researcher_register"),
     path("research/pledge/", views.pledge, name="pledge"),
     path("research/pledge/<int:pledge_id>/withdraw/", views.pledge_withdraw_own, name="pledge_withdraw"),
-    path("research/extract/", views.extract_page, name="extract"),
-    path("open-data/", views.open_data_page, name="open_data"),
+    path("research/extract/", reads_from_replica(views.extract_page), name="extract"),
+    path("open-data/", reads_from_replica(views.open_data_page), name="open_data"),
 ]

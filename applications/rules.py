@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from companies.reference import JSIC_MIDDLE, PREFECTURES
 from core.input import InputRefused, parse_decimal
@@ -493,7 +493,7 @@ def lodging_places() -> list[tuple[str, str, int]]:
     from .models import TravelArea
 
     places: list[tuple[str, str, int]] = []
-    english = _("Lodging") == "Lodging"  # the active language is English
+    english = (get_language() or "ja").startswith("en")
     for area in TravelArea.objects.prefetch_related("cities").order_by("position", "code"):
         area_name = area.name_en if english and area.name_en else area.name
         cities = list(area.cities.all())

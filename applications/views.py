@@ -19,6 +19,7 @@ from companies.models import Source
 from companies.selectors import may_edit_record
 from consent.access import PURPOSE_APPLICANT_RECORDS, PURPOSE_SHARING
 from core.errors import ApplicationError
+from core.input import INT32_MAX, parse_int_or_none
 from core.pdf import render_pdf
 
 from . import eligibility, jizokuka, rules, services, wizard
@@ -77,11 +78,13 @@ def start(request, program: str):
     initial = {}
     if rounds is not None and request.method == "GET":
         # Coming from the self-check wizard: its round and frame are preselected.
-        chosen = rounds.filter(pk=request.GET.get("round")).first() if str(request.GET.get("round", "")).isdigit() else None
+        round_id = parse_int_or_none(request.GET.get("round", ""), minimum=1)
+        chosen = rounds.filter(pk=round_id).first() if round_id is not None else None
         if chosen is not None:
             initial["subsidy_round"] = chosen.pk
-            if str(request.GET.get("frame", "")).isdigit():
-                initial["frame"] = int(request.GET["frame"])
+            frame = parse_int_or_none(request.GET.get("frame", ""), minimum=0, maximum=INT32_MAX)
+            if frame is not None:
+                initial["frame"] = frame
     form = StartForm(request.POST or None, offered=offered, rounds=rounds, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,7 +222,7 @@ def _save(request, application):
             application = services.application_save_draft(
                 actor=request.user, application_id=application.pk, content=content,
                 confirm_all=form.cleaned_data.get("confirm_all", False), writeback=form.writeback_names(),
-                client_seq=int(seq) if seq.isdigit() else None,
+                client_seq=parse_int_or_none(seq, minimum=0) if seq else None,
             )
         except ApplicationError as exc:
             _errors_to_form(exc, form)
@@ -368,6 +371,10 @@ def complete(request, pk: int):
     return redirect("applications:detail", pk=application.pk)
 
 
+FRAME_LABELS_JA = {"normal": "通常枠", "wage_increase": "賃金引上げ枠", "graduation": "卒業枠", "successor": "後継者支援枠",
+                   "startup": "創業枠"}
+
+
 def application_pdf_bytes(application: Application, *, snapshot: dict | None = None) -> bytes:
     """Synchronous render (one small document, well under a second; see docs/once-only.md).
     `snapshot` is what the reader may see of the submitted snapshot (the projection's
@@ -378,6 +385,8 @@ def application_pdf_bytes(application: Application, *, snapshot: dict | None = N
         "program": Program(application.program).label, "expense_labels": dict(jizokuka.EXPENSE_CATEGORIES),
         "region_labels": {c: label for c, label, _cap in rules.lodging_places()},
         "pledge_items": jizokuka.PLEDGE_ITEMS,
+        # The PDF is Japanese whatever the viewer's language (the form the call prescribes).
+        "frame_label": FRAME_LABELS_JA.get((snapshot.get("frame") or {}).get("kind"), ""),
     })
 
 

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mirasapo.settings")
+    # A benchmark creates and drops its own database: it connects as the owner role
+    # (MIGRATION_DATABASE_URL) when there is one, like migrate (core/dbroles.py).
+    os.environ.setdefault("MIRASAPO_DATABASE_AS_OWNER", "1")
     import django
 
     django.setup()

@@ -204,15 +204,16 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     # The successor candidate who leads the project (事業承継加点) is succession data.
     **_items(SUCCESSION, "successor_name"),
     **_items(PROGRAM_USAGE, "data_use_consent"),
-    # The frame applied for (applications.Frame's id; Application.frame is class 8 too) and
-    # the answers the frames' rules ask for (applications.rules, seed 003 §1, §7-§9, §11, §12).
-    **_items(APPLICATION_CONTENT, "frame industry_group industry_group_reason specific_startup_support "
-                                  "plans_growth_beyond_limit lowest_wage_hourly planned_wage_hourly "
-                                  "wage_ledger_items worker_register_items"),
-    **_items(IDENTITY, "opened_on"),
+    # The 持続化 form's conditions (applications.rules, seed 003 §1-§9): the business's
+    # attributes, its tax and financial position, its succession and its use of programs
+    # each keep their own class; the application's own answers are class 8.
+    **_items(IDENTITY, "industry_group opened_on"),
+    **_items(BUSINESS, "was_tax_exempt"),
     **_items(SUCCESSION, "successor_finalist"),
-    **_items(BUSINESS, "invoice_special was_tax_exempt"),
-    **_items(FINANCIALS, "deficit"),
+    **_items(FINANCIALS, "deficit lowest_wage_hourly"),
+    **_items(APPLICATION_CONTENT, "industry_group_reason plans_growth_beyond_limit invoice_special planned_wage_hourly "
+                                  "wage_ledger_items worker_register_items"),
+    **_items(PROGRAM_USAGE, "specific_startup_support"),
 }
 EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night travel_item "
                                               "building_work outer_closure land_fixed usable_space"))
@@ -220,6 +221,7 @@ APPLICATION_CONTENT_DOC = Doc({
     **APPLICATION_CONTENT_ITEMS,
     "expenses": ListOf(EXPENSE_LINE),
     "_seq": META,  # the form's save counter
+    "frame": META,  # the id of the round's frame (applications.rules) chosen: the portal's own row
 })
 # prefill: {form field: {value, class, source, recorded_at, object_id}}: the value, its
 # source and its date carry the class of the form field.

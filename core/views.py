@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core import health
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,7 +48,21 @@ def info_page(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
+def _health_response(checks, *, detail: bool) -> JsonResponse:
+    status = health.overall(checks)
+    body: dict = {"status": status}
+    if detail:
+        body["checks"] = {c.name: c.as_dict() for c in checks}
+    response = JsonResponse(body, status=503 if status == health.FAIL else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Load balancers: 503 when a page would fail; 200 "ok" or "degraded" (no Redis)."""
+    return _health_response(health.page_checks(), detail=False)
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Operators: each check with its timing, the migrations and the mail backlog."""
+    return _health_response(health.operator_checks(), detail=True)

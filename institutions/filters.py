@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import django_filters
+import jaconv
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from companies.reference import PREFECTURE_CHOICES
+from core.japanese import normalise
 
 from .models import Institution
 
@@ -22,9 +24,14 @@ class InstitutionFilter(django_filters.FilterSet):
         fields = ["region", "kind", "specialty", "q"]
 
     def filter_text(self, queryset, name, value):
-        for word in value.split()[:5]:
-            queryset = queryset.filter(
-                Q(name__icontains=word) | Q(services__icontains=word) | Q(specialties__icontains=word)
-                | Q(description__icontains=word) | Q(qualifications__icontains=word) | Q(municipality__icontains=word)
-            )
+        # What people type in any width or kana meets the stored text in both kana forms
+        # (ﾖﾛｽﾞ, ヨロズ and よろず find よろず支援拠点).
+        for term in normalise(value[:200]).split(" ")[:5]:
+            condition = Q()
+            for word in {term, jaconv.hira2kata(term)}:
+                condition |= (
+                    Q(name__icontains=word) | Q(services__icontains=word) | Q(specialties__icontains=word)
+                    | Q(description__icontains=word) | Q(qualifications__icontains=word) | Q(municipality__icontains=word)
+                )
+            queryset = queryset.filter(condition)
         return queryset

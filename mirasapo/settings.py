@@ -108,13 +108,41 @@ TEMPLATES = [
 ]
 
 # Production has no defaults for the data services: a missing URL stops start-up.
-DATABASES = {"default": env.db("DATABASE_URL") if PRODUCTION else env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:54329/mirasapo")}
+# Two roles (core/dbroles.py): DATABASE_URL is the application's role, which owns no
+# table; MIGRATION_DATABASE_URL (optional) is the owner, used by `manage.py migrate`
+# (manage.py sets MIRASAPO_DATABASE_AS_OWNER for it) and by the test process, which
+# creates and empties test databases. Without MIGRATION_DATABASE_URL one role does all.
+_app_database = env.db("DATABASE_URL") if PRODUCTION else env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:54329/mirasapo")
+MIGRATION_DATABASE_URL = env("MIGRATION_DATABASE_URL", default="")
+_owner_database = env.db_url_config(MIGRATION_DATABASE_URL) if MIGRATION_DATABASE_URL else None
+DATABASE_AS_OWNER = _owner_database is not None and (TESTING or env.bool("MIRASAPO_DATABASE_AS_OWNER", default=False))
+DATABASES = {"default": _owner_database if DATABASE_AS_OWNER else _app_database}
+# The role granted row access after each migrate ("" = a single role, nothing to grant).
+DATABASE_APP_ROLE = _app_database["USER"] if _owner_database and _owner_database["USER"] != _app_database["USER"] else ""
+DATABASE_APP_PASSWORD = _app_database.get("PASSWORD", "") if DATABASE_APP_ROLE else ""
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if not PRODUCTION else 60)
+# Heavy reads (dashboard, open data, research extracts) may use a read replica
+# (core/db.py); tests mirror it onto the primary's test database.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL") if PRODUCTION else env("REDIS_URL", default="redis://127.0.0.1:63799/0")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# Short socket timeouts: when Redis is away a request waits at most a second for it, and
+# everything that uses the cache has a way on without it (see core/health.py).
+CACHES = {
+    "default": {
+        # Redis, but a miss instead of an error while it is away (see core/cache.py).
+        "BACKEND": "core.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -139,7 +167,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # The document vault (documents app): files never get a public URL; documents.views
 # streams them after the consent check. Filesystem under var/ by default; in production
@@ -185,6 +213,11 @@ STORAGES = {
 }
 # Outside production WhiteNoise serves straight from the apps' static folders (no
 # collectstatic needed for `make run` or the tests); production serves the collected files.
+# Source maps (the API docs' bundles carry 6 MB of them) are for developer tools, never
+# worth compressing at build time; WhiteNoise's own list covers images, fonts in woff.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv", "woff", "woff2", "map",
+]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = BASE_DIR / "var" / "media"
@@ -207,7 +240,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers and container health checks
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers and container health checks
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 CONTENT_SECURITY_POLICY = {
@@ -229,7 +262,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "signup": "20/h/ip", "reset_password": "10/h/ip"}
+# Failed sign-ins are limited per (account, address), per account and per address in the
+# database (accounts/lockout.py), not by allauth's cache-based "login_failed" limit, which
+# locked a whole office out after five typos behind one address.
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "signup": "20/h/ip", "reset_password": "10/h/ip"}
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.BusinessSignupForm"}
 ACCOUNT_SESSION_REMEMBER = False  # sessions end with the browser and after SESSION_IDLE_TIMEOUT
@@ -263,6 +299,7 @@ SOCIALACCOUNT_EMAIL_REQUIRED = False
 # --- mail ------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend" if not TESTING else "django.core.mail.backends.locmem.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="127.0.0.1")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))  # the file-based backend
 EMAIL_PORT = env.int("EMAIL_PORT", default=1025)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
@@ -282,7 +319,18 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 # Longer than any countdown or retry backoff we use (max 1 h), so a delayed task is
 # never redelivered twice by Redis while still waiting.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * 60 * 60,
+    # A request that publishes after its commit waits at most ~2 s for an absent Redis
+    # (then notifications.tasks.publish leaves the row to the relay).
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+# Workers and beat keep trying to reach the broker for as long as it is away.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"notifications.tasks.*": {"queue": "mail"}, "*.tasks.render_*": {"queue": "pdf"}}
 CELERY_TIMEZONE = TIME_ZONE
@@ -304,7 +352,7 @@ IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header turns "no credentials" into a 401.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -35,7 +35,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 # Project-level pages anyone may open (allauth's entrance pages, i18n and static files
 # are recognised by tests/test_url_protection.py by their module).
-PUBLIC_URL_NAMES = {"home", "info-page", "healthz", "api-schema", "api-docs", "account_signup"}
+PUBLIC_URL_NAMES = {"home", "info-page", "healthz", "readyz", "api-schema", "api-docs", "account_signup"}
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -43,6 +43,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("agency-admin/", admin.site.urls),
     # The business sign-up replaces allauth's (same name), so that user and business
     # are created in one transaction.

@@ -38,9 +38,15 @@ class OutboxMessage(TimeStampedModel):
     # SMTP; a SENDING row whose lease has run out belongs to a worker that died.
     # PENDING after a failed attempt: the earliest retry time (see tasks.py).
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the delivery task was last handed to the broker; NULL while it never was (the
+    # broker was away at commit): the relay (tasks.relay_outbox) publishes those rows.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["enqueued_at", "updated_at"], condition=models.Q(status="pending"), name="outbox_pending_relay_idx"),
+        ]
 
     @property
     def message_id_header(self) -> str:

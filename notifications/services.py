@@ -41,9 +41,10 @@ def mail_enqueue(*, to_user=None, to_email: str | None = None, template: str, co
                 )
         except IntegrityError:
             return OutboxMessage.objects.get(idempotency_key=idempotency_key)
-        from .tasks import deliver_message
+        from .tasks import publish
 
-        deliver_message.delay_on_commit(message.pk)
+        # After commit, and never raising: see tasks.publish (the row is the commitment).
+        transaction.on_commit(lambda: publish([message.pk]))
     return message
 
 
@@ -87,9 +88,9 @@ def mail_enqueue_bulk(rows: list[dict], *, batch_size: int = 20000) -> int:
                     [OutboxMessage.Status.PENDING],
                 )
                 ids.extend(r[0] for r in cursor.fetchall())
-        from .tasks import enqueue_ids
+        from .tasks import publish
 
-        transaction.on_commit(lambda: enqueue_ids(ids))
+        transaction.on_commit(lambda: publish(ids))
     return len(ids)
 
 

@@ -3,11 +3,14 @@
 Guarantees and their reasoning:
 
 - Nothing is lost. The outbox row is written in the producer's transaction and its id
-  enqueued on commit; the task is acks_late with reject_on_worker_lost, prefetch 1, so a
-  worker that dies mid-task does not ack it; and the beat job requeue_pending_messages
-  re-enqueues every row still PENDING (a lost enqueue) or SENDING with an expired lease
-  (a worker that died) — the broker's own redelivery waits for the visibility timeout
-  (2 h, longer than any countdown we use: max backoff is 1 h), the beat job does not.
+  published on commit (`publish`, which never raises: a broker outage leaves the row
+  unpublished, the write still succeeds); the task is acks_late with
+  reject_on_worker_lost, prefetch 1, so a worker that dies mid-task does not ack it; and
+  the beat job requeue_pending_messages (the relay, every 10 s) publishes every row never
+  published, SENDING with an expired lease (a worker that died), or published but lost
+  by the broker — the broker's own redelivery waits for the visibility timeout (2 h,
+  longer than any countdown we use: max backoff is 1 h), the relay does not. Once Redis
+  is back, the relay's next run (worker and beat reconnect within seconds) drains it.
 - Nothing is sent twice by us. Delivery is a state machine guarded by a row lock:
   PENDING → SENDING (claim, committed in its own transaction *before* SMTP, with a lease)
   → SENT (committed right after SMTP accepts). A task that finds SENT/CANCELLED/FAILED, or
@@ -23,6 +26,7 @@ Guarantees and their reasoning:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import socket
 
 from celery import shared_task
@@ -36,9 +40,10 @@ from core.transitions import transition
 
 from .models import Category, DeliveryAttempt, MailPreference, OutboxMessage
 
+logger = logging.getLogger(__name__)
+
 # Longer than the task's hard time limit: a live sender never loses its lease.
 SENDING_LEASE = dt.timedelta(minutes=10)
-PENDING_GRACE = dt.timedelta(minutes=5)
 MAX_BACKOFF = 3600
 
 
@@ -178,11 +183,18 @@ def deliver_batch(self, message_ids: list[int]) -> dict:
 
 
 BATCH = 100
+# An unpublished row this old lost its on-commit publish (broker away, process died).
+RELAY_GRACE = dt.timedelta(seconds=5)
+# A published row still PENDING this long while the broker's mail queue is empty was lost
+# by the broker (a Redis restarted without its data).
+LOST_GRACE = dt.timedelta(seconds=60)
+RELAY_LIMIT = 20000
 
 
 def enqueue_ids(message_ids, *, batch: int = BATCH) -> int:
     """Enqueue many deliveries in batches of `batch` ids over one broker connection
-    (bulk producers call this on commit). Returns the number of messages enqueued."""
+    (bulk producers call this on commit). Returns the number of messages enqueued.
+    Raises when the broker is unreachable; `publish` is the caller that must not."""
     from mirasapo.celery import app
 
     ids = list(message_ids)
@@ -196,18 +208,73 @@ def enqueue_ids(message_ids, *, batch: int = BATCH) -> int:
     return len(ids)
 
 
-@shared_task(time_limit=300, soft_time_limit=280)
-def requeue_pending_messages(now: str | None = None) -> int:
-    """Beat job: re-enqueue messages whose enqueue was lost (PENDING for a while) or whose
-    sender died (SENDING with an expired lease). Safe to run any time: delivery is guarded."""
-    moment = dt.datetime.fromisoformat(now) if now else timezone.now()
+def publish(message_ids) -> int:
+    """Hand committed outbox rows to the broker, after the commit of their cause.
+
+    The row is the commitment, the broker only a doorbell: when Redis is away this logs a
+    warning and returns 0 — it never raises into the request whose transaction has
+    already committed (that would be a 500 for a write that happened, and a client retry
+    would make a duplicate). The rows keep enqueued_at NULL and relay_outbox publishes
+    them once the broker is back.
+    """
+    ids = list(message_ids)
+    if not ids:
+        return 0
+    try:
+        enqueue_ids(ids)
+    except Exception as exc:  # kombu/redis raise many kinds for "broker unreachable"
+        logger.warning("broker unavailable, %d outbox message(s) left for the relay: %s: %s", len(ids), type(exc).__name__, exc)
+        return 0
+    try:
+        OutboxMessage.objects.filter(pk__in=ids).update(enqueued_at=timezone.now())
+    except Exception as exc:  # the mark only saves the relay work; a lost mark is harmless
+        logger.warning("could not mark %d outbox message(s) as enqueued: %s", len(ids), exc)
+    return len(ids)
+
+
+def broker_queue_length(queue: str = "mail") -> int | None:
+    """Messages waiting in the broker's queue (all priority lists), or None if unknown."""
+    from mirasapo.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            channel = conn.default_channel
+            client = getattr(channel, "client", None)
+            if client is None:
+                return None
+            keys = [queue] + [f"{queue}{channel.sep}{p}" for p in channel.priority_steps if p]
+            return sum(int(client.llen(key)) for key in keys)
+    except Exception as exc:
+        logger.warning("could not read the broker queue length: %s: %s", type(exc).__name__, exc)
+        return None
+
+
+def relay_outbox(now: dt.datetime | None = None) -> int:
+    """Publish what the broker should have and has not: rows never published (their
+    publish failed), rows whose sender died (SENDING, lease expired), and — when the
+    broker's mail queue is empty — rows published long ago and still PENDING (the broker
+    lost them). Rows backing off after a failed attempt wait for their retry time.
+    Safe any time and from several beat/worker processes: delivery is guarded by the claim."""
     from django.db.models import Q
 
-    ids = list(
-        OutboxMessage.objects.filter(
-            Q(status=OutboxMessage.Status.PENDING, updated_at__lt=moment - PENDING_GRACE)
-            & (Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=moment))
-            | Q(status=OutboxMessage.Status.SENDING, lease_expires_at__lt=moment)
-        ).order_by("pk").values_list("pk", flat=True)[:20000]
+    moment = now or timezone.now()
+    due = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=moment)
+    pending = Q(status=OutboxMessage.Status.PENDING) & due
+    wanted = (pending & Q(enqueued_at__isnull=True, updated_at__lt=moment - RELAY_GRACE)) | Q(
+        status=OutboxMessage.Status.SENDING, lease_expires_at__lt=moment
     )
-    return enqueue_ids(ids)
+    if broker_queue_length() == 0:
+        wanted |= pending & Q(enqueued_at__lt=moment - LOST_GRACE)
+    ids = list(OutboxMessage.objects.filter(wanted).order_by("pk").values_list("pk", flat=True)[:RELAY_LIMIT])
+    if not ids:
+        return 0
+    sent = publish(ids)
+    if sent:
+        logger.info("relay published %d outbox message(s)", sent)
+    return sent
+
+
+@shared_task(time_limit=300, soft_time_limit=280, expires=60)
+def requeue_pending_messages(now: str | None = None) -> int:
+    """Beat job (every RELAY_INTERVAL seconds, notifications/schedule.py): the relay."""
+    return relay_outbox(dt.datetime.fromisoformat(now) if now else None)

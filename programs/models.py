@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Challenge
+from core.japanese import normalise
 from core.models import TimeStampedModel
 
 # The challenge themes (companies.Challenge.Theme) as the catalogue labels them; kept here
@@ -51,12 +52,14 @@ def size_band_of(employees: int | None) -> str:
 
 
 def build_search_text(*parts) -> str:
+    """The parts in the normalised form search compares (programs/search.py); the first
+    line is the title."""
     out: list[str] = []
     for part in parts:
         if isinstance(part, (list, tuple)):
-            out.extend(str(p) for p in part)
+            out.extend(normalise(p) for p in part)
         elif part:
-            out.append(str(part))
+            out.append(normalise(part))
     return "\n".join(out)
 
 

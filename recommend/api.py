@@ -10,6 +10,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.input import parse_int_or_none
+
 from .selectors import recommendations_for
 
 
@@ -39,8 +41,8 @@ class RecommendationsApi(APIView):
     def get(self, request):
         if request.user.membership_or_none is None:
             raise PermissionDenied
-        raw = str(request.query_params.get("limit", "10"))
-        limit = min(max(int(raw), 1), 50) if raw.isdigit() else 10
+        requested = parse_int_or_none(request.query_params.get("limit", "10"))
+        limit = min(max(requested, 1), 50) if requested is not None else 10
         _business, results = recommendations_for(viewer=request.user, limit=limit)
         return Response({"programs": [_item(r) for r in results["program"]], "case_studies": [_item(r) for r in results["case_study"]]})
 

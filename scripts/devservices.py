@@ -37,6 +37,9 @@ PG_PORT = int(os.environ.get("MIRASAPO_PG_PORT", "54329"))
 REDIS_PORT = int(os.environ.get("MIRASAPO_REDIS_PORT", "63799"))
 PG_SYSTEM_USER = "embedded_postgres"
 DB_NAME = "mirasapo"
+# The application connects as a role that owns nothing (core/dbroles.py creates and
+# grants it after each migrate); migrations and the test process use the owner.
+APP_ROLE = "mirasapo_app"
 
 
 def say(message: str) -> None:
@@ -136,7 +139,14 @@ def ensure_redis() -> str:
 
 def service_env() -> dict[str, str]:
     env = {}
-    env["DATABASE_URL"] = os.environ.get("DATABASE_URL") or ensure_postgres()
+    if os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+        if os.environ.get("MIGRATION_DATABASE_URL"):
+            env["MIGRATION_DATABASE_URL"] = os.environ["MIGRATION_DATABASE_URL"]
+    else:
+        owner_url = ensure_postgres()
+        env["MIGRATION_DATABASE_URL"] = owner_url
+        env["DATABASE_URL"] = owner_url.replace("postgres://postgres@", f"postgres://{APP_ROLE}@", 1)
     env["REDIS_URL"] = os.environ.get("REDIS_URL") or ensure_redis()
     return env
 

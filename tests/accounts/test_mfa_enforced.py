@@ -1,4 +1,4 @@
-"""Prime holders, agency staff and researchers reach nothing sensitive before passing MFA.
+"""Prime holders, institution staff, agency staff and researchers reach nothing sensitive before passing MFA.
 
 Walks EVERY URL pattern of the project (core.urlwalk), including those other apps add,
 and signs in each such role by password only (force_login: no MFA step in the session).
@@ -15,6 +15,7 @@ from accounts.middleware import MFA_STAGE_URL_NAMES
 from core.urlwalk import walk_urls
 from tests.factories import (
     agency_staff,
+    institution_staff,
     member_user,
     mfa_login,
     prime_user,
@@ -30,6 +31,7 @@ GUARDED = [u for u in walk_urls() if not u.public and u.name not in MFA_STAGE_UR
 ROLES = {
     "prime": lambda: prime_user(),
     "agency_staff": agency_staff,
+    "institution_staff": institution_staff,
     "researcher": researcher,
 }
 
@@ -55,6 +57,7 @@ def test_no_guarded_url_is_reachable_without_mfa(client, role, has_totp):
     user = ROLES[role]()
     if has_totp:
         with_totp(user)
+    client.password_only = True  # see tests/conftest.py: no MFA mark in the session
     leaks = []
     for url in GUARDED:
         client.force_login(user)
@@ -117,3 +120,13 @@ def test_the_way_to_totp_set_up_has_no_redirect_loop(client):
     response = client.get("/mypage/", follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+
+
+def test_institution_staff_signed_in_by_password_only_reach_no_company_data(client):
+    staff = institution_staff()
+    client.password_only = True
+    client.force_login(staff)
+    response = client.get("/api/v1/disclosure-requests")
+    assert response.status_code == 403
+    response = client.get("/mypage/")
+    assert response.status_code == 302 and urlsplit(response["Location"]).path == reverse("mfa_activate_totp")

@@ -264,3 +264,20 @@ def test_seed_003_s8_wage_ledger_and_worker_register_items():
                                                               (-500, 200, -300)])
 def test_seed_003_s17_note5_value_added_is_gross_profit_plus_depreciation(gross, depreciation, value):
     assert rules.value_added(gross, depreciation) == value
+
+
+@pytest.mark.django_db
+def test_agency_staff_edit_the_frames_in_the_admin(client):
+    from tests.factories import agency_staff, mfa_login
+
+    staff = agency_staff()
+    staff.is_superuser = True
+    staff.save()
+    mfa_login(client, staff)
+    frame = Frame.objects.get(subsidy_round__number=10, subsidy_round__program="jizokuka_general", kind="startup")
+    listing = client.get("/agency-admin/applications/frame/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert listing.status_code == 200 and "創業枠" in listing.content.decode()
+    page = client.get(f"/agency-admin/applications/frame/{frame.pk}/change/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert page.status_code == 200 and "2022-12-02" in page.content.decode()
+    for path in ("/agency-admin/applications/minimumwage/", "/agency-admin/applications/travelarea/"):
+        assert client.get(path).status_code == 200

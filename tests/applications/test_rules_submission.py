@@ -95,6 +95,14 @@ def test_frame_required_when_the_round_has_frames_and_rate_and_cap_follow_it(cli
     assert _api_submit(client, application, key="another").status_code == 400
     application.refresh_from_db()
     assert application.snapshot["frame"] == {"kind": "startup", "rate": "2/3", "cap": 2_000_000}
+    import io
+
+    from pypdf import PdfReader
+
+    from applications.views import application_pdf_bytes
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(application_pdf_bytes(application))).pages)
+    assert "創業枠" in text and "2000000" in text.replace(",", "")
 
 
 def test_a_frame_of_another_round_is_refused(prime, open_round):

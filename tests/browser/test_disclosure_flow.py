@@ -39,9 +39,10 @@ def test_request_approve_one_class_view_access_log_and_revoke(policy_in_force, c
     shokokai = InstitutionFactory(name="仙台商工会", prefecture="04")
     advisor = UserFactory(email="advisor@shokokai.example.jp", kind=User.Kind.INSTITUTION_STAFF, institution=shokokai,
                           full_name="商工 太郎")
+    advisor_secret = with_totp(advisor, "MIRASAPOADVISORTESTMIRASAPOADVI6")  # institution staff need TOTP
 
     # advisor@ asks by the 法人番号 it knows, for identity (1) and financials (6).
-    sign_in(page, advisor.email, PASSWORD)
+    sign_in(page, advisor.email, PASSWORD, totp_secret=advisor_secret)
     assert "/accounts/login" not in page.url, page.url
     page.goto("/disclosure/requests/new/")
     page.fill("input[name=corporate_number]", business.corporate_number)

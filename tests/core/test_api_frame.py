@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from accounts.authentication import hash_key
+from accounts.models import ApiToken
+from accounts.services import api_token_issue
 from tests.factories import business_user, prime_user, with_totp
 
 pytestmark = pytest.mark.django_db
@@ -47,9 +49,9 @@ def test_401_in_english(api_client):
 
 
 def test_token_authentication(api_client):
-    user = business_user()
-    token = Token.objects.create(user=user)
-    response = api_client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Token {token.key}")
+    user = business_user(account_type="entry")
+    _token, key = api_token_issue(user=user, name="test")
+    response = api_client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200 and response.json()["email"] == user.email
     bad = api_client.get("/api/v1/me", HTTP_AUTHORIZATION="Token nope", HTTP_ACCEPT_LANGUAGE="en")
     assert bad.status_code == 401 and bad.json() == {"detail": "Invalid token."}
@@ -100,13 +102,13 @@ def test_issue_api_token_command(capsys):
     user = business_user(account_type="entry")
     call_command("issue_api_token", user.email)
     key = capsys.readouterr().out.strip()
-    assert Token.objects.get(user=user).key == key
+    assert ApiToken.objects.get(user=user).key_hash == hash_key(key)  # stored hashed, never in plain text
     prime = prime_user()
     with pytest.raises(CommandError):
         call_command("issue_api_token", prime.email)  # MFA not set up
     with_totp(prime)
     call_command("issue_api_token", prime.email)
-    assert Token.objects.filter(user=prime).exists()
+    assert ApiToken.objects.filter(user=prime).exists()
 
 
 def test_nested_list_errors_are_flat_messages_not_a_repr():

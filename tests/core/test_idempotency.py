@@ -11,15 +11,21 @@ from django.db import connection
 from django.test import Client
 from django.urls import resolve
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_issue
 from consent.models import Narrowing
 from core.models import AuditEvent, IdempotentRequest
 from core.urlwalk import walk_urls
 from disclosure.models import DisclosureRequest
 from notifications.models import OutboxMessage
-from tests.factories import BusinessFactory, institution_staff, mfa_login, prime_user
+from tests.factories import (
+    BusinessFactory,
+    institution_staff,
+    mfa_login,
+    prime_user,
+    with_totp,
+)
 
 URL = "/api/v1/disclosure-requests"
 
@@ -106,9 +112,10 @@ def test_with_a_token_and_with_put():
     assert Narrowing.objects.filter(business=business).count() == 1
 
     staff = institution_staff()
-    token = Token.objects.create(user=staff)
+    with_totp(staff)  # institution staff need TOTP before they hold an API token
+    _token, key = api_token_issue(user=staff, name="test")
     api = APIClient()
-    headers = {"HTTP_AUTHORIZATION": f"Token {token.key}", "HTTP_IDEMPOTENCY_KEY": "tok-1"}
+    headers = {"HTTP_AUTHORIZATION": f"Token {key}", "HTTP_IDEMPOTENCY_KEY": "tok-1"}
     assert api.post(URL, _body(business), format="json", **headers).status_code == 201
     assert api.post(URL, _body(business), format="json", **headers)["Idempotent-Replayed"] == "true"
     assert DisclosureRequest.objects.count() == 1

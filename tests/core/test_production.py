@@ -56,14 +56,28 @@ def test_production_without_database_url_refuses_to_start():
 def test_docker_compose_has_the_production_shape():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
-    for name in ("postgres", "redis", "web", "worker", "beat"):
-        assert "healthcheck" in services[name], name
+    assert {"postgres", "redis", "migrate", "web", "proxy", "worker", "beat"} <= set(services)
+    for name in ("postgres", "redis", "web", "proxy", "worker", "beat"):
         assert services[name]["healthcheck"]["test"], name
-    web_command = " ".join(services["web"]["command"]) if isinstance(services["web"]["command"], list) else services["web"]["command"]
-    assert "gunicorn" in web_command and "migrate" in web_command and "collectstatic" in web_command
+    # One migration run per deployment, as the owner role, before web and workers start.
+    assert "migrate" in services["migrate"]["command"]
+    assert services["migrate"]["environment"]["MIGRATION_DATABASE_URL"].startswith("postgres://mirasapo:")
     for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         environment = services[name]["environment"]
         assert environment["DJANGO_ENV"] == "production"
         assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"} <= set(environment)
-    assert (ROOT / "Dockerfile").exists()
+        assert environment["DATABASE_URL"].startswith("postgres://mirasapo_app:")  # not the owner
+        assert "MIGRATION_DATABASE_URL" not in environment
+    # web and worker scale (--scale): no fixed name, no host port; one entry point publishes.
+    for name in ("web", "worker"):
+        assert "container_name" not in services[name] and "ports" not in services[name], name
+    assert services["proxy"]["ports"] and "web:8000" in (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "gunicorn" in " ".join(services["web"]["command"])
+
+
+def test_the_image_collects_static_files_when_it_is_built():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    run_lines = [line for line in dockerfile.replace("\\\n", " ").splitlines() if line.startswith("RUN")]
+    assert any("collectstatic" in line for line in run_lines), run_lines
+    assert 'CMD ["gunicorn", "mirasapo.wsgi:application"]' in dockerfile  # settings in gunicorn.conf.py

@@ -1,26 +1,26 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.services import API_TOKEN_DAYS, api_token_issue
+from core.errors import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "Issue (or show) the API token of a user and print the key."
+    help = "Issue a new API token for a user and print its key (shown once; only its hash is stored)."
 
     def add_arguments(self, parser):
         parser.add_argument("email")
+        parser.add_argument("--name", default="issue_api_token")
+        parser.add_argument("--days", type=int, default=API_TOKEN_DAYS, help="validity in days (at most 365)")
 
-    def handle(self, *args, email: str, **options):
+    def handle(self, *args, email: str, name: str, days: int, **options):
         user = User.objects.filter(email=email.strip().lower()).first()
         if user is None:
             raise CommandError(f"No user with e-mail {email}.")
-        if user.requires_mfa:
-            from accounts.middleware import user_has_totp
-
-            # A token skips the sign-in steps, so only a user who set up MFA gets one.
-            if not user_has_totp(user):
-                raise CommandError(f"{email} must set up two-factor authentication before an API token is issued.")
-        token, _created = Token.objects.get_or_create(user=user)
-        self.stdout.write(token.key)
+        try:
+            _token, key = api_token_issue(user=user, name=name, days=days)
+        except ApplicationError as error:
+            raise CommandError(f"{email}: {' '.join(m for ms in error.errors.values() for m in ms) or error.message}") from error
+        self.stdout.write(key)

@@ -1,0 +1,725 @@
+"""The canary business: every value of every data class carries a marker of its class.
+
+Used by tests/consent/test_canary_sweep.py. A marker is
+
+- a token ``CNRY<cc><o><xx>`` inside a text value: ``cc`` the data class (01-13), ``o`` the
+  origin (``r`` the business record or a subsidy application, ``p`` the 経営力向上計画 procedure,
+  ``a`` what institution A wrote itself, ``b`` what institution B's partner system sent),
+  ``xx`` a serial;
+- a number ``9ccnnn`` (six digits: 9, the class, a serial) for amounts and counts;
+- a date no other row uses, for dates; or
+- an exact string the portal generated (the corporate number, a receipt number) or a
+  figure it derived (requested and granted amounts), registered with the class of its
+  field.
+
+Every field that `DATA_CLASSES` declares on a model holding a business's data, and every
+item inside the JSON documents of the canary's rows (application content, pre-fill and
+snapshot, partner payloads), either carries a marker or is named in `UNMARKABLE` with the
+reason it cannot carry one (a choice from a fixed list, a year, a boolean, a time stamp the
+system sets). `check_coverage()` fails on anything else, so a field or item added later is
+covered by itself or stops the sweep until it is.
+
+Who may see which marker is decided here, from the policy table (policy-matrix.json), the
+approvals and narrowings of the state and the conditions of the table, without asking the
+portal's own consent code (`may_see`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
+
+from tests.consent.factories import expected_table
+
+# --- markers ----------------------------------------------------------------------------------
+
+RECORD, PROCEDURE, INSTITUTION_A, PARTNER_B = "r", "p", "a", "b"
+TOKEN_RE = re.compile(r"cnry(\d\d)([rpab])([a-z]{2})")
+_SERIALS = ["".join(p) for p in itertools.product("abcdefghijklmnopqrstuvwxyz", repeat=2)]
+
+
+@dataclass(frozen=True)
+class Marker:
+    text: str  # canonical, lower case for tokens
+    data_class: int
+    origin: str
+    item: str  # "model.field" or "model.document.key", e.g. "companies.business.address"
+    kind: str  # token | number | date | exact
+
+
+@dataclass
+class Markers:
+    by_text: dict[str, Marker] = field(default_factory=dict)
+    _token_serial: itertools.count = field(default_factory=itertools.count)
+    _number_serial: dict[int, itertools.count] = field(default_factory=dict)
+
+    def _add(self, marker: Marker) -> None:
+        previous = self.by_text.get(marker.text)
+        if previous is not None and previous != marker:
+            raise AssertionError(f"marker {marker.text} registered twice: {previous} and {marker}")
+        self.by_text[marker.text] = marker
+
+    def token(self, data_class: int, origin: str, item: str) -> str:
+        token = f"CNRY{data_class:02d}{origin}{_SERIALS[next(self._token_serial)]}"
+        self._add(Marker(token.lower(), data_class, origin, item, "token"))
+        return token
+
+    def text(self, data_class: int, origin: str, item: str, words: str = "カナリア") -> str:
+        return f"{self.token(data_class, origin, item)} {words}"
+
+    def email(self, data_class: int, origin: str, item: str) -> str:
+        return f"{self.token(data_class, origin, item).lower()}@canary.example.jp"
+
+    def number(self, data_class: int, origin: str, item: str) -> int:
+        serial = next(self._number_serial.setdefault(data_class, itertools.count(1)))
+        value = 900_000 + data_class * 1_000 + serial
+        self._add(Marker(str(value), data_class, origin, item, "number"))
+        return value
+
+    def date(self, data_class: int, origin: str, item: str, day: dt.date) -> dt.date:
+        self._add(Marker(day.isoformat(), data_class, origin, item, "date"))
+        return day
+
+    def exact(self, text: str, data_class: int, origin: str, item: str, kind: str = "exact") -> str:
+        self._add(Marker(text.lower(), data_class, origin, item, kind))
+        return text
+
+
+# Fields and document items that cannot carry a marker, and why. Anything not marked and
+# not named here fails check_coverage().
+UNMARKABLE: dict[str, str] = {
+    "companies.business.corp_type": "a choice (法人 / 個人事業主)",
+    "companies.business.gbizid_management_number": "only a 個人事業主 has one; the canary is a 法人",
+    "companies.business.prefecture": "a JIS code from a fixed list",
+    "companies.business.industry_jsic": "a JSIC code from a fixed list",
+    "companies.business.founded_year": "a year",
+    "companies.business.employees": "a small count (a 小規模事業者 has at most 5 or 20; the rules refuse more)",
+    "companies.businessprofile.consumption_tax_status": "a choice from a fixed list",
+    "companies.financialyear.fiscal_year": "a year",
+    "companies.challenge.theme": "a choice from a fixed list",
+    "institutions.supportrecord.supported_on": "marked by a date only where the sweep can tell it apart",
+    "applications.application.program": "a choice from a fixed list",
+    "applications.application.frame": "the round's frame (枠): the program's own row, shared by every applicant",
+    "applications.application.subsidy_round": "a reference to a round, shared by every applicant",
+    "applications.application.round_number": "a round number, shared by every applicant",
+    "applications.application.fiscal_year": "a year",
+    "applications.application.implementation_fiscal_year": "a year",
+    "applications.application.status": "a choice from a fixed list",
+    "applications.application.review_result": "a choice from a fixed list",
+    "applications.application.reviewed_at": "a time stamp the system sets",
+    "applications.application.submitted_at": "a time stamp the system sets",
+    "applications.application.completed_at": "a time stamp the system sets",
+    "applications.application.data_use_consent": "a boolean",
+    "applications.application.is_procedure": "a boolean",
+    "applications.application.declined_classes": "a list of class codes",
+    "applications.application.confirmed_fields": "a list of form field names",
+    "applications.application.support_institution": "the institution's own data (class 12 of the institution, public)",
+    "applications.application.certified_on": "marked on the procedure; a subsidy has none",
+    "applications.application.requested_amount": "derived by the portal (2/3 of the expenses, capped at a round figure)",
+}
+# Keys inside JSON documents that are not business data or cannot carry a marker.
+UNMARKABLE_ITEMS: dict[str, str] = {
+    "prefecture": "a JIS code", "industry_jsic": "a JSIC code", "employees": "a small count (see companies.business.employees)", "founded_year": "a year", "fy_year": "a year",
+    "consumption_tax_status": "a choice", "tax_mode": "a choice", "revenue_expected": "a choice",
+    "bonus_succession": "a boolean", "bonus_depopulated": "a boolean", "bonus_keieiryoku": "a boolean",
+    "data_use_consent": "a boolean", "category": "a choice", "region": "a choice", "nights": "empty",
+    "lodging_per_night": "empty", "_seq": "the form's save counter", "source": "provenance (a choice)",
+    "recorded_at": "provenance time stamp", "object_id": "a row id", "class": "a class code",
+    "receipt_number": "registered as an exact marker", "submitted_at": "a time stamp", "program": "a choice",
+    "round": "a round number", "fiscal_year": "a year", "id": "a row id", "pledge": "a boolean",
+    "pledge_text": "the portal's fixed pledge text", "declined_classes": "class codes", "requested_amount": "derived",
+    "kind": "a record kind", "record_id": "the partner's id", "frame": "the round's frame (a row id; the terms in the snapshot)",
+    "industry_group": "a choice", "wage_ledger_items": "choices", "worker_register_items": "choices",
+}
+
+# Items of an application's content that the registry names as the portal's own metadata
+# (class None: a row id, a counter), filled in by content_item_classes().
+SYSTEM_ITEMS: set[str] = set()
+
+# Class of each item of an application's content that is not a pre-filled record field
+# (those take the class of their record field, applications.prefill.PREFILL_FIELDS). Kept
+# here, in the test, so that the sweep does not take the portal's word for it; a form field
+# missing from both fails the fixture.
+CONTENT_ITEM_CLASSES: dict[str, int] = {
+    "plan_title": 8, "sales_plan": 8, "efficiency_plan": 8, "expected_effect": 8, "revenue_description": 8,
+    "successor_name": 4, "plan_content": 8, "expenses": 8,
+    "tax_mode": 8, "revenue_expected": 8, "bonus_succession": 8, "bonus_depopulated": 8, "bonus_keieiryoku": 8,
+    "data_use_consent": 10,
+    # applications.rules (seed 003 §1-§9)
+    "industry_group": 1, "opened_on": 1, "was_tax_exempt": 3, "successor_finalist": 4, "deficit": 6,
+    "lowest_wage_hourly": 6, "industry_group_reason": 8, "plans_growth_beyond_limit": 8, "invoice_special": 8,
+    "planned_wage_hourly": 8, "wage_ledger_items": 8, "worker_register_items": 8, "specific_startup_support": 10,
+}
+
+# ※5 (policy-matrix "researchers"): the items an approved researcher receives, as fields.
+RESEARCH_ITEMS = {
+    "companies.business.corporate_number", "companies.business.address", "companies.business.representative_name",
+    "companies.business.phone", "companies.business.employees", "companies.business.capital",
+    "companies.business.offices", "companies.financialyear.sales", "companies.financialyear.ordinary_profit",
+    "applications.application.review_score",
+}
+# ※6 / ※4: published for adopted subsidy cases (policy-matrix "public", "smes").
+PUBLIC_ITEMS = {
+    "companies.business.corporate_number", "companies.business.name", "companies.business.municipality",
+    "applications.application.content.plan_title",  # the application's plan_title is this item
+}
+# …and for procedures whose applicant opted in: the certification fact and date.
+PUBLIC_PROCEDURE_ITEMS = {"applications.application.certified_on"}
+
+
+def content_item_classes() -> dict[str, int]:
+    """Class of every item of an application's content: the registry's item schema
+    (consent.registry.APPLICATION_CONTENT_ITEMS) where the portal has one, so that an item
+    added there is marked by itself; checked against this test's own table, which must
+    agree wherever both name an item."""
+    from applications.prefill import PREFILL_FIELDS
+
+    own = {f.name: f.data_class for f in PREFILL_FIELDS} | CONTENT_ITEM_CLASSES
+    try:
+        from consent.registry import APPLICATION_CONTENT_ITEMS
+    except ImportError:
+        return own
+    try:
+        from consent.registry import APPLICATION_CONTENT_DOC
+
+        system = {name for name, node in APPLICATION_CONTENT_DOC.keys.items() if getattr(node, "data_class", 0) is None}
+    except ImportError:
+        system = set()
+    SYSTEM_ITEMS.update(system)
+    registry = {name: item.data_class for name, item in APPLICATION_CONTENT_ITEMS.items() if item.data_class is not None}
+    disagree = {name: (own[name], cls) for name, cls in registry.items() if name in own and own[name] != cls}
+    if disagree:
+        raise AssertionError(f"The registry and the canary disagree on the class of content items (canary, registry): {disagree}")
+    return own | registry
+
+
+# --- the world ----------------------------------------------------------------------------------
+
+@dataclass
+class World:
+    markers: Markers
+    business: Any
+    soloist_business: Any
+    institution_a: Any
+    institution_b: Any
+    users: dict[str, Any]
+    partner_key: str
+    jizokuka: Any
+    procedure: Any
+    request_a: Any
+    objects: dict[str, list[Any]]  # label_lower → the canary's rows of that model
+    extra: dict[str, Any]
+
+
+def build_world() -> World:
+    """Build the canary business and everything around it through the real services
+    where they exist (applications, submission, review, disclosure, partner intake)."""
+    from decimal import Decimal as D
+
+    from accounts.models import ResearcherProfile
+    from analytics.models import EbpmAnalysis, ResearchPledge
+    from applications import services as app_services
+    from applications.forms import JizokukaForm, ProcedureForm
+    from applications.models import Application, SubsidyRound
+    from applications.prefill import PREFILL_BY_NAME
+    from companies.models import (
+        BusinessPlan,
+        BusinessProfile,
+        Challenge,
+        ContactPerson,
+        FinancialYear,
+        JointApplicant,
+        Succession,
+    )
+    from disclosure import services as disclosure_services
+    from institutions.models import SupportRecord
+    from linkage import services as linkage_services
+    from linkage.models import IntakeBatch, ReviewItem
+    from notifications.services import unsubscribe_token
+    from recommend.models import SavedSearch
+    from tests.factories import (
+        BusinessFactory,
+        InstitutionFactory,
+        agency_staff,
+        institution_staff,
+        member_user,
+        next_corporate_number,
+        prime_user,
+        researcher,
+    )
+
+    m = Markers()
+    item_classes = content_item_classes()
+    today = timezone.localdate()
+    R = RECORD
+
+    # Class 1 on the business itself.
+    number = next_corporate_number()
+    business = BusinessFactory(
+        corporate_number=m.exact(number, 1, R, "companies.business.corporate_number"),
+        name=m.text(1, R, "companies.business.name", "カナリア商事株式会社"),
+        name_kana=m.text(1, R, "companies.business.name_kana", "カナリアショウジ"),
+        municipality=m.text(1, R, "companies.business.municipality", "千代田区"),
+        address=m.text(1, R, "companies.business.address", "東京都千代田区霞が関1-3-1"),
+        representative_name=m.text(1, R, "companies.business.representative_name", "金糸 雀"),
+        representative_birth_date=m.date(1, R, "companies.business.representative_birth_date", dt.date(1951, 3, 7)),
+        phone=m.token(1, R, "companies.business.phone"),
+        employees=3,
+        capital=m.number(1, R, "companies.business.capital"),
+        offices=m.number(1, R, "companies.business.offices"),
+        founded_year=1987,
+    )
+    for _ in range(2):
+        JointApplicant.objects.create(
+            business=business, name=m.text(2, R, "companies.jointapplicant.name", "共同商店"),
+            corporate_number=m.exact(next_corporate_number(), 2, R, "companies.jointapplicant.corporate_number"),
+            relationship=m.text(2, R, "companies.jointapplicant.relationship", "連携先"),
+        )
+    BusinessProfile.objects.create(business=business, consumption_tax_status="taxable", **{
+        f: m.text(3, R, f"companies.businessprofile.{f}", "事業")
+        for f in ["description", "main_products", "customers", "suppliers", "patents", "shareholders"]})
+    Succession.objects.create(business=business, **{
+        f: m.text(4, R, f"companies.succession.{f}", "承継") for f in ["form", "status", "successor_name", "successor_relationship"]})
+    ContactPerson.objects.create(
+        business=business, name=m.text(5, R, "companies.contactperson.name", "担当 花子"),
+        department=m.text(5, R, "companies.contactperson.department", "総務部"),
+        phone=m.token(5, R, "companies.contactperson.phone"),
+        email=m.email(5, R, "companies.contactperson.email"),
+    )
+    money = ["sales", "gross_profit", "operating_profit", "ordinary_profit", "net_income", "depreciation", "personnel_cost",
+             "total_assets", "net_assets", "interest_bearing_debt", "cash_and_deposits", "receivables", "inventory", "payables",
+             "employees"]
+    for year in (2023, 2024):
+        FinancialYear.objects.create(business=business, fiscal_year=year,
+                                     **{f: m.number(6, R, f"companies.financialyear.{f}") for f in money})
+    BusinessPlan.objects.create(business=business, **{
+        f: m.text(7, R, f"companies.businessplan.{f}", "計画") for f in ["overview", "market", "strengths", "management_policy"]})
+    for theme in ("sales", "succession"):
+        Challenge.objects.create(business=business, theme=theme, description=m.text(11, R, "companies.challenge.description", "課題"))
+
+    # People.
+    institution_a = InstitutionFactory(name="甲商工会")
+    institution_b = InstitutionFactory(name="乙商工会議所")
+    soloist_business = BusinessFactory(sole_proprietor=True, name="個人 太郎")
+    users = {
+        "owner": prime_user(business),
+        "member": member_user(business),
+        "soloist": prime_user(soloist_business),
+        "inst_a": institution_staff(institution_a),
+        "inst_b": institution_staff(institution_b),
+        "agency": agency_staff(),
+        "researcher": researcher(approved=True, approved_until=today + dt.timedelta(days=365)),
+        "researcher_pending": researcher(approved=False),
+    }
+    owner, agency = users["owner"], users["agency"]
+
+    # The 経営力向上計画 procedure, without the data-use consent: every item of its content
+    # is the procedure's own (origin p), certified by the agency.
+    procedure = app_services.application_start(actor=owner, program="keieiryoku_kojo", subsidy_round=None,
+                                               accepted_classes=set(range(1, 14)))
+    content = {}
+    for name in ProcedureForm.base_fields:
+        if name.startswith("wb_") or name == "confirm_all" or name in SYSTEM_ITEMS:
+            continue
+        if name in item_classes:
+            data_class = item_classes[name]
+        else:
+            raise AssertionError(f"The procedure form field {name!r} has no data class in the canary fixture.")
+        content[name] = _item_value(m, data_class, PROCEDURE, f"applications.application.content.{name}", name)
+    content["data_use_consent"] = False
+    procedure = app_services.application_save_draft(actor=owner, application_id=procedure.pk, content=content, confirm_all=True)
+    procedure = app_services.application_submit(actor=owner, application_id=procedure.pk, pledge=True)
+    procedure = app_services.procedure_certify(
+        actor=agency, application_id=procedure.pk,
+        certified_on=m.date(10, PROCEDURE, "applications.application.certified_on", dt.date(2022, 2, 9)))
+    m.exact(procedure.receipt_number, 10, PROCEDURE, "applications.application.receipt_number")
+
+    # A 持続化補助金 application, pre-filled from the record after the procedure was
+    # certified, submitted, reviewed (class 9), adopted and completed.
+    subsidy_round = SubsidyRound.objects.create(
+        program="jizokuka_general", number=90, fiscal_year=today.year, opens_on=today - dt.timedelta(days=30),
+        deadline=timezone.now() + dt.timedelta(days=60), reference_date=today, plan_certified_by=today,
+    )
+    jizokuka = app_services.application_start(actor=owner, program="jizokuka_general", subsidy_round=subsidy_round,
+                                              accepted_classes=set(range(1, 14)))
+    content = {}
+    for name in JizokukaForm.base_fields:
+        if name in PREFILL_BY_NAME or name.startswith("wb_") or name == "confirm_all" or name in SYSTEM_ITEMS:
+            continue  # pre-filled from the record: the record's own markers
+        if name not in item_classes:
+            raise AssertionError(f"The 持続化 form field {name!r} has no data class in the canary fixture.")
+        content[name] = _item_value(m, item_classes[name], RECORD, f"applications.application.content.{name}", name)
+    # Both bonuses requested, so that the successor (class 4) and the pre-filled
+    # certification date of the procedure are printed in the application.
+    content.update(tax_mode="excluded", revenue_expected="yes", bonus_succession=True, bonus_depopulated=False,
+                   bonus_keieiryoku=True)
+    content["expenses"] = [{"category": "advertising", "description": m.text(8, R, "applications.application.content.expenses", "チラシ"),
+                            "amount": m.number(8, R, "applications.application.content.expenses"), "region": "",
+                            "nights": None, "lodging_per_night": None}]
+    jizokuka = app_services.application_save_draft(actor=owner, application_id=jizokuka.pk, content=content, confirm_all=True)
+    problems = app_services.submission_errors(jizokuka, pledge=True)
+    assert not problems, f"The canary 持続化 application cannot be submitted: {problems}"
+    jizokuka = app_services.application_submit(actor=owner, application_id=jizokuka.pk, pledge=True)
+    app_services.application_review_start(actor=agency, application_id=jizokuka.pk)
+    score = D(m.exact("909.13", 9, R, "applications.application.review_score"))
+    jizokuka = app_services.application_review_decide(actor=agency, application_id=jizokuka.pk, score=score, result="adopted")
+    jizokuka = app_services.application_complete(
+        actor=owner, application_id=jizokuka.pk, report=m.text(8, R, "applications.application.completion_report", "完了"))
+    # The agency granted less than the (capped) request: a marked figure.
+    Application.objects.filter(pk=jizokuka.pk).update(
+        support_institution=institution_a, granted_amount=m.number(10, R, "applications.application.granted_amount"))
+    jizokuka.refresh_from_db()
+    m.exact(jizokuka.receipt_number, 10, R, "applications.application.receipt_number")
+
+    # Institution A asks for everything purpose 6 lets it receive; the company has not answered.
+    request_a = disclosure_services.disclosure_request_create(
+        actor=users["inst_a"], purpose=6, data_classes=disclosure_services.requestable_classes(6),
+        valid_until=today + dt.timedelta(days=60), corporate_number=business.corporate_number,
+    )
+    # A support record institution A wrote itself (origin a).
+    SupportRecord.objects.create(
+        institution=institution_a, business=business, source=SupportRecord.Source.INSTITUTION,
+        supported_on=m.date(13, INSTITUTION_A, "institutions.supportrecord.supported_on", dt.date(2023, 5, 17)),
+        theme=m.text(13, INSTITUTION_A, "institutions.supportrecord.theme", "販路"),
+        summary=m.text(13, INSTITUTION_A, "institutions.supportrecord.summary", "相談"),
+    )
+
+    # Institution B's partner system sends financials of an older year and a support
+    # record (origin b); a second record it could not match waits for review.
+    client, key = linkage_services.partner_client_issue(institution_id=institution_b.pk,
+                                                        scopes=["financials", "support_records"], name="乙カルテ")
+    partner_financials = {f: m.number(6, PARTNER_B, f"companies.financialyear.{f}") for f in money}
+    linkage_services.partner_batch_submit(client=client, records=[
+        {"kind": "financials", "record_id": "cnry-fin-2019", "corporate_number": business.corporate_number,
+         "fiscal_year": 2019, **partner_financials},
+        {"kind": "support_records", "record_id": "cnry-sup-1", "corporate_number": business.corporate_number,
+         "supported_on": m.date(13, PARTNER_B, "institutions.supportrecord.supported_on", dt.date(2023, 6, 19)).isoformat(),
+         "theme": m.text(13, PARTNER_B, "institutions.supportrecord.theme", "資金繰り"),
+         "summary": m.text(13, PARTNER_B, "institutions.supportrecord.summary", "面談")},
+    ])
+    batch = IntakeBatch.objects.filter(client=client).latest("pk")
+    review_payload = {"kind": "financials", "record_id": "cnry-fin-review", "corporate_number": "",
+                      "name": m.text(1, PARTNER_B, "linkage.reviewitem.payload.name", "カナリア商事"),
+                      "prefecture": "13", "municipality": "", "address": m.text(1, PARTNER_B, "linkage.reviewitem.payload.address", "霞が関"),
+                      "fiscal_year": 2018, "sales": m.number(6, PARTNER_B, "linkage.reviewitem.payload.sales")}
+    review_item = ReviewItem.objects.create(
+        batch=batch, institution=institution_b, kind="financials", record_id="cnry-fin-review",
+        name=review_payload["name"], prefecture="13", address=review_payload["address"], payload=review_payload,
+        candidates=[{"business_id": business.pk, "score": 0.8}], score=0.8,
+    )
+
+    # Rows the URL walk needs ids of.
+    saved_search = SavedSearch.objects.create(user=owner, name="canary", params={"q": "IT"}) if _has_fields(
+        SavedSearch, {"user", "name", "params"}) else None
+    pledges = {}
+    for key_name in ("researcher", "researcher_pending"):
+        approved = key_name == "researcher"
+        pledges[key_name] = ResearchPledge.objects.create(
+            researcher=users[key_name], affiliation="テスト大学", research_purpose="EBPM", research_record="論文",
+            information_management="施錠", accepted_terms=True,
+            status=ResearchPledge.Status.APPROVED if approved else ResearchPledge.Status.PENDING,
+            approved_until=today + dt.timedelta(days=365) if approved else None,
+        )
+    assert ResearcherProfile.objects.filter(user=users["researcher"]).exists()
+    analysis = EbpmAnalysis.objects.create(title="canary", params={}, results={}, created_by=agency)
+
+    objects: dict[str, list[Any]] = {}
+    for model in apps.get_models():
+        if not getattr(model, "DATA_CLASSES", None):
+            continue
+        if model._meta.label_lower == "companies.business":
+            objects[model._meta.label_lower] = [business]
+        elif _business_field(model):
+            objects[model._meta.label_lower] = list(model.objects.filter(business=business).order_by("pk"))
+    world = World(
+        markers=m, business=business, soloist_business=soloist_business, institution_a=institution_a,
+        institution_b=institution_b, users=users, partner_key=key, jizokuka=jizokuka, procedure=procedure,
+        request_a=request_a, objects=objects,
+        extra={"batch": batch, "review_item": review_item, "saved_search": saved_search, "pledges": pledges,
+               "analysis": analysis, "subsidy_round": subsidy_round, "client": client,
+               "unsubscribe_token": unsubscribe_token(user_id=owner.pk, category="applications")},
+    )
+    check_coverage(world)
+    return world
+
+
+def _has_fields(model, names: set[str]) -> bool:
+    return names <= {f.name for f in model._meta.get_fields()}
+
+
+def _business_field(model) -> bool:
+    try:
+        target = model._meta.get_field("business")
+    except Exception:  # noqa: BLE001 - no such field
+        return False
+    return getattr(target, "related_model", None) is not None and target.related_model._meta.label_lower == "companies.business"
+
+
+def _item_value(m: Markers, data_class: int, origin: str, item: str, name: str):
+    """A marked value of the right type for a form item."""
+    from django import forms
+
+    from applications.forms import JizokukaForm, ProcedureForm
+
+    form_field = JizokukaForm.base_fields.get(name) or ProcedureForm.base_fields.get(name)
+    if isinstance(form_field, forms.BooleanField):
+        return False
+    if isinstance(form_field, forms.MultipleChoiceField):
+        return [c for c, _label in form_field.choices][:1]
+    if isinstance(form_field, forms.ChoiceField):
+        choices = [c for c, _label in form_field.choices if c]
+        return choices[0] if choices else ""
+    if isinstance(form_field, forms.DateField):
+        return None
+    if isinstance(form_field, forms.IntegerField):
+        if name in {"founded_year", "fy_year"}:
+            return 2001
+        return m.number(data_class, origin, item)
+    if isinstance(form_field, forms.EmailField):
+        return m.email(data_class, origin, item)
+    return m.text(data_class, origin, item, "申請")
+
+
+# --- coverage -------------------------------------------------------------------------------------
+
+def _contains_marker(value: Any, markers: Markers) -> bool:
+    text = str(value).lower()
+    if TOKEN_RE.search(text):
+        return True
+    if isinstance(value, dt.date):
+        return value.isoformat() in markers.by_text
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return str(value).lower() in markers.by_text
+    return text in markers.by_text
+
+
+def _json_leaves(value: Any, path: str = ""):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _json_leaves(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_leaves(item, path)
+    else:
+        yield path, value
+
+
+def check_coverage(world: World) -> None:
+    """Every business-data field of every canary row, and every item of its JSON
+    documents, carries a marker or is named in UNMARKABLE(_ITEMS) with its reason."""
+    unmarked: list[str] = []
+    business_models = {model._meta.label_lower for model in apps.get_models()
+                       if getattr(model, "DATA_CLASSES", None) and (model._meta.label_lower == "companies.business"
+                                                                    or _business_field(model))}
+    missing_models = sorted(business_models - {label for label, rows in world.objects.items() if rows})
+    if missing_models:
+        raise AssertionError(f"The canary business has no row of {missing_models}: add one with marked values.")
+    for label, rows in world.objects.items():
+        model = apps.get_model(label)
+        for row in rows:
+            for name in model.DATA_CLASSES:
+                key = f"{label}.{name}"
+                value = getattr(row, name if not isinstance(model._meta.get_field(name), models.ForeignKey) else f"{name}_id")
+                if key in UNMARKABLE:
+                    continue
+                if isinstance(model._meta.get_field(name), models.JSONField):
+                    for path, leaf in _json_leaves(value):
+                        if leaf in (None, "", [], {}) or isinstance(leaf, bool) or set(path.split(".")) & set(UNMARKABLE_ITEMS):
+                            continue
+                        if not _contains_marker(leaf, world.markers):
+                            unmarked.append(f"{key}:{path}={leaf!r}")
+                    continue
+                if key in UNMARKABLE or value in (None, ""):
+                    if value in (None, "") and key not in UNMARKABLE and not _allowed_empty(label, name, row):
+                        unmarked.append(f"{key} is empty")
+                    continue
+                if not _contains_marker(value, world.markers):
+                    unmarked.append(f"{key}={value!r}")
+    # Documents of other models that hold the canary's data (partner payloads).
+    for item in [world.extra["review_item"]]:
+        for path, leaf in _json_leaves(item.payload):
+            if leaf in (None, "") or path in UNMARKABLE_ITEMS:
+                continue
+            if not _contains_marker(leaf, world.markers):
+                unmarked.append(f"linkage.reviewitem.payload:{path}={leaf!r}")
+    if unmarked:
+        raise AssertionError("Business data of the canary without a marker (mark it, or name it in UNMARKABLE "
+                             "with the reason):\n  " + "\n  ".join(sorted(set(unmarked))))
+
+
+def _allowed_empty(label: str, name: str, row) -> bool:
+    """Fields that are empty by the nature of the row (a procedure has no review score, a
+    subsidy no certification date, a snapshot only after submission)."""
+    if label == "applications.application":
+        if row.is_procedure:
+            return name in {"review_score", "requested_amount", "granted_amount", "completion_report", "snapshot", "prefill"}
+        return name in {"certified_on"}
+    if label == "institutions.supportrecord":
+        return False
+    return False
+
+
+# --- who may see what ----------------------------------------------------------------------------
+
+SUPPORT_INSTITUTIONS, AGENCY, RESEARCHERS, APPLICANT, SMES, PUBLIC = 5, 2, 4, 7, 6, 8
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    optin: bool = False
+    grants: tuple[tuple[str, int, frozenset[int]], ...] = ()  # (institution key, purpose, classes)
+    denied: frozenset[int] = frozenset()  # classes the business denies every recipient but itself
+    roles: tuple[str, ...] = ()
+    reference: str | None = None  # the wider state whose marked pages this one re-checks
+
+
+def _table_allows(purpose: int, data_class: int, recipient: int) -> bool:
+    classes, recipients = expected_table()[purpose]
+    return data_class in classes and recipient in recipients
+
+
+def _denied(state: State, data_class: int) -> bool:
+    return data_class in state.denied
+
+
+def public_may_see(marker: Marker, state: State) -> bool:
+    """※6 items of the adopted subsidy case (and the certification date of an opted-in
+    procedure), unless the business denied the class to the public."""
+    if _denied(state, marker.data_class):
+        return False
+    if marker.origin == RECORD and marker.item in PUBLIC_ITEMS:
+        return True
+    return marker.origin == PROCEDURE and state.optin and marker.item in PUBLIC_PROCEDURE_ITEMS
+
+
+def may_see(marker: Marker, role: str, state: State, url_name: str) -> bool:
+    """May this viewer see this marker in this state, by the policy table and conditions?"""
+    if public_may_see(marker, state):
+        return True
+    origin_ok = marker.origin != PROCEDURE or state.optin
+    c = marker.data_class
+    if role in ("owner", "member"):
+        # Recipient 7, purpose 3: the applicant's own records, every class but 9.
+        return _table_allows(3, c, APPLICANT)
+    if role == "agency":
+        # Recipient 2: purpose 2 covers every class. Procedure data without the opt-in only
+        # where the agency processes that very application (the review pages).
+        if url_name.startswith("applications:review") and marker.origin == PROCEDURE:
+            return not _denied(state, c)
+        if marker.item.startswith("linkage.reviewitem."):
+            # A partner's record awaiting name matching is the partner's copy, not yet the
+            # business's data: the agency matches it whatever the candidate's consent.
+            return True
+        return origin_ok and not _denied(state, c) and any(_table_allows(p, c, AGENCY) for p in range(1, 10))
+    if role == "researcher":
+        return origin_ok and not _denied(state, c) and _table_allows(1, c, RESEARCHERS) and marker.item in RESEARCH_ITEMS \
+            and marker.origin == RECORD
+    if role in ("inst_a", "inst_b"):
+        own = INSTITUTION_A if role == "inst_a" else PARTNER_B
+        if marker.origin == own:
+            return True  # what the institution wrote or sent itself
+        if marker.item == "companies.business.corporate_number":
+            return True  # it asked by this number (A) or sent records with it (B)
+        if not origin_ok or _denied(state, c):
+            return False
+        return any(inst == role and c in classes and _table_allows(purpose, c, SUPPORT_INSTITUTIONS)
+                   for inst, purpose, classes in state.grants)
+    if role == "partner":
+        return marker.origin == PARTNER_B or marker.item == "companies.business.corporate_number"
+    # anonymous, a sole proprietor of another business (recipient 6: ※4 = the published
+    # items), an unapproved researcher: the public items only.
+    return False
+
+
+# --- scanning -------------------------------------------------------------------------------------
+
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
+
+
+def _date_forms(iso: str) -> list[str]:
+    day = dt.date.fromisoformat(iso)
+    return [iso, f"{day.year}年{day.month}月{day.day}日", f"{day.year}/{day.month:02d}/{day.day:02d}",
+            f"{day.year}年{day.month:02d}月{day.day:02d}日", day.strftime("%b. %-d, %Y"), day.strftime("%B %-d, %Y")]
+
+
+@dataclass
+class Scanner:
+    markers: Markers
+
+    def __post_init__(self):
+        numbers = sorted((t for t, mk in self.markers.by_text.items() if mk.kind == "number"), key=len, reverse=True)
+        self._numbers = re.compile(r"(?<![0-9A-Za-z.])(" + "|".join(map(re.escape, numbers)) + r")(?![0-9A-Za-z])") if numbers else None
+        self._exact = [(t, mk) for t, mk in self.markers.by_text.items() if mk.kind == "exact"]
+        self._dates = [(form.lower(), mk) for t, mk in self.markers.by_text.items() if mk.kind == "date" for form in _date_forms(t)]
+
+    def find(self, text: str) -> list[tuple[str, Marker]]:
+        """Every marker in the text: (the text found, the marker; an unknown token gets a
+        marker built from its class digits)."""
+        low = text.lower()
+        found: list[tuple[str, Marker]] = []
+        for match in TOKEN_RE.finditer(low):
+            token = match.group(0)
+            marker = self.markers.by_text.get(token) or Marker(token, int(match.group(1)), match.group(2), "unknown", "token")
+            found.append((token, marker))
+        if self._numbers is not None:
+            plain = _THOUSANDS.sub("", low)
+            for match in self._numbers.finditer(plain):
+                found.append((match.group(1), self.markers.by_text[match.group(1)]))
+        for needle, marker in self._exact:
+            if needle in low:
+                found.append((needle, marker))
+        for needle, marker in self._dates:
+            if needle in low:
+                found.append((needle, marker))
+        return found
+
+
+def body_text(response) -> str:
+    """The text of a response: HTML, JSON, CSV (UTF-8 with BOM or cp932) or a PDF."""
+    if getattr(response, "streaming", False):
+        raw = b"".join(response.streaming_content)
+    else:
+        raw = response.content
+    content_type = response.get("Content-Type", "")
+    if raw.startswith(b"%PDF") or "pdf" in content_type:
+        return pdf_text(raw)
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = raw.decode("latin-1")
+    if "json" in content_type:
+        try:
+            text = text + "\n" + json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            pass
+    return text
+
+
+_SPACED = re.compile(r"(?<=[0-9A-Za-z@.\-]) (?=[0-9A-Za-z@.\-])")
+
+
+def pdf_text(raw: bytes) -> str:
+    """The PDF's text by pypdf. With the CJK font, pypdf puts a space between the glyphs
+    of an ASCII run ("C N R Y 0 1"); single spaces inside such runs are closed up (the
+    runs are then also given as extracted)."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(raw))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    return _SPACED.sub("", text) + "\n" + text
