@@ -110,6 +110,7 @@ UNMARKABLE: dict[str, str] = {
     "companies.challenge.theme": "a choice from a fixed list",
     "institutions.supportrecord.supported_on": "marked by a date only where the sweep can tell it apart",
     "applications.application.program": "a choice from a fixed list",
+    "applications.application.submission_count": "a counter of submissions",
     "applications.application.frame": "the round's frame (枠): the program's own row, shared by every applicant",
     "applications.application.subsidy_round": "a reference to a round, shared by every applicant",
     "applications.application.round_number": "a round number, shared by every applicant",
@@ -141,6 +142,7 @@ UNMARKABLE_ITEMS: dict[str, str] = {
     "pledge_text": "the portal's fixed pledge text", "declined_classes": "class codes", "requested_amount": "derived",
     "kind": "a record kind", "record_id": "the partner's id", "frame": "the round's frame (a row id; the terms in the snapshot)",
     "industry_group": "a choice", "wage_ledger_items": "choices", "worker_register_items": "choices",
+    "submission": "the submission counter",
 }
 
 # Items of an application's content that the registry names as the portal's own metadata
