@@ -213,6 +213,8 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     **_items(FINANCIALS, "deficit lowest_wage_hourly"),
     **_items(APPLICATION_CONTENT, "industry_group_reason plans_growth_beyond_limit invoice_special planned_wage_hourly "
                                   "wage_ledger_items worker_register_items"),
+    # The id of the round's frame the applicant applies for (applications.rules).
+    **_items(APPLICATION_CONTENT, "frame"),
     **_items(PROGRAM_USAGE, "specific_startup_support"),
 }
 EXPENSE_LINE = Doc(_items(APPLICATION_CONTENT, "category description amount region nights lodging_per_night travel_item "
@@ -221,7 +223,6 @@ APPLICATION_CONTENT_DOC = Doc({
     **APPLICATION_CONTENT_ITEMS,
     "expenses": ListOf(EXPENSE_LINE),
     "_seq": META,  # the form's save counter
-    "frame": META,  # the id of the round's frame (applications.rules) chosen: the portal's own row
 })
 # prefill: {form field: {value, class, source, recorded_at, object_id}}: the value, its
 # source and its date carry the class of the form field.
