@@ -148,7 +148,9 @@ def test_anonymous_401_and_token_auth_works(prime):
 
     assert APIClient().get("/api/v1/documents").status_code == 401
     assert APIClient().post("/api/v1/documents", {}, format="multipart").status_code == 401
-    token = Token.objects.create(user=prime)
+    # A member who may draft (no second factor needed for a token, unlike the Prime holder).
+    drafter = member_user(prime.membership_or_none.business, can_draft_applications=True)
+    token = Token.objects.create(user=drafter)
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert post(client, content=PNG, name="a.png").status_code == 201
     assert len(client.get("/api/v1/documents").json()) == 1
