@@ -144,14 +144,14 @@ def test_file_for_an_institution_with_an_approval(vault_storage):
 
 
 def test_anonymous_401_and_token_auth_works(prime):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import api_token_issue
 
     assert APIClient().get("/api/v1/documents").status_code == 401
     assert APIClient().post("/api/v1/documents", {}, format="multipart").status_code == 401
     # A member who may draft (no second factor needed for a token, unlike the Prime holder).
     drafter = member_user(prime.membership_or_none.business, can_draft_applications=True)
-    token = Token.objects.create(user=drafter)
-    client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_issue(user=drafter, name="書類連携")
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
     assert post(client, content=PNG, name="a.png").status_code == 201
     assert len(client.get("/api/v1/documents").json()) == 1
 
