@@ -289,7 +289,7 @@ class StartForm(forms.Form):
             # The frame chosen in the self-check wizard (a frame of the chosen round).
             self.fields["frame"] = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
-    def frame(self):
+    def chosen_frame(self):
         from .models import Frame
 
         frame_id = self.cleaned_data.get("frame")

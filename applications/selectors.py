@@ -184,3 +184,18 @@ def review_release(*, viewer, application: Application) -> ReviewRelease:
     withheld = sorted({d.path.split(".")[-1] for d in snapshot.dropped if d.data_class is not None})
     return ReviewRelease(record=record.data, business_name=business.data.get("name"), snapshot=snapshot.data,
                          withheld=withheld)
+
+
+def review_rows(*, viewer, applications: list[Application]) -> list[dict]:
+    """The review list's rows through the projection: the receipt number (class 10), the
+    business's name (class 1) and the review score (class 9) only where the business lets
+    the agency see them. One consent context for the page."""
+    context = ConsentContext([a.business_id for a in applications])
+    rows = []
+    for application in applications:
+        record = project(application, viewer=viewer, purpose=PURPOSE_SHARING, context=context,
+                         fields=["receipt_number", "review_score"])
+        business = project(application.business, viewer=viewer, purpose=PURPOSE_SHARING, context=context, fields=["name"])
+        rows.append({"application": application, "receipt_number": record.data.get("receipt_number"),
+                     "review_score": record.data.get("review_score"), "business_name": business.data.get("name")})
+    return rows

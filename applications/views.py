@@ -49,6 +49,7 @@ from .selectors import (
     open_rounds,
     review_queue,
     review_release,
+    review_rows,
     snapshot_comparison,
 )
 
@@ -94,7 +95,7 @@ def start(request, program: str):
         try:
             application = services.application_start(
                 actor=request.user, program=program, subsidy_round=form.cleaned_data.get("subsidy_round"),
-                accepted_classes=form.accepted_classes(), frame=form.frame() if rounds is not None else None,
+                accepted_classes=form.accepted_classes(), frame=form.chosen_frame() if rounds is not None else None,
             )
         except ApplicationError as exc:
             _errors_to_form(exc, form)
@@ -393,6 +394,9 @@ def application_pdf_bytes(application: Application, *, snapshot: dict | None = N
         "pledge_items": jizokuka.PLEDGE_ITEMS,
         # The PDF is Japanese whatever the viewer's language (the form the call prescribes).
         "frame_label": FRAME_LABELS_JA.get((snapshot.get("frame") or {}).get("kind"), ""),
+        # From the (projected) snapshot: a business that withholds its program-usage data
+        # (class 10) from the reader withholds the receipt number too.
+        "receipt_number": snapshot.get("receipt_number") or "非開示",
     })
 
 
@@ -400,7 +404,8 @@ def _pdf_response(application: Application, *, snapshot: dict | None = None) -> 
     if application.status in (Application.Status.DRAFT, Application.Status.WITHDRAWN) or not application.snapshot:  # lint-access: allow existence check, nothing released
         raise Http404
     response = HttpResponse(application_pdf_bytes(application, snapshot=snapshot), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{application.receipt_number}.pdf"'
+    name = (snapshot or application.snapshot).get("receipt_number") or f"application-{application.pk}"  # lint-access: allow the receipt number only where the reader's snapshot keeps it
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
 
@@ -418,8 +423,9 @@ def review_list(request):
     if status and status not in Application.Status.values:
         status = None
     page = Paginator(review_queue(viewer=request.user, status=status), 50).get_page(request.GET.get("page"))
-    return render(request, "applications/review_list.html", {"page": page, "status": status,
-                                                             "statuses": Application.Status.choices})
+    return render(request, "applications/review_list.html", {
+        "page": page, "rows": review_rows(viewer=request.user, applications=list(page.object_list)), "status": status,
+        "statuses": Application.Status.choices})
 
 
 @role_required("agency_staff")
@@ -456,6 +462,7 @@ def review_detail(request, pk: int):
         "application": application, "review_form": review_form, "certify_form": certify_form,
         "return_formset": return_formset, "corrections": application_corrections(application=application),
         "released": released.record, "business_name": released.business_name,
+        "receipt_number": released.record.get("receipt_number"),
         "content": released.snapshot.get("content", {}), "withheld": released.withheld,
     })
 

@@ -77,6 +77,7 @@ class ApplicationDocuments:
     rows: list[RequirementRow]
     attachments: list[Attachment]
     total_size: int
+    withheld: int = 0  # attached documents whose data class the viewer may not see
 
     @property
     def missing(self) -> list[RequirementRow]:
@@ -91,10 +92,17 @@ def requirements_for(application: Application, *, corporation: bool) -> list[Doc
                 .order_by("order", "id"))
 
 
-def application_documents(*, application: Application) -> ApplicationDocuments:
+def application_documents(*, application: Application, readable=None) -> ApplicationDocuments:
     """What is attached to an application the caller has already fetched for its viewer,
-    against what its program (and frame) requires: two queries."""
+    against what its program (and frame) requires: two queries. `readable(document)`, for
+    a viewer other than the business, keeps only the documents whose own data class that
+    viewer may see: a document's name says what it is, so it is data of its class too."""
     attachments = list(Attachment.objects.filter(application=application).select_related("document").order_by("created_at", "id"))
+    withheld = 0
+    if readable is not None:
+        shown = [a for a in attachments if readable(a.document)]
+        withheld = len(attachments) - len(shown)
+        attachments = shown
     by_type: dict[str, list[Document]] = {}
     for a in attachments:
         by_type.setdefault(a.document.document_type, []).append(a.document)
@@ -106,4 +114,5 @@ def application_documents(*, application: Application) -> ApplicationDocuments:
         seen.add(r.document_type)
         rows.append(RequirementRow(document_type=r.document_type, label=DocumentType(r.document_type).label,
                                    required=r.required, note=r.note, documents=by_type.get(r.document_type, [])))
-    return ApplicationDocuments(rows=rows, attachments=attachments, total_size=sum(a.document.size for a in attachments))
+    return ApplicationDocuments(rows=rows, attachments=attachments, total_size=sum(a.document.size for a in attachments),
+                                withheld=withheld)

@@ -236,6 +236,19 @@ def _reading_as(viewer, document: Document) -> tuple[int, int]:
     raise Http404
 
 
+def document_readable(*, viewer, document: Document) -> bool:
+    """Whether the viewer may see this document at all (its name and its file): the same
+    decision as document_read, without reading it."""
+    try:
+        purpose, recipient = _reading_as(viewer, document)
+    except Http404:
+        return False
+    institution_id = viewer.institution_id if recipient == SUPPORT_INSTITUTIONS else None
+    context = ConsentContext([document.business_id], institution_id=institution_id)
+    return context.decide(document.business_id, purpose=purpose, data_class=document.data_class, recipient=recipient,
+                          viewer=viewer).allowed
+
+
 @transaction.atomic
 def document_read(*, viewer, document_id: int, channel: str) -> Document:
     """The document whose file the viewer is about to receive, after the consent decision

@@ -18,7 +18,9 @@ register = template.Library()
 @register.inclusion_tag("documents/_application_panel.html", takes_context=True)
 def application_documents_panel(context, application):
     request = context["request"]
-    status = selectors.application_documents(application=application)
+    owner = getattr(request.user, "is_business_user", False)
+    readable = None if owner else (lambda document: services.document_readable(viewer=request.user, document=document))
+    status = selectors.application_documents(application=application, readable=readable)
     editable = application.status in services.ATTACHABLE_STATUSES and services.may_upload(request.user)
     attached_ids = {a.document_id for a in status.attachments}
     vault = [d for d in selectors.document_list(viewer=request.user) if d.pk not in attached_ids] if editable else []
@@ -29,5 +31,5 @@ def application_documents_panel(context, application):
         "application_limit_mb": services.megabytes(settings.DOCUMENT_MAX_APPLICATION_BYTES),
         "csrf_token": context.get("csrf_token"),
         # The business sees its vault's pages; a reviewer gets the file itself (decided and audited).
-        "owner": getattr(request.user, "is_business_user", False),
+        "owner": owner,
     }

@@ -241,3 +241,13 @@ def test_member_who_may_not_edit_the_record_gets_no_write_back_boxes(client, mem
     prime = prime_user(member.business)
     mfa_login(client, prime)
     assert 'name="wb_phone"' in client.get(f"/applications/{application.pk}/edit/").content.decode()
+
+
+@pytest.mark.parametrize("program", ["keieiryoku_kojo", "jigyo_keizoku"])
+def test_start_page_of_a_procedure_renders(client, prime, program):
+    """A procedure has no round and no frame field: the page must not call the form's
+    frame lookup (it did, and answered 500 — found by the canary sweep)."""
+    mfa_login(client, prime)
+    response = client.get(f"/applications/new/{program}/", **JA)
+    assert response.status_code == 200
+    assert 'name="frame"' not in response.content.decode()
