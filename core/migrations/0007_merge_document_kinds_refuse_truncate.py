@@ -2,11 +2,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    """Joins two branches of work that each added a 0006 migration."""
+    """Once joined two 0006 migrations; the TRUNCATE guard has since been renumbered to
+    follow the document audit kinds, so this only keeps the chain that 0008 names."""
 
     dependencies = [
-        ("core", "0006_audit_document_kinds"),
-        ("core", "0006_audit_refuses_truncate"),
+        ("core", "0007_audit_refuses_truncate"),
     ]
 
     operations = []
