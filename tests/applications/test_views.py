@@ -71,11 +71,13 @@ def test_tax_included_only_for_exempt_and_never_joint(client, prime, open_round,
     application = start_draft(prime, subsidy_round=open_round)
     mfa_login(client, prime)
     response = client.post(f"/applications/{application.pk}/edit/", form_data(application, tax_mode="included"), **JA)
-    assert "共同申請は常に「税抜」" in response.content.decode()  # taxable business
+    assert "常に「税抜」" in response.content.decode()  # a joint application (the form data has joint applicants)
+    data = form_data(application, tax_mode="included", joint_applicants="")  # taxable, alone
+    assert "「税込」で計上できるのは" in client.post(f"/applications/{application.pk}/edit/", data, **JA).content.decode()
     data = form_data(application, tax_mode="included", consumption_tax_status="exempt", joint_applicants="")
     assert client.post(f"/applications/{application.pk}/edit/", data).status_code == 302
     data = form_data(application, tax_mode="included", consumption_tax_status="exempt")  # joint applicants present
-    assert "共同申請は常に「税抜」" in client.post(f"/applications/{application.pk}/edit/", data, **JA).content.decode()
+    assert "常に「税抜」" in client.post(f"/applications/{application.pk}/edit/", data, **JA).content.decode()
 
 
 def test_lodging_cap_tax_included_adds_consumption_tax(client, prime, open_round):

@@ -60,7 +60,9 @@ def test_analyst_filters_by_prefecture_and_downloads_csv_then_researcher_extract
     screenshot(page, "analytics-research-extract")
     with page.expect_download() as info:
         page.click("#download-extract")
-    lines = open(info.value.path(), encoding="utf-8").read().splitlines()
+    raw = open(info.value.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel in Japan (api.md)
+    lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("corporate_number,sole_proprietor_name,address,")
     assert len(lines) == 6
     log = ExtractDownload.objects.get(user=scholar)

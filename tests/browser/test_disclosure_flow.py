@@ -77,7 +77,7 @@ def test_request_approve_one_class_view_access_log_and_revoke(policy_in_force, c
     page.wait_for_load_state()
     assert page.locator("[data-class='6']").count() == 1
     assert page.locator("[data-class='1']").count() == 0
-    assert "87654321" in page.content() and business.name not in page.content()
+    assert "87,654,321" in page.content() and business.name not in page.content()  # yen with separators
     screenshot(page, "disclosure-2-advisor-sees-financials-only")
 
     # owner@ sees the look in the access log, then revokes.

@@ -38,5 +38,5 @@ def test_upload_dry_run_and_import_good_rows(page, screenshot):
     page.check("input[name=import_good_rows]")
     page.click("form[action='/linkage/import/confirm/'] button[type=submit]")
     page.wait_for_load_state()
-    assert "/linkage/batches/" in page.url
+    assert "/linkage/batches/" in page.url, page.locator("main").inner_text()
     assert FinancialYear.objects.get().sales == 48_000_000

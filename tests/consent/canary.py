@@ -248,7 +248,7 @@ def build_world() -> World:
     from institutions.models import SupportRecord
     from linkage import services as linkage_services
     from linkage.models import IntakeBatch, ReviewItem
-    from notifications.services import unsubscribe_token
+    from notifications.links import unsubscribe_token
     from recommend.models import SavedSearch
     from tests.factories import (
         BusinessFactory,
