@@ -329,7 +329,7 @@ def detail(request, pk: int):
     })
 
 
-def _snapshots_page(request, application, back_url: str, *, purpose: int):
+def _snapshots_page(request, application, back_url: str, *, purpose: int, receipt_number: str | None):
     snapshots = application_snapshots(application=application)
     numbers = [s.number for s in snapshots]
 
@@ -343,7 +343,7 @@ def _snapshots_page(request, application, back_url: str, *, purpose: int):
                if len(numbers) > 1 else [])
     return render(request, "applications/snapshots.html", {
         "application": application, "snapshots": snapshots, "before": before, "after": after, "changes": changes,
-        "back_url": back_url,
+        "back_url": back_url, "receipt_number": receipt_number,
     })
 
 
@@ -351,13 +351,17 @@ def _snapshots_page(request, application, back_url: str, *, purpose: int):
 def snapshots(request, pk: int):
     """Every submitted version of one's own application, and what changed between two."""
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
-    return _snapshots_page(request, application, reverse("applications:detail", args=[pk]), purpose=PURPOSE_APPLICANT_RECORDS)
+    return _snapshots_page(request, application, reverse("applications:detail", args=[pk]), purpose=PURPOSE_APPLICANT_RECORDS,
+                           receipt_number=application.receipt_number)
 
 
 @role_required("agency_staff")
 def review_snapshots(request, pk: int):
     application = application_for_agency_or_404(viewer=request.user, application_id=pk)
-    return _snapshots_page(request, application, reverse("applications:review-detail", args=[pk]), purpose=PURPOSE_SHARING)
+    # The receipt number is program-usage data (class 10): only where the business lets the agency see it.
+    receipt_number = review_rows(viewer=request.user, applications=[application])[0]["receipt_number"]
+    return _snapshots_page(request, application, reverse("applications:review-detail", args=[pk]), purpose=PURPOSE_SHARING,
+                           receipt_number=receipt_number)
 
 
 @role_required("business")
