@@ -155,6 +155,9 @@ class PerformanceReport(models.Model):
 
     DATA_CLASSES = {"award": 10, "summary": 8, "total": 8, "submitted_at": 10}
 
+    def __str__(self) -> str:
+        return f"実績報告 {self.award_id}"
+
 
 class ProfitReport(models.Model):
     """収益納付 (§15): the profit the project earned in a following year, and the payment
@@ -178,6 +181,9 @@ class ProfitReport(models.Model):
             models.CheckConstraint(condition=Q(payment__gte=0), name="profit_payment_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"収益状況報告 {self.award_id} {self.fiscal_year}"
+
 
 class DueDate(models.Model):
     """A step the applicant owes by a date (実績報告, 精算払請求, each year's 収益状況報告);
@@ -200,3 +206,6 @@ class DueDate(models.Model):
         ordering = ["due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["award", "step", "fiscal_year"], name="due_date_once",
                                                nulls_distinct=False)]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} {self.due_on}"

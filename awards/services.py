@@ -35,7 +35,14 @@ from core.transitions import transition
 from documents.models import Document
 from documents.services import document_attach_evidence
 
-from .models import Award, DueDate, ExpenseLine, PerformanceReport, PlanChange, ProfitReport
+from .models import (
+    Award,
+    DueDate,
+    ExpenseLine,
+    PerformanceReport,
+    PlanChange,
+    ProfitReport,
+)
 
 Status = Award.Status
 CATEGORY_LABELS = dict(EXPENSE_CATEGORIES)

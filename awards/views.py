@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
 from applications import rules
-from applications.selectors import application_for_agency_or_404, application_for_applicant_or_404
+from applications.selectors import (
+    application_for_agency_or_404,
+    application_for_applicant_or_404,
+)
 from core.errors import ApplicationError
 from documents.selectors import document_list
 from documents.services import document_upload

@@ -13,7 +13,12 @@ from .links import ALL_OPTIONAL, read_unsubscribe_token
 from .models import Category
 from .notice_kinds import notice_label
 from .selectors import notices_of
-from .services import mail_preference_of, mail_preference_update, mail_unsubscribe, notices_mark_read
+from .services import (
+    mail_preference_of,
+    mail_preference_update,
+    mail_unsubscribe,
+    notices_mark_read,
+)
 
 
 @login_required

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.applications.factories import SubsidyRoundFactory, business_with_record
 from tests.awards.helpers import adopted_application, vault_storage_at
 from tests.factories import agency_staff, prime_user
-from tests.applications.factories import SubsidyRoundFactory, business_with_record
 
 
 @pytest.fixture

@@ -13,7 +13,14 @@ from awards.models import Award, PerformanceReport
 from core.models import StatusChange
 from tests.applications.factories import SubsidyRoundFactory, business_with_record
 from tests.applications.helpers import ensure_reference_data
-from tests.awards.helpers import adopted_application, granted, line, lodging, receipt, vault_storage_at
+from tests.awards.helpers import (
+    adopted_application,
+    granted,
+    line,
+    lodging,
+    receipt,
+    vault_storage_at,
+)
 from tests.factories import agency_staff, mfa_login, prime_user
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -10,7 +10,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from awards import services
-from awards.models import Award, DueDate, ExpenseLine, PerformanceReport, PlanChange, ProfitReport
+from awards.models import (
+    Award,
+    DueDate,
+    ExpenseLine,
+    PerformanceReport,
+    PlanChange,
+    ProfitReport,
+)
 from core.errors import ApplicationError
 from core.models import AuditEvent, StatusChange
 from notifications.models import Notice, OutboxMessage
