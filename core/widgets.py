@@ -53,5 +53,4 @@ class CachedSelect(forms.Select):
         if marker in options:
             options = options.replace(marker, f'<option value="{escape(chosen)}" selected>', 1)
         final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
-        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(final_attrs)}>{options}</select>')

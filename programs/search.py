@@ -76,8 +76,9 @@ def _alternatives(word: str) -> list[list[str]]:
     found = [phrase_tokens(word)]
     words = word_tokens(word)
     # One word is found by its bigrams already; its dictionary form adds the other
-    # spellings (物作り for ものづくり), unless that is a single character (よろず → 万).
-    if len(words) >= 2 or (words and words != ["w:" + word] and len(words[0]) >= 4):
+    # spellings (物作り for ものづくり, 設備 for ｾﾂﾋﾞ), unless that is a single character
+    # (よろず → 万).
+    if len(words) >= 2 or (words and words != ["w:" + word] and len(words[0]) >= len("w:") + 2):
         found.append(words)
     return [tokens for tokens in found if tokens]
 
