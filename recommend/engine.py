@@ -124,7 +124,8 @@ def build_profile(business: Business, *, classes: set[int] | None = None) -> Pro
 
         years = list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
         if years and 1 in classes:
-            diagnosis = diagnose(business=business, years=years[-2:])
+            # diagnose() takes the latest complete year (and the one before) itself.
+            diagnosis = diagnose(business=business, years=years[-4:])
             profile.weak = [(i.label, i.themes) for i in diagnosis.weak]
     profile.applications = 10 in classes
     return profile
