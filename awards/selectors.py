@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from consent.access import PURPOSE_SHARING, SME_AGENCY, businesses_allowing
+from consent.access import PURPOSE_SHARING
+from consent.projection import rows_released
 from core.transitions import history
 
 from .models import Award, DueDate, ExpenseLine, PlanChange
@@ -41,8 +42,7 @@ def agency_award_queue(*, viewer, status: str | None = None) -> QuerySet:
     qs = Award.objects.all()
     if status in Status.values:
         qs = qs.filter(status=status)
-    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=8, viewer=viewer, recipient=SME_AGENCY,
-                             business_field="application__business")
+    qs = rows_released(qs, purpose=PURPOSE_SHARING, classes=(8,), viewer=viewer, business_field="application__business")
     overdue = DueDate.objects.filter(award=OuterRef("pk"), done_at__isnull=True, due_on__lt=timezone.localdate())
     return (qs.select_related("application", "application__business", "application__subsidy_round")
             .defer("application__content", "application__prefill", "application__snapshot")
