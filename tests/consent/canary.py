@@ -304,7 +304,9 @@ def build_world() -> World:
     money = ["sales", "gross_profit", "operating_profit", "ordinary_profit", "net_income", "depreciation", "personnel_cost",
              "total_assets", "net_assets", "interest_bearing_debt", "cash_and_deposits", "receivables", "inventory", "payables",
              "employees"]
-    for year in (2023, 2024):
+    # 2023-2024, and the year before this year's 持続化 application (the research extract
+    # and the EBPM inputs read that year's figures).
+    for year in sorted({2023, 2024, today.year - 1}):
         FinancialYear.objects.create(business=business, fiscal_year=year,
                                      **{f: m.number(6, R, f"companies.financialyear.{f}") for f in money})
     BusinessPlan.objects.create(business=business, **{
@@ -720,7 +722,9 @@ def may_see(marker: Marker, role: str, state: State, url_name: str, own_review: 
 
 # --- scanning -------------------------------------------------------------------------------------
 
-_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
+# A thousands separator: a comma between digits followed by exactly three digits (not a
+# CSV comma between two numbers, which must not join them into one).
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 
 
 def _date_forms(iso: str) -> list[str]:
@@ -750,8 +754,10 @@ class Scanner:
             found.append((token, marker))
         if self._numbers is not None:
             plain = _THOUSANDS.sub("", low)
-            for match in self._numbers.finditer(plain):
-                found.append((match.group(1), self.markers.by_text[match.group(1)]))
+            numbers: set[str] = set()
+            for text in (low, plain):  # as written, and with thousands separators closed up
+                numbers.update(match.group(1) for match in self._numbers.finditer(text))
+            found.extend((number, self.markers.by_text[number]) for number in sorted(numbers))
         for needle, marker in self._exact:
             if needle in low:
                 found.append((needle, marker))
