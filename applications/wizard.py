@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.reference import JSIC_MIDDLE, PREFECTURES
+from core import input as inputs
 
 from . import eligibility, rules
 from .models import Frame, Program, SubsidyRound
@@ -36,13 +37,13 @@ COUNT = {"invalid": gettext_lazy("Enter a whole number."), "min_value": gettext_
 HOURS = {"invalid": gettext_lazy("Enter a number.")}
 
 
-def _count(label) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=0, max_value=100_000, error_messages=COUNT,
+def _count(label) -> inputs.IntegerField:
+    return inputs.IntegerField(label=label, required=False, min_value=0, max_value=100_000, error_messages=COUNT,
                               widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
 
 def _hours(label) -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=False, min_value=Decimal("0.1"), max_value=744, decimal_places=2,
+    return inputs.DecimalField(label=label, required=False, min_value=Decimal("0.1"), max_value=744, decimal_places=2,
                               error_messages=HOURS)
 
 
@@ -53,12 +54,12 @@ def selfcheck_rounds():
 class EligibilityStep(forms.Form):
     subsidy_round = forms.ModelChoiceField(label=gettext_lazy("Round"), queryset=SubsidyRound.objects.none(), empty_label=None)
     main_jsic = forms.ChoiceField(label=gettext_lazy("Main line of business (JSIC)"), choices=JSIC_CHOICES, required=False)
-    main_share = forms.IntegerField(label=gettext_lazy("Its share of sales (%)"), required=False, min_value=0, max_value=100, initial=100)
+    main_share = inputs.IntegerField(label=gettext_lazy("Its share of sales (%)"), required=False, min_value=0, max_value=100, initial=100)
     second_jsic = forms.ChoiceField(label=gettext_lazy("Another line of business (optional)"), choices=JSIC_CHOICES, required=False)
-    second_share = forms.IntegerField(label=gettext_lazy("Its share of sales (%)"), required=False, min_value=0, max_value=100)
+    second_share = inputs.IntegerField(label=gettext_lazy("Its share of sales (%)"), required=False, min_value=0, max_value=100)
     industry_group = forms.ChoiceField(label=gettext_lazy("Industry group"), required=False,
                                        choices=[("", gettext_lazy("As the industry code says"))] + list(rules.INDUSTRY_GROUPS.items()))
-    industry_group_reason = forms.CharField(label=gettext_lazy("Why another group"), required=False, max_length=500,
+    industry_group_reason = inputs.CharField(label=gettext_lazy("Why another group"), required=False, max_length=500,
                                             widget=forms.Textarea(attrs={"rows": 2}))
     regular = _count(gettext_lazy("Regular employees (including officers who are also employees)"))
     officers = _count(gettext_lazy("Company officers, the owner and family members living with the owner"))
@@ -161,17 +162,17 @@ class ReapplyStep(forms.Form):
 class WageStep(forms.Form):
     prefecture = forms.ChoiceField(label=gettext_lazy("Prefecture of the workplace"), choices=[("", "—")] + sorted(PREFECTURES.items()))
     kind = forms.ChoiceField(label=gettext_lazy("How the lowest-paid employee is paid"), choices=list(rules.PAY_KINDS.items()))
-    base = forms.DecimalField(label=gettext_lazy("Base pay (yen)"), min_value=0, max_value=10**9, decimal_places=0)
-    allowances = forms.DecimalField(label=gettext_lazy("Allowances that count: position, duties … (yen)"), required=False, min_value=0,
+    base = inputs.DecimalField(label=gettext_lazy("Base pay (yen)"), min_value=0, max_value=10**9, decimal_places=0)
+    allowances = inputs.DecimalField(label=gettext_lazy("Allowances that count: position, duties … (yen)"), required=False, min_value=0,
                                     max_value=10**9, decimal_places=0)
-    excluded = forms.DecimalField(label=gettext_lazy("Pay that does not count: bonus, overtime, holiday and night premiums, commuting, "
+    excluded = inputs.DecimalField(label=gettext_lazy("Pay that does not count: bonus, overtime, holiday and night premiums, commuting, "
                                                      "family and attendance allowances, extraordinary pay (yen)"),
                                   required=False, min_value=0, max_value=10**9, decimal_places=0)
     monthly_hours = _hours(gettext_lazy("Average scheduled hours a month (monthly pay)"))
     daily_hours = _hours(gettext_lazy("Scheduled hours a day (daily or annual pay)"))
-    working_days = forms.DecimalField(label=gettext_lazy("Scheduled working days a year (annual pay)"), required=False,
+    working_days = inputs.DecimalField(label=gettext_lazy("Scheduled working days a year (annual pay)"), required=False,
                                       min_value=1, max_value=366, decimal_places=1)
-    planned_wage_hourly = forms.IntegerField(label=gettext_lazy("Lowest wage planned at the end of the project (yen an hour)"),
+    planned_wage_hourly = inputs.IntegerField(label=gettext_lazy("Lowest wage planned at the end of the project (yen an hour)"),
                                              required=False, min_value=1, max_value=100_000)
 
     def hourly(self) -> Decimal:
