@@ -7,6 +7,7 @@ draft can be saved as the applicant goes.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,12 @@ def count_field(label) -> inputs.IntegerField:
     return inputs.IntegerField(label=label, required=False, min_value=0, max_value=10**7, error_messages={
         "invalid": _("Enter a whole number."), "min_value": _("Enter a number of zero or more."),
     })
+
+
+def hours_field(label) -> inputs.DecimalField:
+    """Scheduled hours or days (a month has at most 744 hours), to two decimal places."""
+    return inputs.DecimalField(label=label, required=False, min_value=Decimal("0.1"), max_value=744, decimal_places=2,
+                               error_messages={"invalid": _("Enter a number.")})
 
 
 # Limits a person sees (maxlength and a counter) and the server enforces: a free text of an
@@ -128,7 +135,7 @@ class PrefilledForm(forms.Form):
         for name, value in self.cleaned_data.items():
             if name.startswith("wb_") or name == "confirm_all":
                 continue
-            data[name] = value.isoformat() if isinstance(value, dt.date) else value
+            data[name] = value.isoformat() if isinstance(value, dt.date) else str(value) if isinstance(value, Decimal) else value
         return data
 
 
@@ -167,6 +174,15 @@ class JizokukaForm(PrefilledForm):
                                             min_value=1, max_value=100_000, error_messages={"invalid": _("Enter a whole number.")})
     planned_wage_hourly = inputs.IntegerField(label=_("Lowest wage at the end of the project (yen an hour)"), required=False,
                                              min_value=1, max_value=100_000, error_messages={"invalid": _("Enter a whole number.")})
+    # §2 (d-2): part-time staff by group, with the scheduled time of a regular employee of the
+    # same workplace; the 3/4 test at submission decides whether they count (rules.part_time_check).
+    part_time_staff = count_field(_("Part-time staff (number of people)"))
+    regular_daily_hours = hours_field(_("Regular employee: scheduled hours a day"))
+    regular_weekly_hours = hours_field(_("Regular employee: scheduled hours a week"))
+    regular_monthly_days = hours_field(_("Regular employee: scheduled days a month"))
+    part_daily_hours = hours_field(_("Part-time staff: scheduled hours a day"))
+    part_weekly_hours = hours_field(_("Part-time staff: scheduled hours a week"))
+    part_monthly_days = hours_field(_("Part-time staff: scheduled days a month"))
     wage_ledger_items = forms.MultipleChoiceField(label=_("Our wage ledger shows"), required=False,
                                                   choices=rules.WAGE_LEDGER_ITEMS, widget=forms.CheckboxSelectMultiple)
     worker_register_items = forms.MultipleChoiceField(label=_("Our worker register shows"), required=False,
