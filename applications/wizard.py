@@ -182,23 +182,40 @@ class WageLedgerRow(forms.Form):
     daily_hours = _hours(gettext_lazy("Scheduled hours a day (daily or annual pay)"))
     working_days = inputs.DecimalField(label=gettext_lazy("Scheduled working days a year (annual pay)"), required=False,
                                        min_value=1, max_value=366, decimal_places=1)
+    # §7 ④ 歩合給: the commission of the last 12 months (or since hiring) over the hours worked
+    # then, added to the fixed pay's hourly figure.
+    commission_total = _yen(gettext_lazy("Commission over the period (yen)"))
+    commission_hours = inputs.DecimalField(label=gettext_lazy("Hours worked over that period"), required=False,
+                                           min_value=Decimal("0.1"), max_value=9000, decimal_places=2)
+    commission_months = inputs.DecimalField(label=gettext_lazy("Months of that period (at most 12)"), required=False,
+                                            min_value=Decimal("0.1"), max_value=12, decimal_places=1)
 
     PAY_FIELDS = ("base", "allowances", *rules.EXCLUDED_PAY)
+    COMMISSION_FIELDS = ("commission_total", "commission_hours", "commission_months")
 
     def clean(self):
         cleaned = super().clean()
-        if not any(cleaned.get(name) not in (None, "") for name in ("kind", *self.PAY_FIELDS)):
+        commission = any(cleaned.get(name) not in (None, "") for name in self.COMMISSION_FIELDS)
+        if not commission and not any(cleaned.get(name) not in (None, "") for name in ("kind", *self.PAY_FIELDS)):
             return cleaned  # a blank row
-        if not cleaned.get("kind"):
+        if not cleaned.get("kind") and not commission:
             self.add_error("kind", _("Choose how this employee is paid."))
             return cleaned
         try:
-            cleaned["hourly"] = rules.hourly_wage(
-                cleaned["kind"], {name: cleaned.get(name) for name in self.PAY_FIELDS},
-                monthly_hours=cleaned.get("monthly_hours"), daily_hours=cleaned.get("daily_hours"),
-                working_days=cleaned.get("working_days"))
+            fixed = Decimal(0)
+            if cleaned.get("kind") and cleaned.get("base") not in (None, ""):
+                fixed = rules.hourly_wage(
+                    cleaned["kind"], {name: cleaned.get(name) for name in self.PAY_FIELDS},
+                    monthly_hours=cleaned.get("monthly_hours"), daily_hours=cleaned.get("daily_hours"),
+                    working_days=cleaned.get("working_days"))
+            elif not commission:
+                raise rules.RuleInputError({"base": [_("Enter the base pay.")]})
+            cleaned["hourly"] = fixed if not commission else rules.hourly_from_commission(
+                cleaned.get("commission_total"), cleaned.get("commission_hours"), cleaned.get("commission_months"),
+                fixed_hourly=fixed)
         except rules.RuleInputError as exc:
             for name, messages in exc.errors.items():
+                name = {"months": "commission_months", "hours_worked": "commission_hours"}.get(name, name)
                 self.add_error(name if name in self.fields else None, messages)
         return cleaned
 

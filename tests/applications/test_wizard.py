@@ -144,6 +144,27 @@ def test_seed_003_s7_ledger_per_employee_the_lowest_decides(client, lowest, ok):
     assert answers["lowest"] == lowest["name"] and len(answers["ledger"]) == 2
 
 
+@pytest.mark.parametrize(("row", "ok"), [
+    # ④ fixed monthly 96,000 / 160 h = 600 + commission 720,000 over 1,200 h in 12 months = 600 → 1,200
+    ({"kind": "monthly", "base": "96000", "monthly_hours": "160", "commission_total": "720000", "commission_hours": "1200",
+      "commission_months": "12"}, True),
+    ({"kind": "monthly", "base": "96000", "monthly_hours": "160", "commission_total": "718800", "commission_hours": "1200",
+      "commission_months": "12"}, False),  # 599 + 600 = 1,199
+    ({"commission_total": "1440000", "commission_hours": "1200", "commission_months": "12"}, True),  # commission only: 1,200
+])
+def test_seed_003_s7_4_commission_is_averaged_and_added_to_the_fixed_pay(client, row, ok):
+    _to_wage_step(client)
+    verdict, _html = _wage_verdict(client, [{"name": "歩合E", **row}], planned="1300")
+    assert verdict["ok"] is ok
+
+
+def test_seed_003_s7_4_commission_of_more_than_12_months_is_refused(client):
+    _to_wage_step(client)
+    response = client.post(URL.format("wage"), {"prefecture": "27", **_ledger(
+        {"name": "E", "commission_total": "100000", "commission_hours": "100", "commission_months": "13"})}, **JA)
+    assert response.status_code == 200 and response.context["form"].ledger.forms[0].errors["commission_months"]
+
+
 def test_seed_003_s8_wage_frame_asks_the_ledger_and_register_items(client):
     _to_wage_step(client)
     page = client.get(URL.format("wage"), **JA).content.decode()
