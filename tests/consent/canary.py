@@ -162,6 +162,9 @@ CONTENT_ITEM_CLASSES: dict[str, int] = {
     "industry_group": 1, "opened_on": 1, "was_tax_exempt": 3, "successor_finalist": 4, "deficit": 6,
     "lowest_wage_hourly": 6, "industry_group_reason": 8, "plans_growth_beyond_limit": 8, "invoice_special": 8,
     "planned_wage_hourly": 8, "wage_ledger_items": 8, "worker_register_items": 8, "specific_startup_support": 10,
+    # §2 (d-2): part-time staff and the hours of the 3/4 test, with the staff count (class 1)
+    "part_time_staff": 1, "regular_daily_hours": 1, "regular_weekly_hours": 1, "regular_monthly_days": 1,
+    "part_daily_hours": 1, "part_weekly_hours": 1, "part_monthly_days": 1,
 }
 
 # ※5 (policy-matrix "researchers"): the items an approved researcher receives, as fields.
@@ -552,6 +555,10 @@ def _item_value(m: Markers, data_class: int, origin: str, item: str, name: str):
         choices = [c for c, _label in form_field.choices if c]
         return choices[0] if choices else ""
     if isinstance(form_field, forms.DateField):
+        return None
+    if name == "part_time_staff" or isinstance(form_field, forms.DecimalField):
+        # §2 (d-2): the 3/4 test needs consistent hours, which markers are not; left empty
+        # (an empty item carries no data, and check_coverage skips it).
         return None
     if isinstance(form_field, forms.IntegerField):
         if name in {"founded_year", "fy_year"}:
