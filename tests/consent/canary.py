@@ -427,7 +427,14 @@ def build_world() -> World:
     # the ledger with a marked receipt, the report, the confirmation with a deduction
     # explained, the claim, the payment and a profit report.
     from awards import services as award_services
-    from awards.models import Award, DueDate, ExpenseLine, PerformanceReport, PlanChange, ProfitReport
+    from awards.models import (
+        Award,
+        DueDate,
+        ExpenseLine,
+        PerformanceReport,
+        PlanChange,
+        ProfitReport,
+    )
 
     award = award_services.grant_request(actor=owner, application_id=jizokuka.pk, tax_mode="excluded")
     m.exact(str(award.planned_total), 8, R, "awards.award.plan")
