@@ -1,0 +1,218 @@
+"""The application flow by keyboard alone: an owner signs in, skips to the main content,
+opens 申請 from the menu, starts a 持続化補助金 application (declining one class of the
+record), is sent back to the form by the error summary, follows its links to the fields,
+fills the form, saves it, goes to submission and submits. Only Tab, Shift+Tab, Enter,
+Space, arrow keys and typing: no mouse click, no `fill`, no `check`.
+
+At every key press the focused element must show its focus (a computed outline of at
+least 2 px or a box-shadow), be on screen and not be covered by
+anything (a sticky header or column). The form with its errors is also checked by
+axe-core, a state the URL walk does not reach."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.applications.factories import SubsidyRoundFactory, business_with_record
+from tests.applications.helpers import ensure_reference_data
+from tests.browser.axe import axe_problems
+from tests.browser.conftest import current_totp_code
+from tests.factories import PASSWORD, UserFactory, with_totp
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+FOCUS_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const s = getComputedStyle(el);
+  const r = el.getBoundingClientRect();
+  const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+  const y = Math.min(Math.max(r.top + Math.min(r.height / 2, 20), 0), innerHeight - 1);
+  const top = document.elementFromPoint(x, y);
+  const labels = el.labels ? Array.from(el.labels) : [];
+  return {
+    element: el.tagName.toLowerCase() + (el.name ? `[name=${el.name}]` : '') + (el.id ? '#' + el.id : '')
+             + ' ' + (el.innerText || el.value || '').trim().slice(0, 30),
+    focusVisible: el.matches(':focus-visible'), focus: el.matches(':focus'), hasFocus: document.hasFocus(),
+    html: el.outerHTML.slice(0, 200), outlineStyle: s.outlineStyle + ' ' + s.outlineWidth,
+    outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+    shadow: s.boxShadow !== 'none' && s.boxShadow !== '',
+    size: r.width > 0 && r.height > 0,
+    inView: r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+    onTop: !!top && (top === el || el.contains(top) || top.contains(el) || labels.some((l) => l.contains(top))),
+  };
+}"""
+
+
+class Keyboard:
+    """Key presses that check, after each one, that the focus can be seen."""
+
+    def __init__(self, page):
+        self.page = page
+        self.presses = 0
+        self.stops: set[str] = set()
+
+    def press(self, key: str, *, may_leave: bool = False) -> dict | None:
+        self.page.keyboard.press(key)
+        self.presses += 1
+        return self.check_focus(after=key, may_leave=may_leave)
+
+    def check_focus(self, *, after: str = "", may_leave: bool = False) -> dict | None:
+        state = self.page.evaluate(FOCUS_JS)
+        if state is None and may_leave:
+            return None  # Tab past the last control leaves the page for the browser's own bar
+        assert state is not None, f"nothing has the focus after {after} on {self.page.url}"
+        visible = state["outline"] or state["shadow"]
+        assert visible and state["size"] and state["inView"] and state["onTop"], f"focus not visible after {after}: {state}"
+        self.stops.add(state["element"])
+        return state
+
+    def focused(self, selector: str) -> bool:
+        return self.page.evaluate("(s) => document.activeElement.matches(s)", selector)
+
+    def tab_to(self, selector: str, *, backwards: bool = False, limit: int = 250) -> dict:
+        left = 0
+        for _ in range(limit):
+            state = self.press("Shift+Tab" if backwards else "Tab", may_leave=left == 0)
+            if state is None:
+                left += 1  # once round the page at most, then the control must come
+                continue
+            if self.focused(selector):
+                return state
+        raise AssertionError(f"{selector} not reached with {'Shift+' if backwards else ''}Tab on {self.page.url}")
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+
+    def activate(self, key: str = "Enter", *, url: str | re.Pattern | None = None) -> None:
+        """Press Enter (links, buttons) or Space (buttons, boxes); wait for the next page if one loads."""
+        if url:
+            with self.page.expect_navigation(url=url):
+                self.page.keyboard.press(key)
+            self.page.wait_for_load_state()
+        else:
+            self.press(key)
+
+    def choose(self, selector: str, value: str, *, key: str = "ArrowDown", limit: int = 30) -> None:
+        """A select or a radio group: arrow keys until `value` is chosen."""
+        chosen = """([s, v]) => { const el = document.activeElement;
+          return el.matches(s) && el.value === v && (el.type !== 'radio' || el.checked); }"""
+        for _ in range(limit):
+            if self.page.evaluate(chosen, [selector, value]):
+                return
+            self.press(key)
+        raise AssertionError(f"could not choose {value} in {selector} with {key}")
+
+
+def test_application_flow_by_keyboard_alone_with_visible_focus(page, screenshot):
+    from accounts.models import Membership
+    from applications.models import Application
+
+    ensure_reference_data()
+    business = business_with_record(name="株式会社青葉精機")
+    owner = UserFactory(email="keyboard-owner@example.jp")
+    Membership.objects.create(user=owner, business=business, account_type="prime")
+    secret = with_totp(owner)
+    round_ = SubsidyRoundFactory()
+    keys = Keyboard(page)
+
+    # Sign in. The first Tab reaches the skip link, which shows itself; Enter moves the focus to <main>.
+    page.goto("/accounts/login/")
+    state = keys.press("Tab")
+    assert keys.focused("a.skip-link[href='#main']"), state
+    assert page.evaluate("document.querySelector('a.skip-link').getBoundingClientRect().left") >= 0
+    page.keyboard.press("Enter")
+    assert keys.focused("main#main"), page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+    keys.tab_to("input[name=login]")
+    keys.type(owner.email)
+    keys.tab_to("input[name=password]")
+    keys.type(PASSWORD)
+    keys.activate("Enter", url="**/accounts/2fa/authenticate/**")
+    keys.tab_to("input[name=code]")
+    keys.type(current_totp_code(secret))
+    keys.activate("Enter", url="**/mypage/")
+
+    # The menu: the group that holds 申請 opens with Enter, its link follows with Tab.
+    group = page.evaluate("""() => {
+      const link = document.querySelector('#site-nav a[href="/applications/"]');
+      const list = link && link.closest('.nav-submenu');
+      return list ? list.id : null;
+    }""")
+    if group:
+        keys.tab_to(f'button[aria-controls="{group}"]')
+        keys.activate("Enter")
+        assert page.get_attribute(f'button[aria-controls="{group}"]', "aria-expanded") == "true"
+    keys.tab_to('#site-nav a[href="/applications/"]')
+    keys.activate("Enter", url="**/applications/")
+
+    # Start: the round, and one class of the record declined with Space.
+    keys.tab_to('a[href="/applications/new/jizokuka_general/"]')
+    keys.activate("Enter", url="**/applications/new/jizokuka_general/")
+    keys.tab_to("select[name=subsidy_round]")
+    assert page.input_value("select[name=subsidy_round]") == str(round_.pk)
+    keys.tab_to("input[name=class_5]")  # 担当者
+    keys.activate("Space")
+    assert not page.is_checked("input[name=class_5]")
+    keys.tab_to("main form button[type=submit]")
+    keys.activate("Enter", url="**/edit/")
+    application = Application.objects.get(business=business)
+    assert page.input_value("input[name=company_name]") == "株式会社青葉精機"
+    assert page.input_value("input[name=contact_email]") == ""  # the declined class stayed out
+
+    # Save and go to submission with the required items empty: the error summary takes the
+    # focus and its links take it to the fields.
+    keys.tab_to("button[name=to_submit]", backwards=True)
+    keys.activate("Enter", url=f"**/applications/{application.pk}/edit/**")
+    summary = keys.check_focus(after="the error summary took the focus")
+    assert keys.focused(".error-summary"), summary
+    problems = axe_problems(page)
+    assert not problems, "\n".join(problems)
+    screenshot(page, "keyboard-error-summary")
+    # The declined 担当者 is needed to submit: its link first, then back up with Shift+Tab.
+    keys.tab_to('.error-summary a[href="#id_contact_name"]')
+    keys.activate("Enter")
+    assert keys.focused("input[name=contact_name]"), page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+    keys.check_focus(after="the summary's link")
+    keys.type("鍵盤 次郎")
+    keys.tab_to('.error-summary a[href="#id_plan_title"]', backwards=True)
+    keys.activate("Enter")
+    assert keys.focused("input[name=plan_title]"), page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+    keys.type("新商品のネット販売による販路開拓")
+
+    keys.tab_to("textarea[name=sales_plan]")
+    keys.type("自社ECサイトを構築し、県外の顧客に新商品を販売する。")
+    keys.tab_to("input[name=revenue_expected]")
+    keys.choose("input[name=revenue_expected]", "no")
+    assert page.is_checked("input[name=revenue_expected][value=no]")
+    keys.tab_to("select[name=exp-0-category]")
+    keys.choose("select[name=exp-0-category]", "advertising")
+    keys.tab_to("input[name=exp-0-description]")
+    keys.type("チラシ作成")
+    keys.tab_to("input[name=exp-0-amount]")
+    keys.type("300000")
+    keys.tab_to("input[name=confirm_all]")
+    keys.activate("Space")
+    assert page.is_checked("input[name=confirm_all]")
+
+    # Save the draft (Enter on 下書きを保存): the page comes back with what was typed.
+    keys.tab_to("button[name=save]")
+    keys.activate("Enter", url=f"**/applications/{application.pk}/edit/**")
+    assert page.input_value("input[name=plan_title]") == "新商品のネット販売による販路開拓"
+    application.refresh_from_db()
+    assert application.plan_title == "新商品のネット販売による販路開拓"
+
+    # Go to submission from the bottom of the page (Shift+Tab), then submit with Space.
+    keys.tab_to("button[name=to_submit]", backwards=True)
+    keys.activate("Enter", url=re.compile(rf"/applications/{application.pk}/submit/(#.*)?$"))
+    keys.tab_to("input[name=pledge]")
+    keys.activate("Space")
+    keys.tab_to("main form button[type=submit]")
+    screenshot(page, "keyboard-submit")
+    keys.activate("Space", url=re.compile(rf"/applications/{application.pk}/(#.*)?$"))
+    assert "申請を提出しました" in page.content()
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    print(f"keyboard flow: {keys.presses} key presses, {len(keys.stops)} distinct focus stops, each with a visible focus")
+    assert keys.presses >= 20 and len(keys.stops) >= 15
