@@ -132,5 +132,38 @@ def test_application_flow_by_keyboard_alone_with_visible_focus(page, screenshot)
     assert "申請を提出しました" in page.content()
     application.refresh_from_db()
     assert application.status == "submitted"
+
+    # On a phone (390 px) the menu folds behind メニュー: Enter opens it, every link in it is
+    # reached by Tab with its focus visible, Escape closes it and gives the focus back;
+    # the open menu passes axe-core too.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/mypage/")
+    keys.tab_to("button[data-nav-toggle]")
+    assert page.get_attribute("button[data-nav-toggle]", "aria-expanded") == "false"
+    keys.activate("Enter")
+    assert page.get_attribute("button[data-nav-toggle]", "aria-expanded") == "true"
+    problems = axe_problems(page)
+    assert not problems, "\n".join(problems)
+    screenshot(page, "keyboard-menu-390")
+    for group in page.eval_on_selector_all("#site-nav [data-nav-group]", "(bs) => bs.map((b) => b.getAttribute('aria-controls'))"):
+        keys.tab_to(f'button[aria-controls="{group}"]')
+        if page.get_attribute(f'button[aria-controls="{group}"]', "aria-expanded") != "true":
+            keys.activate("Enter")
+    links = page.locator("#site-nav a").count()
+    index = "() => Array.from(document.querySelectorAll('#site-nav a')).indexOf(document.activeElement)"
+    keys.tab_to("button[data-nav-toggle]", backwards=True)
+    reached = set()
+    while keys.press("Tab") and keys.focused("#site-nav *"):
+        reached.add(page.evaluate(index))
+    assert reached - {-1} == set(range(links)) and links >= 5, (sorted(reached), links)
+    # Escape closes the open group, then the menu, each time handing the focus back.
+    keys.tab_to("#site-nav .nav-submenu a", backwards=True)
+    page.keyboard.press("Escape")
+    assert keys.focused("[data-nav-group]")
+    page.keyboard.press("Escape")
+    assert page.get_attribute("button[data-nav-toggle]", "aria-expanded") == "false"
+    assert keys.focused("button[data-nav-toggle]")
+    keys.check_focus(after="Escape")
+
     print(f"keyboard flow: {keys.presses} key presses, {len(keys.stops)} distinct focus stops, each with a visible focus")
     assert keys.presses >= 20 and len(keys.stops) >= 15
