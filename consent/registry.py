@@ -79,7 +79,8 @@ RESEARCH_ITEMS: dict[str, frozenset[str]] = {
         "offices", "founded_year", "prefecture", "industry_jsic",
     }),
     "companies.financialyear": frozenset({
-        "fiscal_year", "sales", "ordinary_profit", "operating_profit", "personnel_cost", "depreciation",
+        # ※5 付加価値額 (粗利、減価償却費): the extract sends the sum, computed from these two.
+        "fiscal_year", "sales", "ordinary_profit", "operating_profit", "personnel_cost", "depreciation", "gross_profit",
     }),
     "applications.application": frozenset({
         "review_result", "review_score", "program", "fiscal_year", "implementation_fiscal_year", "round_number",
@@ -89,6 +90,8 @@ PUBLISHED_ITEMS: dict[str, frozenset[str]] = {
     "companies.business": frozenset({"corporate_number", "name", "prefecture", "municipality"}),
     "applications.application": frozenset({
         "plan_title", "program", "fiscal_year", "round_number", "status", "support_institution",
+        # ※6: for a procedure whose applicant opted in, the fact and date of certification.
+        "certified_on",
     }),
 }
 
