@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "applications",
     "documents",
     "disclosure",
+    "supportplans",
+    "reviews",
     "programs",
     "recommend",
     "analytics",

@@ -58,6 +58,8 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("documents.urls")),
     path("", include("disclosure.urls")),
+    path("", include("supportplans.urls")),
+    path("", include("reviews.urls")),
     path("", include("programs.urls")),
     path("", include("recommend.urls")),
     path("", include("notifications.urls")),

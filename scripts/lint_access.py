@@ -63,6 +63,8 @@ BUSINESS_DATA_MODELS: dict[str, frozenset[str]] = {
     "applications.models": frozenset({"Application", "ApplicationSnapshot", "ApplicationCorrection"}),
     "institutions.models": frozenset({"SupportRecord"}),
     "documents.models": frozenset({"Document", "Attachment"}),
+    "supportplans.models": frozenset({"SupportPlanRequest", "SupportPlanComment"}),
+    "reviews.models": frozenset({"ReviewScore"}),
 }
 CONSENT_APP = "consent"
 FORBIDDEN_MODULE = "consent.models"
