@@ -47,9 +47,11 @@ class ReviewScore(models.Model):
     note = models.TextField(_("note"), blank=True)
     scored_at = models.DateTimeField(auto_now=True)
 
-    DATA_CLASSES = {"points": 9, "note": 9, "scored_at": 9, "submission": 10}
+    DATA_CLASSES = {"application": 10, "criterion": 9, "reviewer": 9, "points": 9, "note": 9, "scored_at": 9, "submission": 10}
 
     class Meta:
+        verbose_name = _("review score")
+        verbose_name_plural = _("review scores")
         ordering = ["application", "reviewer", "criterion__position"]
         constraints = [
             models.UniqueConstraint(fields=["application", "submission", "criterion", "reviewer"], name="review_score_once"),

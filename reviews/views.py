@@ -35,7 +35,7 @@ class DecideForm(forms.Form):
     result = forms.ChoiceField(label=gettext_lazy("Result"), widget=forms.RadioSelect,
                                choices=[("adopted", gettext_lazy("Adopt")), ("not_adopted", gettext_lazy("Not adopt"))])
     confirm = forms.BooleanField(label=gettext_lazy("I confirm the decision; it cannot be undone."),
-                                 error_messages={"required": _("Confirm the decision.")})
+                                 error_messages={"required": gettext_lazy("Confirm the decision.")})
 
 
 @role_required("agency_staff")

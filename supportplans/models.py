@@ -54,6 +54,10 @@ class SupportPlanRequest(TimeStampedModel):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     DATA_CLASSES = {
+        # Which application, approval and document (program usage, 10; the document is the plan, 7).
+        "application": 10, "disclosure_request": 10, "document": 7,
+        # The applicant's user who asked (担当者, 5) and the advisor who issued (支援機関, 12).
+        "requested_by": 5, "issued_by": 12,
         "message": 11,
         "advisor_name": 12, "institution": 12,
         "region_findings": 7, "plan_findings": 7, "support_content": 7,
@@ -97,10 +101,12 @@ class SupportPlanComment(models.Model):
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(auto_now_add=True)
 
-    DATA_CLASSES = {"body": 11, "field": 11, "created_at": 10}
+    DATA_CLASSES = {"request": 11, "parent": 11, "author": 11, "author_side": 11, "body": 11, "field": 11, "created_at": 10}
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("support plan comment")
+        verbose_name_plural = _("support plan comments")
 
     def __str__(self) -> str:
         return f"{self.request_id} #{self.pk} ({self.author_side})"

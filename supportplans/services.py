@@ -30,16 +30,25 @@ from applications.models import Application, Program
 from companies.models import Business
 from consent.access import PURPOSE_CONSULTATION, SUPPORT_INSTITUTIONS, ConsentContext
 from consent.projection import project
-from core.audit import audit_data_released, audit_support_plan_commented, audit_support_plan_status
+from core.audit import (
+    audit_data_released,
+    audit_support_plan_commented,
+    audit_support_plan_status,
+)
 from core.errors import ApplicationError
 from core.input import clean_text
 from core.pdf import render_pdf
 from core.transitions import transition
 from disclosure.models import AccessLogEntry, DisclosureRequest
-from disclosure.services import access_log_record, disclosure_request_offer, disclosure_request_revoke
+from disclosure.services import (
+    access_log_record,
+    disclosure_request_offer,
+    disclosure_request_revoke,
+)
 from documents.kinds import DocumentType
 from documents.services import document_store_issued
 from institutions.models import Institution
+from notifications.services import mail_enqueue
 
 from .models import SupportPlanComment, SupportPlanRequest
 from .selectors import in_area
@@ -68,6 +77,14 @@ def _audit(request: SupportPlanRequest, *, actor, from_status: str) -> None:
                               institution_id=request.institution_id, application_id=request.application_id,
                               from_status=from_status, to_status=request.status,
                               disclosure_request_id=request.disclosure_request_id)
+
+
+def _tell_applicant(request: SupportPlanRequest, *, key: str) -> None:
+    """Mail the applicant who asked (a comment, the issue, a refusal), through the outbox."""
+    if request.requested_by.is_active:
+        mail_enqueue(to_user=request.requested_by, template="form4_updated", category="applications",
+                     idempotency_key=f"form4:{request.pk}:{key}",
+                     context={"request_id": request.pk, "status": request.status, "institution": request.institution.name})
 
 
 def _move(request: SupportPlanRequest, *, to: str, actor, fields: list[str] | None = None, reason: str = "") -> None:
@@ -137,6 +154,11 @@ def support_plan_request_create(*, actor, application_id: int, institution_id, d
         requested_by=actor, message=message,
     )
     _audit(request, actor=actor, from_status="")
+    from accounts.models import User
+
+    for staff in User.objects.filter(kind=User.Kind.INSTITUTION_STAFF, institution=institution, is_active=True).order_by("pk"):
+        mail_enqueue(to_user=staff, template="form4_requested", category="", idempotency_key=f"form4:{request.pk}:requested:{staff.pk}",
+                     context={"request_id": request.pk, "institution": institution.name})
     return request
 
 
@@ -245,6 +267,7 @@ def support_plan_comment(*, actor, request_id: int, body, parent_id=None, field:
     comment = _comment(request, actor=actor, side=SupportPlanComment.Author.ADVISOR, body=body, parent_id=parent_id, field=field)
     if request.status != Status.COMMENTED:
         _move(request, to=Status.COMMENTED, actor=actor, reason="comment")
+    _tell_applicant(request, key=f"comment:{comment.pk}")
     return comment
 
 
@@ -314,6 +337,7 @@ def support_plan_issue(*, actor, request_id: int, values: dict) -> SupportPlanRe
     )
     request.issued_at, request.issued_by, request.document = now, actor, document
     _move(request, to=Status.ISSUED, actor=actor, fields=[*FORM4_FIELDS, "issued_at", "issued_by", "document"])
+    _tell_applicant(request, key="issued")
     return request
 
 
@@ -325,6 +349,7 @@ def support_plan_decline(*, actor, request_id: int, reason) -> SupportPlanReques
         raise ApplicationError(errors={"decline_reason": [_("Tell the applicant why the form 4 is declined.")]})
     request.decline_reason, request.closed_at = text, timezone.now()
     _move(request, to=Status.DECLINED, actor=actor, fields=["decline_reason", "closed_at"])
+    _tell_applicant(request, key="declined")
     return request
 
 

@@ -20,8 +20,8 @@ from disclosure.models import DisclosureRequest
 from documents.models import Attachment, Document
 from supportplans import services
 from supportplans.models import SupportPlanComment, SupportPlanRequest
-from tests.factories import InstitutionFactory, institution_staff, mfa_login, prime_user
 from tests.applications.factories import business_with_record
+from tests.factories import InstitutionFactory, institution_staff, mfa_login, prime_user
 
 from .helpers import FORM4, requested
 
@@ -142,6 +142,11 @@ class TestAdvisor:
         assert "経営計画・補助事業計画に対する所見" in text and "実現可能性が高い" in text.replace("\n", "")
         assert draft.business.name in text
         assert AuditEvent.objects.filter(kind="supportplan.status", object_id=str(request.pk), data__to="issued").exists()
+        # The advisor was told of the request, the applicant of the issue (through the outbox).
+        from notifications.models import OutboxMessage
+
+        assert OutboxMessage.objects.filter(template="form4_requested", to_email=advisor.email).count() == 1
+        assert OutboxMessage.objects.filter(template="form4_updated", to_email=prime.email, context__status="issued").count() == 1
 
     def test_out_of_order_steps_are_refused_in_japanese_and_change_nothing(self, prime, draft, shokokai, advisor):
         request = requested(prime, draft, institution=shokokai)
