@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
-from applications.corrections import correctable_fields
 from applications.selectors import application_for_applicant_or_404
 from core.errors import ApplicationError
 from disclosure.labels import DATA_CLASS_NAMES
@@ -26,6 +25,48 @@ def _errors_to_form(exc: ApplicationError, form) -> None:
     for field, errors in exc.errors.items():
         for error in errors:
             form.add_error(field if field in form.fields else None, error)
+
+
+def _shown(field, value) -> str:
+    """A value as people read it: the label of a choice, はい/いいえ, never a code."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    choices = getattr(field, "choices", None)
+    if choices:
+        flat = {}
+        for key, label in choices:
+            if isinstance(label, list | tuple):
+                flat.update({str(k): v for k, v in label})
+            else:
+                flat[str(key)] = label
+        if isinstance(value, list):
+            return "、".join(str(flat.get(str(v), v)) for v in value)
+        return str(flat.get(str(value), value))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _draft_rows(application, content: dict) -> list[dict]:
+    """The released items of the draft in the form's order, with their labels."""
+    from applications.forms import JizokukaForm
+
+    form = JizokukaForm(None, initial={}, prefill={}, subsidy_round=application.subsidy_round, can_write_back=False)
+    rows = []
+    for name, field in form.fields.items():
+        value = content.get(name)
+        if name.startswith(("wb_", "_")) or name == "confirm_all" or value in (None, "", []):
+            continue
+        rows.append({"field": name, "label": field.label, "value": _shown(field, value)})
+    return rows
+
+
+def _expense_rows(content: dict) -> list[dict]:
+    from applications.jizokuka import EXPENSE_CATEGORIES
+
+    names = dict(EXPENSE_CATEGORIES)
+    return [{"category": names.get(e.get("category"), e.get("category")), "description": e.get("description") or "",
+             "amount": e.get("amount")} for e in content.get("expenses") or []]
 
 
 def _class_names() -> dict[int, str]:
@@ -88,7 +129,7 @@ def detail(request, pk: int):
     return render(request, "supportplans/detail.html", {
         "plan": plan, "threads": selectors.comment_threads(request=plan), "form": form, "side": "applicant",
         "approved_classes": [DATA_CLASS_NAMES.get(c, c) for c in plan.disclosure_request.approved_data_classes],
-        "can_comment": plan.is_open, "labels": correctable_fields(plan.application),
+        "can_comment": plan.is_open,
     })
 
 
@@ -163,14 +204,12 @@ def advisor_detail(request, pk: int):
     if request.method == "GET":
         form4 = Form4Form(initial={name: getattr(plan, name) for name in services.FORM4_FIELDS}
                           | ({"advisor_name": request.user.full_name} if not plan.advisor_name else {}))
-    labels = correctable_fields(plan.application)
     content = release["draft"].get("content", {})
-    rows = [{"field": name, "label": labels.get(name, name), "value": value}
-            for name, value in content.items() if not name.startswith("_") and name != "expenses" and value not in (None, "", [])]
+    rows = _draft_rows(plan.application, content)
     return render(request, "supportplans/advisor_detail.html", {
         "plan": plan, "release": release, "draft": release["draft"], "business": release["business"], "rows": rows,
-        "expenses": content.get("expenses") or [], "threads": selectors.comment_threads(request=plan) if release["conversation"] else [],
+        "expenses": _expense_rows(content), "threads": selectors.comment_threads(request=plan) if release["conversation"] else [],
         "comment_form": comment_form, "form4": form4, "decline_form": decline_form, "side": "advisor",
-        "can_comment": plan.is_open and release["conversation"], "labels": labels,
+        "can_comment": plan.is_open and release["conversation"],
         "released_names": [DATA_CLASS_NAMES.get(c, c) for c in release["released_classes"]],
     })

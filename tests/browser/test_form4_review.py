@@ -42,7 +42,7 @@ def test_form4_comments_issue_submit_score_and_adopt(chromium_browser, live_serv
                           full_name="商工 太郎")
     advisor_secret = with_totp(advisor, "MIRASAPOADVISORTESTMIRASAPOADVI6")
     reviewer = UserFactory(email="reviewer@agency.example.jp", kind=User.Kind.AGENCY_STAFF, is_staff=True, full_name="審査 花子")
-    reviewer_secret = with_totp(reviewer, "MIRASAPOREVIEWERTESTMIRASAPORE6")
+    reviewer_secret = with_totp(reviewer, "MIRASAPOREVIEWERTESTMIRASAPOREV6")
     round_ = SubsidyRoundFactory()
     install_criteria(round_)
     draft = application_services.application_start(actor=owner, program="jizokuka_general", subsidy_round=round_,
