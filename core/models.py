@@ -57,6 +57,8 @@ class AuditEvent(models.Model):
         SUPPORT_PLAN_STATUS = "supportplan.status", _("Support plan (form 4) request changed")
         SUPPORT_PLAN_COMMENTED = "supportplan.comment", _("Support plan (form 4) comment")
         APPLICATION_SCORED = "application.scored", _("Application scored")
+        AWARD_STEP = "award.step", _("Award step (grant, report, confirmation, payment)")
+        AWARD_LEDGER = "award.ledger", _("Expense ledger changed")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)

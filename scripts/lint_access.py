@@ -65,6 +65,7 @@ BUSINESS_DATA_MODELS: dict[str, frozenset[str]] = {
     "documents.models": frozenset({"Document", "Attachment"}),
     "supportplans.models": frozenset({"SupportPlanRequest", "SupportPlanComment"}),
     "reviews.models": frozenset({"ReviewScore"}),
+    "awards.models": frozenset({"Award", "PlanChange", "ExpenseLine", "PerformanceReport", "ProfitReport", "DueDate"}),
 }
 CONSENT_APP = "consent"
 FORBIDDEN_MODULE = "consent.models"
