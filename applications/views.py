@@ -52,6 +52,7 @@ from .selectors import (
     review_rows,
     snapshot_comparison,
 )
+from .transitions import WITHDRAWABLE
 
 FORM_PROGRAMS = [Program.JIZOKUKA_GENERAL, Program.KEIEIRYOKU_KOJO, Program.JIGYO_KEIZOKU, Program.KEIEI_KAKUSHIN]
 
@@ -329,7 +330,30 @@ def detail(request, pk: int):
     return render(request, "applications/detail.html", {
         "application": application, "completion_form": form, "events": application.events.all(),
         "corrections": application_corrections(application=application) if application.status == Application.Status.RETURNED else [],
+        "can_withdraw": application.status in WITHDRAWABLE and request.user.is_prime,
     })
+
+
+@role_required("business")
+def withdraw(request, pk: int):
+    """取下げ before a decision, from the applicant's page: a confirmation step first (the
+    Prime holder only; the service refuses anything after a decision)."""
+    application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
+    if not request.user.is_prime:
+        raise PermissionDenied
+    if application.status not in WITHDRAWABLE:
+        messages.error(request, _("This application can no longer be withdrawn: it has been decided or withdrawn already."))
+        return redirect("applications:detail", pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        reason = request.POST.get("reason", "")[:200]
+        try:
+            services.application_withdraw(actor=request.user, application_id=pk, reason=reason)
+        except ApplicationError as exc:
+            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+        else:
+            messages.success(request, _("The application was withdrawn."))
+        return redirect("applications:detail", pk=pk)
+    return render(request, "applications/withdraw.html", {"application": application})
 
 
 def _snapshots_page(request, application, back_url: str, *, purpose: int, receipt_number: str | None):
