@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FavouriteForm(forms.Form):
@@ -10,7 +11,7 @@ class FavouriteForm(forms.Form):
 
 
 class SavedSearchForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("saved search", "Name"), max_length=100)
     querystring = forms.CharField(required=False, max_length=2000)
     email_alerts = forms.BooleanField(label=_("E-mail me new matching programs"), required=False)
 
