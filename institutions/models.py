@@ -41,7 +41,7 @@ class Institution(TimeStampedModel):
     DATA_CLASSES = {
         f: 12
         for f in ["name", "kind", "prefecture", "municipality", "services", "qualifications", "specialties",
-                  "description", "certification_id", "website", "search_tokens"]
+                  "description", "certification_id", "website", "search_tokens", "search_vector"]
     }
 
     class Meta:
