@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from companies.reference import JSIC_MIDDLE, PREFECTURES
+from core.formatting import japanese_date
 from core.input import InputRefused, parse_decimal
 
 # --- §1 業種の考え方: three groups of industry ------------------------------------------------
@@ -310,7 +311,7 @@ def frame_condition_errors(frame, answers: FrameAnswers) -> dict[str, list[str]]
     if frame.startup_window_start or frame.startup_window_end:
         # §11: 「公募締切時から起算して過去3か年」 — the round's own window, not its deadline.
         start, end = frame.startup_window_start, frame.startup_window_end
-        window = {"start": start.isoformat() if start else "—", "end": end.isoformat() if end else "—"}
+        window = {"start": japanese_date(start) if start else "—", "end": japanese_date(end) if end else "—"}
         if answers.opened_on is None:
             errors["opened_on"] = [_("Enter the day the business opened (start-up frame).")]
         elif (start and answers.opened_on < start) or (end and answers.opened_on > end):
@@ -456,7 +457,7 @@ def compare_with_regional(workplace: Decimal, prefecture: str, on: dt.date) -> W
     if row is None:
         return WageComparison(False, workplace, None, None,
                               _("No regional minimum wage of %(prefecture)s is registered for %(date)s; the SME Agency adds it.")
-                              % {"prefecture": name, "date": on.isoformat()})
+                              % {"prefecture": name, "date": japanese_date(on)})
     context = {"prefecture": name, "year": row.fiscal_year, "regional": row.hourly, "workplace": workplace}
     if workplace < row.hourly:
         return WageComparison(False, workplace, row.hourly, row.fiscal_year, _(
@@ -495,7 +496,7 @@ def wage_increase_errors(frame, answers: FrameAnswers) -> dict[str, list[str]]:
 
 # §8 労働基準法に基づく賃金台帳・労働者名簿の記載事項: asked where the frame needs the records.
 WAGE_LEDGER_ITEMS = [
-    ("name", gettext_lazy("Name")), ("sex", gettext_lazy("Sex")), ("pay_period", gettext_lazy("Pay period")),
+    ("name", pgettext_lazy("person", "Name")), ("sex", gettext_lazy("Sex")), ("pay_period", gettext_lazy("Pay period")),
     ("working_days", gettext_lazy("Days worked")), ("working_hours", gettext_lazy("Hours worked")),
     ("overtime_hours", gettext_lazy("Overtime hours")), ("holiday_hours", gettext_lazy("Holiday work hours")),
     ("night_hours", gettext_lazy("Night work hours")), ("pay_items", gettext_lazy("Kinds and amounts of base pay and allowances")),
@@ -736,7 +737,7 @@ def jizokuka_rule_errors(application, *, on: dt.date) -> dict[str, list[str]]:
     if content.get("bonus_succession") and round_ is not None:
         if not succession_bonus_ok(date_or_none(content.get("representative_birth_date")), round_.reference_date):
             errors["bonus_succession"] = [_("The succession bonus needs a representative aged %(age)s or more on %(date)s.")
-                                          % {"age": SUCCESSION_BONUS_AGE, "date": round_.reference_date.isoformat()}]
+                                          % {"age": SUCCESSION_BONUS_AGE, "date": japanese_date(round_.reference_date)}]
     return errors
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import input as inputs
 
@@ -12,7 +13,7 @@ class FavouriteForm(forms.Form):
 
 
 class SavedSearchForm(forms.Form):
-    name = inputs.CharField(label=_("Name"), max_length=100)
+    name = inputs.CharField(label=pgettext_lazy("saved search", "Name"), max_length=100)
     querystring = inputs.CharField(required=False, max_length=2000)
     email_alerts = forms.BooleanField(label=_("E-mail me new matching programs"), required=False)
 
