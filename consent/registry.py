@@ -211,6 +211,9 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     # attributes, its tax and financial position, its succession and its use of programs
     # each keep their own class; the application's own answers are class 8.
     **_items(IDENTITY, "industry_group opened_on"),
+    # §2 (d-2): part-time staff and the scheduled time of the 3/4 test, with the staff count.
+    **_items(IDENTITY, "part_time_staff regular_daily_hours regular_weekly_hours regular_monthly_days part_daily_hours "
+                       "part_weekly_hours part_monthly_days"),
     **_items(BUSINESS, "was_tax_exempt"),
     **_items(SUCCESSION, "successor_finalist"),
     **_items(FINANCIALS, "deficit lowest_wage_hourly"),

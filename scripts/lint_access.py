@@ -71,6 +71,8 @@ BUSINESS_DATA_MODELS: dict[str, frozenset[str]] = {
     "applications.models": frozenset({"Application", "ApplicationSnapshot", "ApplicationCorrection"}),
     "institutions.models": frozenset({"SupportRecord"}),
     "documents.models": frozenset({"Document", "Attachment"}),
+    "supportplans.models": frozenset({"SupportPlanRequest", "SupportPlanComment"}),
+    "reviews.models": frozenset({"ReviewScore"}),
     "awards.models": frozenset({"Award", "PlanChange", "ExpenseLine", "PerformanceReport", "ProfitReport", "DueDate"}),
 }
 CONSENT_APP = "consent"

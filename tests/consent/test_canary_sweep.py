@@ -140,11 +140,13 @@ def _kwargs_for(name: str, world: World) -> list[dict] | None:
     table["documents:application-upload"] = table["documents:application-attach"] = [{"pk": w.jizokuka.pk}]
     table["documents:application-detach"] = [{"pk": w.jizokuka.pk, "document_id": documents[0].pk}]
     table["api-application-submit"] = [{"pk": pk} for pk in apps_]
-    # After adoption (awards): the routes take the application's id; the canary has no award
-    # row yet, so these answer as for an application without one.
+    # After adoption: the canary's award (of the 持続化 application) at every stage's PDF.
+    from awards.pdfs import STAGES
+
     for name_ in ("awards:detail", "awards:review-detail", "api-application-steps", "api-application-award"):
         table[name_] = [{"pk": pk} for pk in apps_]
-    table["awards:pdf"] = table["awards:review-pdf"] = [{"pk": w.jizokuka.pk, "stage": "grant-request"}]
+    for name_ in ("awards:pdf", "awards:review-pdf"):
+        table[name_] = [{"pk": w.jizokuka.pk, "stage": stage} for stage in STAGES]
     for name_ in ("detail", "edit", "autosave", "submit", "complete", "pdf", "review-detail", "review-pdf", "snapshots",
                   "review-snapshots"):
         table[f"applications:{name_}"] = [{"pk": pk} for pk in apps_]

@@ -84,6 +84,9 @@ def _submitted_application(prime, subsidy_round):
     content = {**application.content, **COMPLETE_JIZOKUKA, "plan_title": MARK[8], "sales_plan": MARK[8],
                "successor_name": MARK[4]}
     application_services.application_save_draft(actor=prime, application_id=application.pk, content=content, confirm_all=True)
+    from tests.supportplans.helpers import issued
+
+    issued(prime, application)  # the 様式4 a 持続化 submission needs
     return application_services.application_submit(actor=prime, application_id=application.pk, pledge=True)
 
 
