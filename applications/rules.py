@@ -167,6 +167,50 @@ def is_part_timer(person: Hours, regular: Hours) -> bool:
     return days and (at_most(person.daily_hours, regular.daily_hours) or at_most(person.weekly_hours, regular.weekly_hours))
 
 
+HOURS_NAMES = ("daily_hours", "weekly_hours", "monthly_days")
+
+
+def _hours_of(content: dict, prefix: str) -> Hours:
+    values = []
+    for name in HOURS_NAMES:
+        value = content.get(f"{prefix}_{name}")
+        try:
+            values.append(parse_decimal(value, max_digits=6, decimal_places=2) if value not in (None, "") else None)
+        except InputRefused:
+            values.append(None)
+    return Hours(*values)
+
+
+@dataclass(frozen=True)
+class PartTimeCheck:
+    counted: int  # part-time staff who count as 常時使用する従業員 (more than 3/4)
+    errors: dict
+    note: str = ""
+
+
+def part_time_check(content: dict) -> PartTimeCheck:
+    """§2 (d-2) on an application: the part-time group against a regular employee of the same
+    workplace. Not counted where their days a month and their hours a day (or a week) are
+    3/4 or less; counted otherwise. Part-time staff without the hours to test are refused."""
+    count = _int_or_none(content.get("part_time_staff")) or 0
+    if count <= 0:
+        return PartTimeCheck(0, {})
+    regular, part = _hours_of(content, "regular"), _hours_of(content, "part")
+
+    def complete(hours: Hours) -> bool:
+        return hours.monthly_days is not None and (hours.daily_hours is not None or hours.weekly_hours is not None)
+
+    if not complete(regular) or not complete(part):
+        return PartTimeCheck(0, {"part_time_staff": [_(
+            "For the 3/4 test, enter the scheduled days a month and the hours a day or a week of a regular employee "
+            "and of the part-time staff.")]})
+    if is_part_timer(part, regular):
+        return PartTimeCheck(0, {}, _("The part-time staff work three quarters of a regular employee's hours and days "
+                                      "or less: not counted."))
+    return PartTimeCheck(count, {}, _("The part-time staff work more than three quarters of a regular employee's hours or "
+                                      "days: they count as regularly employed staff."))
+
+
 def count_employees(staff: list[tuple[str, int]]) -> int:
     """§2: only the roles that count as 常時使用する従業員."""
     return sum(count for role, count in staff if COUNTED_ROLES[role])
@@ -667,10 +711,12 @@ def jizokuka_rule_errors(application, *, on: dt.date) -> dict[str, list[str]]:
     decision, industry_errors = application_industry(content)
     errors.update(industry_errors)
     employees = _int_or_none(content.get("employees"))
+    part_time = part_time_check(content)
+    errors.update(part_time.errors)
     if employees is not None:
-        size = small_business_check(decision.group, employees)
+        size = small_business_check(decision.group, employees + part_time.counted)
         if not size.ok:
-            errors["employees"] = [size.message]
+            errors["employees"] = [size.message + (" " + part_time.note if part_time.counted else "")]
     round_ = application.subsidy_round
     frames = frames_of_round(round_)
     frame = application.frame

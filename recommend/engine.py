@@ -42,8 +42,8 @@ from consent.access import (
     SME_AGENCY,
     ConsentContext,
     SystemRecipient,
-    businesses_allowing,
 )
+from consent.projection import rows_released
 from programs.models import THEME_LABELS, CaseStudy, SupportProgram, size_band_of
 
 from .models import Favourite, ViewEvent
@@ -103,12 +103,11 @@ def usable_classes(business_id: int, context: ConsentContext | None = None) -> s
 
 
 def _allowing(queryset, *, data_class: int, business_field: str = "pk"):
-    # On rows of applications businesses_allowing also applies the procedure-origin rule:
-    # a procedure without the checklist opt-in is no interaction (seed 003 §17).
-    for recipient in COMPUTING_RECIPIENTS:
-        queryset = businesses_allowing(queryset, purpose=PURPOSE_SUPPORT_INFORMATION, data_class=data_class,
-                                       viewer=recipient, business_field=business_field)
-    return queryset
+    # The rows the projection releases to all three computing recipients; on rows of
+    # applications it also applies the procedure-origin rule: a procedure without the
+    # checklist opt-in is no interaction (seed 003 §17).
+    return rows_released(queryset, viewer=COMPUTING_RECIPIENTS, purpose=PURPOSE_SUPPORT_INFORMATION,
+                         classes=(data_class,), business_field=business_field)
 
 
 def build_profile(business: Business, *, classes: set[int] | None = None) -> Profile:
