@@ -150,6 +150,12 @@ def _kwargs_for(name: str, world: World) -> list[dict] | None:
     for name_ in ("detail", "edit", "autosave", "submit", "complete", "pdf", "review-detail", "review-pdf", "snapshots",
                   "review-snapshots"):
         table[f"applications:{name_}"] = [{"pk": pk} for pk in apps_]
+    # The 様式4 the area's third institution issued (its advisor is not a sweep role: A and B
+    # must get 404 there, the owner sees the request and its comments).
+    plan_request = w.extra["plan_request"]
+    for name_ in ("supportplans:detail", "supportplans:withdraw", "supportplans:advisor-detail"):
+        table[name_] = [{"pk": plan_request.pk}]
+    table["supportplans:application"] = [{"pk": pk} for pk in apps_]
     for name_ in ("company_data", "inbox_detail", "decide", "revoke", "block"):
         table[f"disclosure:{name_}"] = [{"pk": w.request_a.pk}]
     return table.get(name)
