@@ -129,6 +129,9 @@ SECTIONS_JIZOKUKA = [
     (gettext_lazy("Revenue from the project (収益納付)"), ["revenue_expected", "revenue_description"]),
     (gettext_lazy("Bonus points requested"), ["bonus_succession", "successor_name", "bonus_depopulated", "bonus_keieiryoku",
                                    "keieiryoku_certified_on"]),
+    (gettext_lazy("Part-time staff (3/4 test)"), ["part_time_staff", "regular_daily_hours", "regular_weekly_hours",
+                                                  "regular_monthly_days", "part_daily_hours", "part_weekly_hours",
+                                                  "part_monthly_days"]),
     (gettext_lazy("Frame and industry group"), ["frame", "industry_group", "industry_group_reason", "invoice_special", "was_tax_exempt"]),
     (gettext_lazy("Conditions of the frame"), ["opened_on", "specific_startup_support", "successor_finalist", "plans_growth_beyond_limit",
                                     "deficit", "lowest_wage_hourly", "planned_wage_hourly", "wage_ledger_items",
@@ -578,8 +581,10 @@ def _wizard_next(step: str, answers: dict) -> str:
 
 def _wizard_initial(step: str, answers: dict) -> dict:
     initial = dict(answers.get(step) or {})
-    if step == "wage" and "hourly" in initial:
-        initial.pop("hourly")
+    if step == "wage":
+        initial.pop("hourly", None)
+        initial.pop("lowest", None)
+        initial["ledger"] = [{k: v for k, v in row.items() if k != "hourly"} for row in initial.get("ledger") or []]
     return initial
 
 
@@ -604,24 +609,16 @@ def selfcheck_wizard(request, step: str = "eligibility"):
         return redirect("applications:wizard", step="frame")
     form = None
     if step in WIZARD_FORMS:
-        kwargs = {"subsidy_round": subsidy_round} if step == "frame" else {}
+        kwargs = {"subsidy_round": subsidy_round} if step == "frame" else {"frame": frame} if step == "wage" else {}
         form_class = WIZARD_FORMS[step]
         if request.method == "POST":
             form = form_class(request.POST, **kwargs)
             if form.is_valid():
-                data = wizard.jsonable(form.cleaned_data)
-                try:
-                    if step == "wage":
-                        data["hourly"] = str(form.hourly())
-                except rules.RuleInputError as exc:
-                    for field, messages in exc.errors.items():
-                        form.add_error(field if field in form.fields else None, messages)
-                else:
-                    answers[step] = data
-                    if step == "eligibility":  # another round: the frame must be chosen again
-                        answers.pop("frame", None)
-                    wizard.save_state(request, answers)
-                    return redirect("applications:wizard", step=_wizard_next(step, answers))
+                answers[step] = form.answers() if step == "wage" else wizard.jsonable(form.cleaned_data)
+                if step == "eligibility":  # another round: the frame must be chosen again
+                    answers.pop("frame", None)
+                wizard.save_state(request, answers)
+                return redirect("applications:wizard", step=_wizard_next(step, answers))
         else:
             form = form_class(initial=_wizard_initial(step, answers), **kwargs)
     verdicts = wizard.evaluate(answers)
