@@ -40,10 +40,10 @@ class ProgramFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return search(queryset, value, title_field="name")
 
-    def filter_industry(self, queryset, name, value):
+    def filter_industry(self, queryset, name, value: str):  # the hint documents the API type (choices are callable)
         return queryset.filter(Q(industries=[]) | Q(industries__contains=[value]))
 
-    def filter_prefecture(self, queryset, name, value):
+    def filter_prefecture(self, queryset, name, value: str):
         return queryset.filter(Q(prefectures=[]) | Q(prefectures__contains=[value]))
 
     def filter_employees(self, queryset, name, value):
