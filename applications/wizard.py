@@ -169,7 +169,7 @@ class WageLedgerRow(forms.Form):
     and the scheduled (所定) time the kind of pay needs."""
 
     name = inputs.CharField(label=gettext_lazy("Employee (name or initials)"), required=False, max_length=100)
-    kind = forms.ChoiceField(label=gettext_lazy("Paid"), required=False, choices=[("", "—"), *rules.PAY_KINDS.items()])
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of pay"), required=False, choices=[("", "—"), *rules.PAY_KINDS.items()])
     base = _yen(gettext_lazy("Base pay (yen)"))
     allowances = _yen(gettext_lazy("Allowances that count: position, duties … (yen)"))
     bonus = _yen(rules.EXCLUDED_PAY["bonus"])
