@@ -13,12 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from consent.access import (
-    PURPOSE_SHARING,
-    SME_AGENCY,
-    ConsentContext,
-    businesses_allowing,
-)
+from consent.access import PURPOSE_SHARING, SME_AGENCY, ConsentContext
+from consent.projection import rows_released
 from core.transitions import history
 
 from .models import Award, DueDate, ExpenseLine, PlanChange
@@ -51,9 +47,8 @@ def agency_award_queue(*, viewer, status: str | None = None) -> QuerySet:
         qs = qs.filter(status=status)
     # The award holds the project's content (class 8) and the program-usage facts (class 10:
     # amounts and dates of the steps): a business must let the agency use both.
-    for data_class in AGENCY_CLASSES:
-        qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=data_class, viewer=viewer, recipient=SME_AGENCY,
-                                 business_field="application__business")
+    qs = rows_released(qs, purpose=PURPOSE_SHARING, classes=AGENCY_CLASSES, viewer=viewer,
+                       business_field="application__business")
     overdue = DueDate.objects.filter(award=OuterRef("pk"), done_at__isnull=True, due_on__lt=timezone.localdate())
     return (qs.select_related("application", "application__business", "application__subsidy_round")
             .defer("application__content", "application__prefill", "application__snapshot")

@@ -196,6 +196,9 @@ CONTENT_ITEM_CLASSES: dict[str, int] = {
     "industry_group": 1, "opened_on": 1, "was_tax_exempt": 3, "successor_finalist": 4, "deficit": 6,
     "lowest_wage_hourly": 6, "industry_group_reason": 8, "plans_growth_beyond_limit": 8, "invoice_special": 8,
     "planned_wage_hourly": 8, "wage_ledger_items": 8, "worker_register_items": 8, "specific_startup_support": 10,
+    # §2 (d-2): part-time staff and the hours of the 3/4 test, with the staff count (class 1)
+    "part_time_staff": 1, "regular_daily_hours": 1, "regular_weekly_hours": 1, "regular_monthly_days": 1,
+    "part_daily_hours": 1, "part_weekly_hours": 1, "part_monthly_days": 1,
 }
 
 # ※5 (policy-matrix "researchers"): the items an approved researcher receives, as fields.
@@ -263,7 +266,7 @@ def build_world() -> World:
     where they exist (applications, submission, review, disclosure, partner intake)."""
     from decimal import Decimal as D
 
-    from accounts.models import ResearcherProfile
+    from accounts.models import ApiToken, ResearcherProfile
     from analytics.models import EbpmAnalysis, ResearchPledge
     from applications import services as app_services
     from applications.forms import JizokukaForm, ProcedureForm
@@ -283,7 +286,8 @@ def build_world() -> World:
     from linkage import services as linkage_services
     from linkage.models import IntakeBatch, ReviewItem
     from notifications.links import unsubscribe_token
-    from recommend.models import SavedSearch
+    from recommend.models import Favourite, SavedSearch
+    from tests.analytics.factories import ApplicationFactory
     from tests.factories import (
         BusinessFactory,
         InstitutionFactory,
@@ -294,6 +298,7 @@ def build_world() -> World:
         prime_user,
         researcher,
     )
+    from tests.programs.factories import CaseStudyFactory, SupportProgramFactory
 
     m = Markers()
     item_classes = content_item_classes()
@@ -521,6 +526,31 @@ def build_world() -> World:
         )
     assert ResearcherProfile.objects.filter(user=users["researcher"]).exists()
     analysis = EbpmAnalysis.objects.create(title="canary", params={}, results={}, created_by=agency)
+    # An API token of the owner (its revoke page needs a real id); made directly, since
+    # issuing one through the service needs the owner's authenticator set up.
+    api_token = ApiToken.objects.create(user=owner, name="canary", key_hash="c" * 64, prefix="cnrytokn",
+                                        expires_at=timezone.now() + dt.timedelta(days=30))
+
+    # Recommendations (purpose 5) must not count a procedure without the checklist opt-in
+    # as an interaction (seed 003 §17). Two businesses like the sole proprietor's (and the
+    # canary's) each hold a certified 経営力向上計画 without the opt-in and saved one case
+    # study; the one program whose application is that procedure has no targeting, theme or
+    # tag, so only those procedures can bring it into a recommendation. Its name carries
+    # RECOMMEND_PROBE: on a recommendation page or API answer it is a leak unless the state
+    # opted the procedures in (and then the sweep must see it: its positive control).
+    case_study = CaseStudyFactory(industry_jsic=soloist_business.industry_jsic, prefecture=soloist_business.prefecture)
+    probe_program = SupportProgramFactory(name=f"{RECOMMEND_PROBE} 経営力向上計画の活用支援", application_program="keieiryoku_kojo",
+                                          deadline=None)
+    neighbours, neighbour_procedures = [], []
+    for _ in range(MIN_NEIGHBOURS_FOR_PROBE):
+        neighbour = BusinessFactory(industry_jsic=soloist_business.industry_jsic, prefecture=soloist_business.prefecture,
+                                    employees=soloist_business.employees)
+        neighbours.append(neighbour)
+        neighbour_procedures.append(ApplicationFactory(
+            business=neighbour, program="keieiryoku_kojo", status=Application.Status.CERTIFIED, fiscal_year=today.year,
+            certified_on=today - dt.timedelta(days=40), submitted_at=timezone.now() - dt.timedelta(days=60),
+            data_use_consent=False, requested_amount=None))
+        Favourite.objects.create(business=neighbour, case_study=case_study)
 
     objects: dict[str, list[Any]] = {}
     for model in apps.get_models():
@@ -538,11 +568,19 @@ def build_world() -> World:
         request_a=request_a, objects=objects,
         extra={"batch": batch, "review_item": review_item, "saved_search": saved_search, "pledges": pledges,
                "analysis": analysis, "subsidy_round": subsidy_round, "client": client, "documents": documents,
-               "unsubscribe_token": unsubscribe_token(user_id=owner.pk, category="applications")},
+               "unsubscribe_token": unsubscribe_token(user_id=owner.pk, category="applications"),
+               "api_token": api_token, "case_study": case_study, "probe_program": probe_program,
+               "neighbour_procedures": neighbour_procedures},
     )
     check_coverage(world)
     return world
 
+
+# On a recommendation (page or API), the name of the program only procedures without the
+# opt-in can bring in (see build_world). Not a class token: the catalogue shows it freely.
+RECOMMEND_PROBE = "KANARIA-PROBE-REC"
+RECOMMENDATION_URLS = frozenset({"recommend:recommendations", "api-recommendations"})
+MIN_NEIGHBOURS_FOR_PROBE = 2  # recommend.engine.MIN_NEIGHBOURS
 
 # Document types the canary keeps in its vault, with the class this test expects of each.
 DOCUMENT_TYPES = {"financial_statements": 6, "quotation": 8}
@@ -600,6 +638,10 @@ def _item_value(m: Markers, data_class: int, origin: str, item: str, name: str):
         choices = [c for c, _label in form_field.choices if c]
         return choices[0] if choices else ""
     if isinstance(form_field, forms.DateField):
+        return None
+    if name == "part_time_staff" or isinstance(form_field, forms.DecimalField):
+        # §2 (d-2): the 3/4 test needs consistent hours, which markers are not; left empty
+        # (an empty item carries no data, and check_coverage skips it).
         return None
     if isinstance(form_field, forms.IntegerField):
         if name in {"founded_year", "fy_year"}:
