@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.jizokuka import EXPENSE_CATEGORIES
 from core.models import TimeStampedModel
@@ -29,7 +30,7 @@ class Award(TimeStampedModel):
         REPORTED = "reported", _("Performance reported")  # 実績報告
         CONFIRMED = "confirmed", _("Amount confirmed")  # 確定
         CLAIMED = "claimed", _("Payment claimed")  # 精算払請求
-        PAID = "paid", _("Paid")  # 支払
+        PAID = "paid", pgettext_lazy("award status", "Paid")  # 支払 (another catalogue has "Paid" as a wage form)
 
     application = models.OneToOneField("applications.Application", on_delete=models.PROTECT, related_name="award")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True)

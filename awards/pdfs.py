@@ -33,12 +33,12 @@ def stages_of(award: Award | None) -> list[str]:
     return [stage for stage, ok in reached.items() if ok]
 
 
-def render_stage(award: Award, stage: str) -> bytes:
+def render_stage(award: Award, stage: str, *, business_name: str) -> bytes:
+    """`business_name`: as the reader may see it (selectors.business_name_for)."""
     application = award.application
     lines = list(award.lines.all())
-    business = application.business
     return render_pdf(f"awards/pdf/{stage.replace('-', '_')}.html", {
-        "title": STAGES[stage], "award": award, "application": application, "business_name": business.name,
+        "title": STAGES[stage], "award": award, "application": application, "business_name": business_name,
         "program": Program(application.program).label, "receipt_number": application.receipt_number or "",
         "plan": [(CATEGORY_LABELS.get(c, c), v) for c, v in award.plan.items()],
         "lines": [{"line": line, "category": CATEGORY_LABELS.get(line.category, line.category)} for line in lines],

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from consent.access import PURPOSE_SHARING
+from consent.access import PURPOSE_SHARING, SME_AGENCY, ConsentContext
 from consent.projection import rows_released
 from core.transitions import history
 
@@ -61,6 +61,17 @@ def award_for_agency(*, viewer, application: Application) -> Award | None:
     if not agency_award_queue(viewer=viewer).filter(application=application).exists():
         return None
     return award_of(application=application)
+
+
+def business_name_for(*, viewer, application: Application) -> str:
+    """The applicant's name as printed on a stage's PDF: the business's own users see it;
+    the agency only where the business lets it use its identity (class 1) for purpose 2."""
+    business = application.business
+    if getattr(viewer, "membership_or_none", None) is not None and viewer.membership_or_none.business_id == business.pk:
+        return business.name
+    decision = ConsentContext([business.pk]).decide(business.pk, purpose=PURPOSE_SHARING, data_class=1,
+                                                    recipient=SME_AGENCY, viewer=viewer)
+    return business.name if decision.allowed else "（非開示）"
 
 
 @dataclass(frozen=True)

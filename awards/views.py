@@ -164,10 +164,11 @@ def award_page(request, pk: int):
     })
 
 
-def _pdf_response(award, stage: str) -> HttpResponse:
+def _pdf_response(request, award, stage: str) -> HttpResponse:
     if award is None or stage not in pdfs.stages_of(award):
         raise Http404
-    response = HttpResponse(pdfs.render_stage(award, stage), content_type="application/pdf")
+    name = selectors.business_name_for(viewer=request.user, application=award.application)
+    response = HttpResponse(pdfs.render_stage(award, stage, business_name=name), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{stage}-{award.application_id}.pdf"'
     return response
 
@@ -175,7 +176,7 @@ def _pdf_response(award, stage: str) -> HttpResponse:
 @role_required("business")
 def award_pdf(request, pk: int, stage: str):
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
-    return _pdf_response(selectors.award_of(application=application), stage)
+    return _pdf_response(request, selectors.award_of(application=application), stage)
 
 
 # --- Agency staff -------------------------------------------------------------------------------
@@ -237,4 +238,4 @@ def review_detail(request, pk: int):
 @role_required("agency_staff")
 def review_pdf(request, pk: int, stage: str):
     application = application_for_agency_or_404(viewer=request.user, application_id=pk)
-    return _pdf_response(selectors.award_for_agency(viewer=request.user, application=application), stage)
+    return _pdf_response(request, selectors.award_for_agency(viewer=request.user, application=application), stage)

@@ -41,3 +41,19 @@ def test_each_stage_has_its_pdf(prime, staff, adopted, client):
     assert "精算払請求書" in texts["claim"] and "147,866円" in texts["claim"]
     # A stage not reached has no PDF.
     assert client.get(f"/awards/{adopted.pk}/pdf/unknown/").status_code == 404
+
+
+def test_the_agency_s_pdf_withholds_the_name_of_a_business_that_denies_its_identity(prime, staff, adopted, client):
+    from consent import services as consent_services
+    from tests.awards.helpers import granted
+
+    granted(prime, staff, adopted)
+    mfa_login(client, staff)
+    name = adopted.business.name
+    assert "".join(name.split()) in _text(client.get(f"/review/awards/{adopted.pk}/pdf/grant-decision/").content)
+    consent_services.consent_deny(actor=prime, business=adopted.business, data_class=1, recipient=2)
+    text = _text(client.get(f"/review/awards/{adopted.pk}/pdf/grant-decision/").content)
+    assert "".join(name.split()) not in text and "非開示" in text
+    # The business itself still sees its name.
+    mfa_login(client, prime)
+    assert "".join(name.split()) in _text(client.get(f"/awards/{adopted.pk}/pdf/grant-decision/").content)
