@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 from core.navigation import navigation_for
 
 from .forms import ApiTokenForm, MemberAddForm, MemberPermissionsForm
@@ -29,12 +30,6 @@ from .services import (
 )
 
 
-def _form_errors_from(form, error: ApplicationError) -> None:
-    for field, field_messages in error.errors.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
 class BusinessSignupView(SignupView):
     """allauth's sign-up, made atomic with the business: the user, its e-mail address and
     the business with its Entry membership are written together or not at all."""
@@ -46,7 +41,7 @@ class BusinessSignupView(SignupView):
                 if self.user is not None:
                     business_register(user=self.user, **form.business_fields())
         except ApplicationError as error:
-            _form_errors_from(form, error)
+            add_errors_to_form(form, error.errors)
             return self.form_invalid(form)
         if response:
             return response
@@ -88,7 +83,7 @@ def api_tokens(request):
             try:
                 _token, new_key = api_token_issue(user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"])
             except ApplicationError as error:
-                _form_errors_from(form, error)
+                add_errors_to_form(form, error.errors)
             else:
                 form = ApiTokenForm()
     else:
@@ -133,7 +128,7 @@ def members(request):
             try:
                 member_create(actor=request.user, **form.cleaned_data)
             except ApplicationError as error:
-                _form_errors_from(form, error)
+                add_errors_to_form(form, error.errors)
             else:
                 messages.success(request, _("The member was added. They will receive an e-mail to set their password."))
                 return redirect("accounts:members")

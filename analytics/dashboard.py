@@ -41,6 +41,7 @@ from consent.access import (
     businesses_allowing,
     procedure_rule_q,
 )
+from consent.registry import IDENTITY, PROGRAM_USAGE
 
 from .models import DashboardCell, SummaryRefresh
 
@@ -71,7 +72,7 @@ def _allowed_exists(data_class: int):
 def dashboard_source_queryset():
     """Submitted applications the agency may aggregate (see the module docstring)."""
     qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES).filter(procedure_rule_q(purpose=PURPOSE_SHARING))
-    for data_class in (1, 10):
+    for data_class in (IDENTITY, PROGRAM_USAGE):
         qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=data_class, viewer=DASHBOARD, business_field="business_id")
     return qs
 

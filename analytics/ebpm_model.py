@@ -19,6 +19,7 @@ from consent.access import (
     businesses_allowing,
     procedure_rule_q,
 )
+from consent.registry import FINANCIALS, IDENTITY, PROGRAM_USAGE, REVIEW
 
 from .ebpm import (
     MAX_MAP_POINTS,
@@ -40,7 +41,7 @@ def _band(value, edges) -> int:
 
 
 def _allowed(qs, *, business_field: str):
-    for data_class in (1, 6, 9, 10):
+    for data_class in (IDENTITY, FINANCIALS, REVIEW, PROGRAM_USAGE):
         qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=data_class, viewer=SystemRecipient(SME_AGENCY, "EBPM"),
                                  business_field=business_field)
     return qs

@@ -37,7 +37,7 @@ from consent.access import (
     procedure_rule_q,
     viewer_recipient,
 )
-from consent.registry import RESEARCH_EXTRACT_COLUMNS
+from consent.registry import IDENTITY, RESEARCH_EXTRACT_COLUMNS
 from core import csv_files
 
 from .dashboard import EXCLUDED_STATUSES
@@ -61,7 +61,7 @@ def extract_queryset(*, viewer, filters: dict):
     if viewer_recipient(viewer) != RESEARCHERS:
         return Application.objects.none().values_list("pk")
     qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES).filter(procedure_rule_q(purpose=PURPOSE_EBPM))
-    qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=1, viewer=viewer, recipient=RESEARCHERS,
+    qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=IDENTITY, viewer=viewer, recipient=RESEARCHERS,
                              business_field="business_id")
     if filters.get("fiscal_year"):
         qs = qs.filter(fiscal_year=filters["fiscal_year"])

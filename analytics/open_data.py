@@ -12,7 +12,7 @@ Which rows, which fields:
 - only 法人 (corporations): ※6 names the 法人番号 and 法人名; a sole proprietor's name is a
   person's name, which the item list does not include;
 - certified procedures (certified_on set) only with the checklist opt-in
-  (`procedure_rule_q(purpose=9)`), and only corporate number, name, program and date.
+  (`procedure_rule_q(purpose=PURPOSE_OPEN_DATA)`), and only corporate number, name, program and date.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from consent.access import (
     businesses_allowing,
     procedure_rule_q,
 )
-from consent.registry import OPEN_DATA_COLUMNS
+from consent.registry import IDENTITY, OPEN_DATA_COLUMNS, PROGRAM_USAGE
 
 OPEN_DATA = SystemRecipient(PUBLIC, "open data")
 ADOPTION_FIELDS = [name for name, _class in OPEN_DATA_COLUMNS]
@@ -42,7 +42,7 @@ def _allowed(data_class: int):
 
 
 def _published(qs: QuerySet) -> QuerySet:
-    for data_class in (1, 10):
+    for data_class in (IDENTITY, PROGRAM_USAGE):
         qs = businesses_allowing(qs, purpose=PURPOSE_OPEN_DATA, data_class=data_class, viewer=OPEN_DATA, business_field="business_id")
     return qs
 

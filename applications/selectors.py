@@ -25,6 +25,7 @@ from consent.access import (
     businesses_allowing,
 )
 from consent.projection import origin_of, project
+from consent.registry import APPLICATION_CONTENT, PROGRAM_USAGE
 
 from .corrections import correctable_fields
 from .models import (
@@ -44,7 +45,7 @@ def _viewer_business_id(viewer) -> int:
         raise PermissionDenied
     business_id = viewer.membership_or_none.business_id
     context = ConsentContext([business_id])
-    for data_class in (8, 10):
+    for data_class in (APPLICATION_CONTENT, PROGRAM_USAGE):
         if not context.decide(business_id, purpose=PURPOSE_APPLICANT_RECORDS, data_class=data_class, recipient=APPLICANT, viewer=viewer):
             raise Http404
     return business_id
@@ -95,7 +96,7 @@ def review_queue(*, viewer, status: str | None = None) -> QuerySet:
     qs = Application.objects.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
     if status:
         qs = qs.filter(status=status)
-    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=8, viewer=viewer, recipient=SME_AGENCY,
+    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=APPLICATION_CONTENT, viewer=viewer, recipient=SME_AGENCY,
                              business_field="business")
     return qs.select_related("business", "subsidy_round").defer("content", "prefill", "snapshot").order_by("-submitted_at", "-id")
 

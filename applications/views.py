@@ -20,6 +20,7 @@ from companies.models import Source
 from companies.selectors import may_edit_record
 from consent.access import PURPOSE_APPLICANT_RECORDS, PURPOSE_SHARING
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 from core.input import INT32_MAX, parse_int_or_none
 from core.pdf import render_pdf
 
@@ -54,12 +55,6 @@ from .selectors import (
 )
 
 FORM_PROGRAMS = [Program.JIZOKUKA_GENERAL, Program.KEIEIRYOKU_KOJO, Program.JIGYO_KEIZOKU, Program.KEIEI_KAKUSHIN]
-
-
-def _errors_to_form(exc: ApplicationError, form) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @role_required("business")
@@ -98,7 +93,7 @@ def start(request, program: str):
                 accepted_classes=form.accepted_classes(), frame=form.chosen_frame() if rounds is not None else None,
             )
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_errors_to_form(form, exc.errors)
         else:
             if application.status != Application.Status.DRAFT:
                 # One application per round: this one was already sent, so show it.
@@ -230,7 +225,7 @@ def _save(request, application):
                 client_seq=parse_int_or_none(seq, minimum=0) if seq else None,
             )
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_errors_to_form(form, exc.errors)
             ok = False
     return ok, application, form, formset
 
@@ -586,8 +581,7 @@ def selfcheck_wizard(request, step: str = "eligibility"):
                     if step == "wage":
                         data["hourly"] = str(form.hourly())
                 except rules.RuleInputError as exc:
-                    for field, messages in exc.errors.items():
-                        form.add_error(field if field in form.fields else None, messages)
+                    add_errors_to_form(form, exc.errors)
                 else:
                     answers[step] = data
                     if step == "eligibility":  # another round: the frame must be chosen again

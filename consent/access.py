@@ -62,6 +62,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import InstitutionGrant, Narrowing, PolicyVersion, Purpose
+from .registry import ALL_DATA_CLASSES
 
 METI, SME_AGENCY, IAA, RESEARCHERS, SUPPORT_INSTITUTIONS, SMES, APPLICANT, PUBLIC = range(1, 9)
 PURPOSE_EBPM, PURPOSE_SHARING, PURPOSE_APPLICANT_RECORDS, PURPOSE_ONCE_ONLY = 1, 2, 3, 4
@@ -69,7 +70,6 @@ PURPOSE_SUPPORT_INFORMATION, PURPOSE_CONSULTATION, PURPOSE_TRACK_RECORD = 5, 6, 
 PURPOSE_MATCHING, PURPOSE_OPEN_DATA = 8, 9
 ALL_PURPOSES = tuple(range(1, 10))
 ALL_RECIPIENTS = tuple(range(1, 9))
-ALL_DATA_CLASSES = tuple(range(1, 14))
 
 
 @dataclass(frozen=True)

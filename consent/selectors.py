@@ -19,6 +19,21 @@ from django.utils.translation import gettext as _
 
 from .access import (
     APPLICANT,
+    IAA,
+    METI,
+    PUBLIC,
+    PURPOSE_CONSULTATION,
+    PURPOSE_EBPM,
+    PURPOSE_MATCHING,
+    PURPOSE_ONCE_ONLY,
+    PURPOSE_OPEN_DATA,
+    PURPOSE_SHARING,
+    PURPOSE_SUPPORT_INFORMATION,
+    PURPOSE_TRACK_RECORD,
+    RESEARCHERS,
+    SME_AGENCY,
+    SMES,
+    SUPPORT_INSTITUTIONS,
     condition_note,
     current_policy_version,
     policy_table,
@@ -30,6 +45,21 @@ from .models import (
     PolicyVersion,
     Purpose,
     Recipient,
+)
+from .registry import (
+    ALL_DATA_CLASSES,
+    APPLICATION_CONTENT,
+    BUSINESS,
+    BUSINESS_PLAN,
+    CHALLENGES,
+    CONTACT_PERSON,
+    FINANCIALS,
+    IDENTITY,
+    JOINT_APPLICANTS,
+    PROGRAM_USAGE,
+    REVIEW,
+    SUPPORT_INSTITUTION,
+    SUPPORT_RECORD,
 )
 
 Denial = tuple[int, int, int | None]  # (data_class, recipient, purpose or None = every purpose)
@@ -242,7 +272,7 @@ def consent_grid(*, business, purpose: int | None, policy: PolicyView | None = N
         for recipient in policy.recipients:
             r = recipient.code
             fixed = r == APPLICANT
-            conditional = r in (4, 5)
+            conditional = r in (RESEARCHERS, SUPPORT_INSTITUTIONS)
             if selected is not None:
                 classes, recipients = table[selected.code]
                 if c not in classes or r not in recipients:
@@ -307,29 +337,30 @@ def describe_changes(*, before: set[Denial], after: set[Denial], policy: PolicyV
 # What the portal does with each (purpose, recipient) and which classes it uses there:
 # the features a denial stops. (purposes or None for "any of them", recipients, classes, text)
 _FEATURES = (
-    ((4,), (2,), {1, 2, 3, 5, 6, 7, 8, 10},
+    ((PURPOSE_ONCE_ONLY,), (SME_AGENCY,),
+     {IDENTITY, JOINT_APPLICANTS, BUSINESS, CONTACT_PERSON, FINANCIALS, BUSINESS_PLAN, APPLICATION_CONTENT, PROGRAM_USAGE},
      gettext_lazy("Pre-fill of %(data_class)s into your applications stops; you will type it yourself.")),
-    ((5,), (1, 2, 3), {1, 6, 10, 11},
+    ((PURPOSE_SUPPORT_INFORMATION,), (METI, SME_AGENCY, IAA), {IDENTITY, FINANCIALS, PROGRAM_USAGE, CHALLENGES},
      gettext_lazy("Recommendations of programmes and case studies no longer use your %(data_class)s.")),
-    ((5,), (1, 2, 3), {6},
+    ((PURPOSE_SUPPORT_INFORMATION,), (METI, SME_AGENCY, IAA), {FINANCIALS},
      gettext_lazy("Your business leaves the local financial benchmarks of similar businesses.")),
-    ((6,), (5,), set(range(1, 14)),
+    ((PURPOSE_CONSULTATION,), (SUPPORT_INSTITUTIONS,), set(ALL_DATA_CLASSES),
      gettext_lazy("Support institutions no longer see your %(data_class)s, even under a request you approved.")),
-    ((1,), (4,), {1, 6, 9, 10},
+    ((PURPOSE_EBPM,), (RESEARCHERS,), {IDENTITY, FINANCIALS, REVIEW, PROGRAM_USAGE},
      gettext_lazy("Approved researchers' extracts leave out your %(data_class)s.")),
-    ((1,), (4,), {1},
+    ((PURPOSE_EBPM,), (RESEARCHERS,), {IDENTITY},
      gettext_lazy("Your business has no rows in research extracts at all.")),
-    ((1,), (1, 2, 3), {1, 6, 9, 10},
+    ((PURPOSE_EBPM,), (METI, SME_AGENCY, IAA), {IDENTITY, FINANCIALS, REVIEW, PROGRAM_USAGE},
      gettext_lazy("Policy evaluations (EBPM) of the SME Agency leave your business out.")),
-    ((2,), (2,), {1, 10},
+    ((PURPOSE_SHARING,), (SME_AGENCY,), {IDENTITY, PROGRAM_USAGE},
      gettext_lazy("The SME Agency's dashboards no longer count your applications.")),
-    ((2,), (2,), {8},
+    ((PURPOSE_SHARING,), (SME_AGENCY,), {APPLICATION_CONTENT},
      gettext_lazy("SME Agency staff can no longer review your applications on the portal.")),
-    ((2,), (2,), {1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13},
+    ((PURPOSE_SHARING,), (SME_AGENCY,), set(ALL_DATA_CLASSES) - {APPLICATION_CONTENT},
      gettext_lazy("SME Agency staff no longer see your %(data_class)s when they handle your applications.")),
-    ((9,), (8,), {1, 10},
+    ((PURPOSE_OPEN_DATA,), (PUBLIC,), {IDENTITY, PROGRAM_USAGE},
      gettext_lazy("Your adopted subsidies are no longer published as open data.")),
-    ((7, 8), (5, 6), {12, 13},
+    ((PURPOSE_TRACK_RECORD, PURPOSE_MATCHING), (SUPPORT_INSTITUTIONS, SMES), {SUPPORT_INSTITUTION, SUPPORT_RECORD},
      gettext_lazy("Support institutions' track records no longer count your support records.")),
 )
 

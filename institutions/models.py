@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from consent.registry import SUPPORT_INSTITUTION, SUPPORT_RECORD
 from core.models import TimeStampedModel
 
 
@@ -31,7 +32,7 @@ class Institution(TimeStampedModel):
     is_active = models.BooleanField(default=True)
 
     DATA_CLASSES = {
-        f: 12
+        f: SUPPORT_INSTITUTION
         for f in ["name", "kind", "prefecture", "municipality", "services", "qualifications", "specialties",
                   "description", "certification_id", "website"]
     }
@@ -66,7 +67,7 @@ class SupportRecord(TimeStampedModel):
     source_detail = models.CharField(max_length=200, blank=True, help_text="partner, batch and partner record id")
     partner_record_id = models.CharField(max_length=100, blank=True)
 
-    DATA_CLASSES = {"supported_on": 13, "theme": 13, "summary": 13}
+    DATA_CLASSES = {"supported_on": SUPPORT_RECORD, "theme": SUPPORT_RECORD, "summary": SUPPORT_RECORD}
 
     class Meta:
         indexes = [models.Index(fields=["business", "-supported_on"])]

@@ -7,12 +7,14 @@ from django.db.models import Count, QuerySet
 
 from companies.models import Business
 from consent.access import (
+    PURPOSE_CONSULTATION,
     PURPOSE_TRACK_RECORD,
     SMES,
     SUPPORT_INSTITUTIONS,
     SystemRecipient,
     businesses_allowing,
 )
+from consent.registry import IDENTITY
 
 from .filters import InstitutionFilter
 from .models import Institution, SupportRecord
@@ -69,5 +71,5 @@ def supportable_businesses(*, viewer) -> QuerySet[Business]:
     with an approval in force (purpose 6) that the company's consent allows. Support
     records are entered for these only, so entering one reveals nothing new."""
     return businesses_allowing(
-        Business.objects.all(), purpose=6, data_class=1, viewer=viewer, recipient=SUPPORT_INSTITUTIONS,
+        Business.objects.all(), purpose=PURPOSE_CONSULTATION, data_class=IDENTITY, viewer=viewer, recipient=SUPPORT_INSTITUTIONS,
     ).order_by("name")

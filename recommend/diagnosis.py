@@ -35,6 +35,7 @@ from consent.access import (
     SystemRecipient,
     businesses_allowing,
 )
+from consent.registry import FINANCIALS
 from programs.models import SizeBand, SupportProgram, size_band_of
 
 from .models import IndicatorScale
@@ -164,7 +165,7 @@ def peer_values(*, business: Business, fiscal_year: int) -> tuple[int, dict[str,
         peers = peers.filter(Q(employees__isnull=True) | Q(employees__lte=high))
     else:
         peers = peers.filter(employees__gte=low, **({"employees__lte": high} if high is not None else {}))
-    peers = businesses_allowing(peers, purpose=PURPOSE_SUPPORT_INFORMATION, data_class=6,
+    peers = businesses_allowing(peers, purpose=PURPOSE_SUPPORT_INFORMATION, data_class=FINANCIALS,
                                 viewer=SystemRecipient(SME_AGENCY, "local benchmark"))
     rows = FinancialYear.objects.filter(business__in=peers.values("pk"), fiscal_year__in=[fiscal_year - 1, fiscal_year])
     by_business: dict[int, dict[int, FinancialYear]] = {}

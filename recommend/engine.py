@@ -42,6 +42,7 @@ from consent.access import (
     SystemRecipient,
     businesses_allowing,
 )
+from consent.registry import CHALLENGES, FINANCIALS, IDENTITY, PROGRAM_USAGE
 from programs.models import THEME_LABELS, CaseStudy, SupportProgram, size_band_of
 
 from .models import Favourite, ViewEvent
@@ -91,7 +92,7 @@ class Recommendation:
 def usable_classes(business_id: int, context: ConsentContext | None = None) -> set[int]:
     context = context or ConsentContext([business_id])
     return {
-        c for c in (1, 6, 10, 11)
+        c for c in (IDENTITY, FINANCIALS, PROGRAM_USAGE, CHALLENGES)
         if all(context.decide(business_id, purpose=PURPOSE_SUPPORT_INFORMATION, data_class=c, recipient=r.recipient,
                               viewer=r).allowed
                for r in COMPUTING_RECIPIENTS)
@@ -226,7 +227,7 @@ def _interactions(business_ids, *, applications: bool, program_by_code: dict[str
         key = ("program", p) if p else ("case_study", c)
         out[b][key] = max(out[b][key], 0) + W_VIEW
     if applications and program_by_code:
-        rows = _allowing(Application.objects.filter(business_id__in=business_ids), data_class=10, business_field="business_id")
+        rows = _allowing(Application.objects.filter(business_id__in=business_ids), data_class=PROGRAM_USAGE, business_field="business_id")
         for b, code in rows.exclude(status=Application.Status.DRAFT).values_list("business_id", "program").distinct():
             if code in program_by_code:
                 out[b][("program", program_by_code[code])] += W_APPLIED
@@ -250,7 +251,7 @@ def _collaborative(profile: Profile, business: Business, own: dict[tuple[str, in
     if profile.attributes:
         similar = _allowing(
             Business.objects.filter(Q(industry_jsic=profile.industry) | Q(prefecture=profile.prefecture)).exclude(pk=business.pk),
-            data_class=1,
+            data_class=IDENTITY,
         ).filter(Q(favourites__isnull=False) | Q(catalogue_views__isnull=False)).distinct()
         for pk, industry, prefecture, employees in similar.values_list("pk", "industry_jsic", "prefecture", "employees")[:MAX_NEIGHBOURS]:
             attr_ids[pk] = (industry == profile.industry, prefecture == profile.prefecture, size_band_of(employees) == profile.size_band)

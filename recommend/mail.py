@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from applications.models import Application
+from consent.registry import IDENTITY
 from notifications.models import Category, MailPreference
 from notifications.services import mail_enqueue, mail_enqueue_bulk
 from programs.filters import ProgramFilter
@@ -73,7 +74,7 @@ def _eligible(programs: list[SupportProgram], *, industry: str, prefecture: str,
 
 def _consenting_memberships(category: str):
     memberships = _members_wanting(category)
-    return _allowing(memberships, data_class=1, business_field="business_id")
+    return _allowing(memberships, data_class=IDENTITY, business_field="business_id")
 
 
 def send_program_alerts(*, day: dt.date | None = None) -> int:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from companies.models import Business, FinancialYear
 from consent.access import APPLICANT, PURPOSE_APPLICANT_RECORDS, require
+from consent.registry import FINANCIALS
 from programs.models import SupportProgram
 
 from .diagnosis import Diagnosis, diagnose
@@ -36,7 +37,7 @@ def favourites_for(*, viewer):
 def diagnosis_for(*, viewer) -> Diagnosis:
     """The business's own figures, shown to its own user: purpose 3, recipient 7."""
     business = business_of(viewer)
-    require(business_id=business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=6, recipient=APPLICANT, viewer=viewer)
+    require(business_id=business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=FINANCIALS, recipient=APPLICANT, viewer=viewer)
     years = list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
     return diagnose(business=business, years=years)
 
