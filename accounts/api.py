@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,20 +9,28 @@ from rest_framework.views import APIView
 from .selectors import me_summary
 
 
+class MeBusinessSerializer(serializers.Serializer):
+    corporate_number = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MeInstitutionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    roles = serializers.ListField(child=serializers.CharField())
+    business = MeBusinessSerializer(allow_null=True)
+    institution = MeInstitutionSerializer(allow_null=True)
+
+
 class MeApi(APIView):
-    @extend_schema(
-        responses=inline_serializer(
-            "Me",
-            {
-                "email": serializers.EmailField(),
-                "roles": serializers.ListField(child=serializers.CharField()),
-                "business": serializers.DictField(allow_null=True),
-                "institution": serializers.DictField(allow_null=True),
-            },
-        )
-    )
+    @extend_schema(responses=MeSerializer)
     def get(self, request):
-        return Response(me_summary(user=request.user))
+        return Response(MeSerializer(me_summary(user=request.user)).data)
 
 
 urlpatterns = [path("me", MeApi.as_view(), name="api-me")]

@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import renderers
+from rest_framework import renderers, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -79,6 +79,47 @@ FILTER_PARAMETERS = [
 ]
 
 
+class AdoptionRecordSerializer(serializers.Serializer):
+    """An adopted case: exactly the ※6 items of api.md (open_data.ADOPTION_FIELDS)."""
+
+    corporate_number = serializers.CharField()
+    name = serializers.CharField()
+    prefecture = serializers.CharField()
+    municipality = serializers.CharField()
+    plan_title = serializers.CharField()
+    program = serializers.CharField()
+    fiscal_year = serializers.IntegerField(allow_null=True)
+    round = serializers.IntegerField(allow_null=True)
+    result = serializers.CharField()
+    support_institution = serializers.CharField()
+
+
+class CertificationRecordSerializer(serializers.Serializer):
+    corporate_number = serializers.CharField()
+    name = serializers.CharField()
+    program = serializers.CharField()
+    certified_on = serializers.DateField()
+
+
+class _Page(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+
+
+class AdoptionPageSerializer(_Page):
+    results = AdoptionRecordSerializer(many=True)
+
+
+class CertificationPageSerializer(_Page):
+    results = CertificationRecordSerializer(many=True)
+
+
+def _open_data_schema(page: type[serializers.Serializer]):
+    return extend_schema(parameters=FILTER_PARAMETERS,
+                         responses={(200, "application/json"): page, (200, "text/csv"): OpenApiTypes.STR})
+
+
 class _OpenDataApi(APIView):
     """A public open-data list: JSON paginated, or the whole list as streamed CSV."""
 
@@ -89,8 +130,8 @@ class _OpenDataApi(APIView):
     as_record = staticmethod(open_data.adoption_record)
     csv_fields: tuple[str, ...] | list[str] = open_data.ADOPTION_FIELDS
     csv_filename = "mirasapo-adoptions.csv"
+    record_serializer: type[serializers.Serializer] = AdoptionRecordSerializer
 
-    @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request):
         filters = _valid_filters(OpenDataFilterForm, request)
         rows = self.list_rows(filters=filters)
@@ -100,13 +141,16 @@ class _OpenDataApi(APIView):
                                encoding=csv_files.csv_encoding(request.query_params))
         paginator = OpenDataPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response([self.as_record(v) for v in page])
+        records = [self.as_record(v) for v in page] if page is not None else []
+        return paginator.get_paginated_response(self.record_serializer(records, many=True).data)
 
 
+@_open_data_schema(AdoptionPageSerializer)
 class OpenDataAdoptionsApi(_OpenDataApi):
     """Adopted subsidy cases: exactly the ※6 items (api.md). JSON paginated; CSV whole."""
 
 
+@_open_data_schema(CertificationPageSerializer)
 class OpenDataCertificationsApi(_OpenDataApi):
     """Certified procedures (経営力向上計画 etc.): only the fact and date, only with the opt-in."""
 
@@ -114,6 +158,7 @@ class OpenDataCertificationsApi(_OpenDataApi):
     as_record = staticmethod(open_data.certification_record)
     csv_fields = open_data.CERTIFICATION_FIELDS
     csv_filename = "mirasapo-certifications.csv"
+    record_serializer = CertificationRecordSerializer
 
 
 class ResearchExtractApi(APIView):

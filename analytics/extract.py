@@ -37,7 +37,13 @@ from consent.access import (
     procedure_rule_q,
     viewer_recipient,
 )
-from consent.registry import IDENTITY, RESEARCH_EXTRACT_COLUMNS
+from consent.registry import (
+    FINANCIALS,
+    IDENTITY,
+    PROGRAM_USAGE,
+    RESEARCH_EXTRACT_COLUMNS,
+    REVIEW,
+)
 from core import csv_files
 
 from .dashboard import EXCLUDED_STATUSES
@@ -72,7 +78,7 @@ def extract_queryset(*, viewer, filters: dict):
     return (
         qs.annotate(
             pre_fy=FilteredRelation("business__financials", condition=Q(business__financials__fiscal_year=F("fiscal_year") - 1)),
-            ok6=_allowed(6, viewer), ok9=_allowed(9, viewer), ok10=_allowed(10, viewer),
+            ok6=_allowed(FINANCIALS, viewer), ok9=_allowed(REVIEW, viewer), ok10=_allowed(PROGRAM_USAGE, viewer),
         )
         .order_by("id")
         .values_list(

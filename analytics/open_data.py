@@ -28,7 +28,13 @@ from consent.access import (
     businesses_allowing,
     procedure_rule_q,
 )
-from consent.registry import IDENTITY, OPEN_DATA_COLUMNS, PROGRAM_USAGE
+from consent.registry import (
+    APPLICATION_CONTENT,
+    IDENTITY,
+    OPEN_DATA_COLUMNS,
+    PROGRAM_USAGE,
+    SUPPORT_INSTITUTION,
+)
 
 OPEN_DATA = SystemRecipient(PUBLIC, "open data")
 ADOPTION_FIELDS = [name for name, _class in OPEN_DATA_COLUMNS]
@@ -70,7 +76,7 @@ def adoption_list(*, filters: dict) -> QuerySet:
                                     business__corp_type=Business.CorpType.CORPORATION)
     qs = _filter(_published(qs), filters)
     return (
-        qs.annotate(ok8=_allowed(8), ok12=_allowed(12))
+        qs.annotate(ok8=_allowed(APPLICATION_CONTENT), ok12=_allowed(SUPPORT_INSTITUTION))
         .order_by("-fiscal_year", "program", "round_number", "id")
         .values_list("business__corporate_number", "business__name", "business__prefecture", "business__municipality",
                      "plan_title", "program", "fiscal_year", "round_number", "review_result", "support_institution__name",

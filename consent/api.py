@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -21,20 +21,43 @@ from .access import decide_business_level
 
 PUBLIC_URL_NAMES = {"api-policy"}
 
-_code_list = serializers.ListField(child=serializers.IntegerField())
-_named = inline_serializer("PolicyItem", {"code": serializers.IntegerField(), "name": serializers.CharField()}, many=True)
-GrantsSerializer = inline_serializer(
-    "ConsentGrants",
-    {
-        "policy_version": serializers.CharField(),
-        "grants": inline_serializer(
-            "ConsentGrant",
-            {"purpose": serializers.IntegerField(), "data_class": serializers.IntegerField(),
-             "recipient": serializers.IntegerField(), "allowed": serializers.BooleanField()},
-            many=True,
-        ),
-    },
-)
+
+
+# Response serializers: each view returns `Serializer(value).data`, so /api/schema/ is
+# generated from what is returned (tests/test_api_responses.py checks real responses).
+
+class PolicyItemSerializer(serializers.Serializer):
+    code = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PolicyPurposeSerializer(PolicyItemSerializer):
+    data_classes = serializers.ListField(child=serializers.IntegerField())
+    recipients = serializers.ListField(child=serializers.IntegerField())
+
+
+class PolicySerializer(serializers.Serializer):
+    version = serializers.CharField()
+    data_classes = PolicyItemSerializer(many=True)
+    recipients = PolicyItemSerializer(many=True)
+    purposes = PolicyPurposeSerializer(many=True)
+
+
+class ConsentGrantSerializer(serializers.Serializer):
+    purpose = serializers.IntegerField()
+    data_class = serializers.IntegerField()
+    recipient = serializers.IntegerField()
+    allowed = serializers.BooleanField()
+
+
+class ConsentGrantsSerializer(serializers.Serializer):
+    policy_version = serializers.CharField()
+    grants = ConsentGrantSerializer(many=True)
+
+
+class ConsentDecisionSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
 
 
 def _business_of(user):
@@ -50,13 +73,9 @@ class PolicyApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses=inline_serializer("Policy", {
-        "version": serializers.CharField(), "data_classes": _named, "recipients": _named,
-        "purposes": inline_serializer("PolicyPurpose", {"code": serializers.IntegerField(), "name": serializers.CharField(),
-                                                        "data_classes": _code_list, "recipients": _code_list}, many=True),
-    }))
+    @extend_schema(responses=PolicySerializer)
     def get(self, request):
-        return Response(selectors.policy_document())
+        return Response(PolicySerializer(selectors.policy_document()).data)
 
 
 class ConsentDeniedItem(serializers.Serializer):
@@ -65,16 +84,20 @@ class ConsentDeniedItem(serializers.Serializer):
     purpose = serializers.IntegerField(required=False, allow_null=True)
 
 
+class ConsentPutSerializer(serializers.Serializer):
+    denied = ConsentDeniedItem(many=True)
+
+
 class ConsentApi(APIView):
     """The caller's business: its effective grants (GET), replace its narrowings (PUT,
     Prime holder only)."""
 
-    @extend_schema(responses=GrantsSerializer)
+    @extend_schema(responses=ConsentGrantsSerializer)
     def get(self, request):
         business = _business_of(request.user)
-        return Response(selectors.effective_grants(business))
+        return Response(ConsentGrantsSerializer(selectors.effective_grants(business)).data)
 
-    @extend_schema(request=inline_serializer("ConsentPut", {"denied": ConsentDeniedItem(many=True)}), responses=GrantsSerializer)
+    @extend_schema(request=ConsentPutSerializer, responses=ConsentGrantsSerializer)
     def put(self, request):
         business = _business_of(request.user)
         if not request.user.is_prime:
@@ -83,7 +106,7 @@ class ConsentApi(APIView):
             raise ApplicationError(errors={"denied": [_("This field is required.")]})
         services.consent_narrowings_replace(actor=request.user, business=business, denied=request.data["denied"],
                                             source="api")
-        return Response(selectors.effective_grants(business))
+        return Response(ConsentGrantsSerializer(selectors.effective_grants(business)).data)
 
 
 class DecisionApi(APIView):
@@ -94,7 +117,7 @@ class DecisionApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter(name, int if name != "company" else str, required=True)
                     for name in ("company", "purpose", "data_class", "recipient")],
-        responses=inline_serializer("ConsentDecision", {"allowed": serializers.BooleanField(), "reason": serializers.CharField()}),
+        responses=ConsentDecisionSerializer,
     )
     def get(self, request):
         user = request.user
@@ -121,7 +144,7 @@ class DecisionApi(APIView):
         if business is None:
             raise Http404
         decision = decide_business_level(business_id=business.pk, **codes)
-        return Response({"allowed": decision.allowed, "reason": decision.reason})
+        return Response(ConsentDecisionSerializer(decision).data)
 
 
 urlpatterns = [
