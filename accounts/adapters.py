@@ -16,22 +16,23 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import render
 
 from core.errors import ApplicationError
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def is_open_for_signup(self, request):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
         return True
 
-    def _client_ip(self, request) -> str:
+    def _client_ip(self, request: HttpRequest) -> str:
         try:
             return self.get_client_ip(request)
         except Exception:  # allauth refuses an unparseable address; count it as the socket's
             return request.META.get("REMOTE_ADDR") or "0.0.0.0"
 
-    def pre_authenticate(self, request, **credentials) -> None:
+    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
         """Refuse a sign-in while its (account, address) pair, the account or the address
         is locked (accounts/lockout.py, in the database — works without Redis)."""
         from accounts import lockout
@@ -40,7 +41,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if lockout.is_locked(email=credentials.get("email"), ip=self._client_ip(request)):
             raise self.validation_error("too_many_login_attempts")
 
-    def authentication_failed(self, request, **credentials) -> None:
+    def authentication_failed(self, request: HttpRequest, **credentials) -> None:
         from accounts import lockout
 
         lockout.record_failure(email=credentials.get("email"), ip=self._client_ip(request))
@@ -67,16 +68,16 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
 
-def _refuse(request, error: ApplicationError):
+def _refuse(request: HttpRequest, error: ApplicationError):
     messages = [m for field_messages in error.errors.values() for m in field_messages] or [error.message]
     return ImmediateHttpResponse(render(request, "accounts/gbizid_error.html", {"error_messages": messages}, status=400))
 
 
 class GBizIDSocialAccountAdapter(DefaultSocialAccountAdapter):
-    def is_auto_signup_allowed(self, request, sociallogin):
+    def is_auto_signup_allowed(self, request: HttpRequest, sociallogin) -> bool:
         return True
 
-    def save_user(self, request, sociallogin, form=None):
+    def save_user(self, request: HttpRequest, sociallogin, form=None):
         from accounts.services import gbizid_link_business
 
         try:
@@ -87,7 +88,7 @@ class GBizIDSocialAccountAdapter(DefaultSocialAccountAdapter):
             raise _refuse(request, error) from error
         return user
 
-    def pre_social_login(self, request, sociallogin):
+    def pre_social_login(self, request: HttpRequest, sociallogin):
         # Existing users: refresh the business link and account type from the latest claims.
         if sociallogin.is_existing:
             from accounts.services import gbizid_link_business

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .permissions import AuthenticatedRequest
 from .selectors import me_summary
 
 
@@ -29,7 +30,7 @@ class MeSerializer(serializers.Serializer):
 
 class MeApi(APIView):
     @extend_schema(responses=MeSerializer)
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(MeSerializer(me_summary(user=request.user)).data)
 
 

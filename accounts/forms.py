@@ -33,13 +33,14 @@ class BusinessSignupForm(SignupForm):
     )
     name = forms.CharField(label=_("Business name"), max_length=200,
                            help_text=_("A sole proprietor enters the trade name or their own name."))
-    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=[("", _("Choose a prefecture"))] + PREFECTURE_CHOICES)
+    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=[("", _("Choose a prefecture")), *PREFECTURE_CHOICES])
     representative_name = forms.CharField(label=_("Representative"), max_length=100)
 
     field_order = ["email", "password1", "password2", "corp_type", "corporate_number", "name", "prefecture", "representative_name"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("corp_type") == Business.CorpType.CORPORATION:
             number = normalise_corporate_number(cleaned.get("corporate_number", ""))
             if not number:

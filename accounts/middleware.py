@@ -15,6 +15,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -51,7 +52,7 @@ def user_has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def session_passed_mfa(request) -> bool:
+def session_passed_mfa(request: HttpRequest) -> bool:
     """allauth records the authentication methods used in this session."""
     if request.session.get(SESSION_MFA_KEY):
         return True
@@ -63,10 +64,10 @@ def session_passed_mfa(request) -> bool:
 
 
 class RequireMFAMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         user = getattr(request, "user", None)
         path = request.path_info
         if (
@@ -95,10 +96,10 @@ class RequireMFAMiddleware:
 
 
 class SessionIdleTimeoutMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())

@@ -24,11 +24,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a page behind role_required / login_required: its user is signed in.
+    Only an annotation for the type checker; Django builds a plain HttpRequest."""
+
+    user: User
+
+
+class AuthenticatedRequest(Request):
+    """The DRF request of an API view whose permission class requires a signed-in user."""
+
+    user: User
 
 
 def _membership(user):
@@ -77,7 +95,7 @@ def role_required(*roles: str):
     def decorator(view):
         @login_required
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args, **kwargs):
             if not has_role(request.user, *names):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -99,7 +117,7 @@ class HasRole(BasePermission):
         names = _check(roles)
         return type(f"HasRole_{'_'.join(sorted(names))}", (cls,), {"roles": names})
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: HttpRequest, view) -> bool:
         return has_role(request.user, *self.roles)
 
 

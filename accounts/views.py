@@ -21,6 +21,7 @@ from core.navigation import navigation_for
 
 from .forms import ApiTokenForm, MemberAddForm, MemberPermissionsForm
 from .models import Membership
+from .permissions import AuthenticatedHttpRequest
 from .selectors import api_tokens_of, member_for_prime, member_list, mypage_summary
 from .services import (
     business_register,
@@ -57,7 +58,7 @@ business_signup = BusinessSignupView.as_view()
 
 
 @login_required
-def mypage(request):
+def mypage(request: AuthenticatedHttpRequest):
     """マイページ: the start page of each role, with links to where that role works."""
     links = [item for item in navigation_for(request) if item["url"] != request.path]
     return render(request, "accounts/mypage.html", {
@@ -70,7 +71,7 @@ TOKENS_ON_MYPAGE = 10
 
 
 @login_required
-def api_tokens(request):
+def api_tokens(request: AuthenticatedHttpRequest):
     """The user's API tokens: create one (its key is shown on this response only), see
     when each expires and was last used, revoke."""
     from .services import api_token_issue
@@ -97,7 +98,7 @@ def api_tokens(request):
 
 
 @login_required
-def api_token_revoke(request, token_id: int):
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int):
     """Confirm, then end a token at once. Another user's token is "not found"."""
     from .services import api_token_revoke as revoke
 
@@ -113,13 +114,13 @@ def api_token_revoke(request, token_id: int):
     return render(request, "accounts/api_token_revoke.html", {"token": token, "crumbs": crumbs})
 
 
-def _require_prime(request) -> None:
+def _require_prime(request: AuthenticatedHttpRequest) -> None:
     if not request.user.is_prime:
         raise PermissionDenied
 
 
 @login_required
-def members(request):
+def members(request: AuthenticatedHttpRequest):
     """The Prime holder manages Members; nobody else may see this page."""
     _require_prime(request)
     if request.method == "POST":
@@ -149,7 +150,7 @@ def members(request):
 
 @login_required
 @require_POST
-def member_permissions(request, membership_id: int):
+def member_permissions(request: AuthenticatedHttpRequest, membership_id: int):
     _require_prime(request)
     form = MemberPermissionsForm(request.POST, prefix=f"m{membership_id}")
     if not form.is_valid():
@@ -163,7 +164,7 @@ def member_permissions(request, membership_id: int):
 
 
 @login_required
-def member_remove_confirm(request, membership_id: int):
+def member_remove_confirm(request: AuthenticatedHttpRequest, membership_id: int):
     """Removal is irreversible: a page of its own asks for confirmation first."""
     _require_prime(request)
     membership = member_for_prime(viewer=request.user, membership_id=membership_id)

@@ -122,7 +122,7 @@ def apply_industry_correction(decision: IndustryDecision, corrected_group: str |
     if not (reason or "").strip():
         return decision, {"industry_group_reason": [_("Give the reason why your business belongs to another group than its industry code says.")]}
     corrected = IndustryDecision(corrected_group, decision.main_jsic, decision.reasons + [
-        _("Corrected by the applicant to %(group)s: %(reason)s") % {"group": INDUSTRY_GROUPS[corrected_group], "reason": reason.strip()}],
+        _("Corrected by the applicant to %(group)s: %(reason)s") % {"group": INDUSTRY_GROUPS[corrected_group], "reason": (reason or "").strip()}],
         derived_group=decision.derived_group, corrected=True)
     return corrected, {}
 

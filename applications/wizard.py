@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.http import Http404
@@ -74,7 +75,7 @@ class EligibilityStep(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subsidy_round"].queryset = selfcheck_rounds()
+        cast(forms.ModelChoiceField, self.fields["subsidy_round"]).queryset = selfcheck_rounds()
 
     def clean(self):
         cleaned = super().clean()
@@ -133,8 +134,9 @@ class FrameStep(forms.Form):
 
     def __init__(self, *args, subsidy_round=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["frame"].queryset = Frame.objects.filter(subsidy_round=subsidy_round).order_by("id")
-        self.fields["frame"].label_from_instance = _frame_label
+        frame = cast(forms.ModelChoiceField, self.fields["frame"])
+        frame.queryset = Frame.objects.filter(subsidy_round=subsidy_round).order_by("id")
+        frame.label_from_instance = _frame_label  # type: ignore[method-assign]  # Django documents overriding it per field
 
 
 def _frame_label(frame: Frame) -> str:

@@ -200,7 +200,8 @@ class FinancialYear(RecordItem):
     @property
     def value_added(self) -> int | None:
         parts = [self.operating_profit, self.personnel_cost, self.depreciation]
-        return None if any(p is None for p in parts) else sum(parts)
+        known = [p for p in parts if p is not None]
+        return sum(known) if len(known) == len(parts) else None
 
 
 class BusinessPlan(RecordItem):

@@ -221,7 +221,7 @@ class ConsentContext:
     Build one per request (or per job batch); never keep one across requests.
     """
 
-    def __init__(self, business_ids: Iterable[int], *, on: dt.date | None = None, institution_id: int | None = None):
+    def __init__(self, business_ids: Iterable[int], *, on: dt.date | None = None, institution_id: int | None = None) -> None:
         self.today = on or timezone.localdate()
         self.table = policy_table(self.today)
         self.business_ids = set(business_ids)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -74,7 +75,7 @@ class PolicyApi(APIView):
     authentication_classes: list = []
 
     @extend_schema(responses=PolicySerializer)
-    def get(self, request):
+    def get(self, request: Request):
         return Response(PolicySerializer(selectors.policy_document()).data)
 
 
@@ -93,12 +94,12 @@ class ConsentApi(APIView):
     Prime holder only)."""
 
     @extend_schema(responses=ConsentGrantsSerializer)
-    def get(self, request):
+    def get(self, request: Request):
         business = _business_of(request.user)
         return Response(ConsentGrantsSerializer(selectors.effective_grants(business)).data)
 
     @extend_schema(request=ConsentPutSerializer, responses=ConsentGrantsSerializer)
-    def put(self, request):
+    def put(self, request: Request):
         business = _business_of(request.user)
         if not request.user.is_prime:
             raise PermissionDenied(_("Only the GBizID Prime holder of the business may change its consent."))
@@ -119,7 +120,7 @@ class DecisionApi(APIView):
                     for name in ("company", "purpose", "data_class", "recipient")],
         responses=ConsentDecisionSerializer,
     )
-    def get(self, request):
+    def get(self, request: Request):
         user = request.user
         own = user.membership_or_none
         if not (user.is_agency_staff or own is not None):

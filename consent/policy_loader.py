@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -148,7 +149,14 @@ def enrich_policy(apps, filename: str, *, version: str) -> None:
 
 
 # The versions shipped with the code, as their migrations install them.
-SHIPPED_VERSIONS = [{"filename": "policy-v1.json", "version": "1.0", "effective_from": dt.date(2022, 4, 1)}]
+@dataclass(frozen=True)
+class ShippedVersion:
+    filename: str
+    version: str
+    effective_from: dt.date
+
+
+SHIPPED_VERSIONS = [ShippedVersion("policy-v1.json", "1.0", dt.date(2022, 4, 1))]
 
 
 def ensure_policy_installed() -> bool:
@@ -165,6 +173,6 @@ def ensure_policy_installed() -> bool:
         return False
     with transaction.atomic():
         for shipped in SHIPPED_VERSIONS:
-            spec = load_spec(DATA_DIR / shipped["filename"])
-            install_spec(apps, spec, version=shipped["version"], effective_from=shipped["effective_from"])
+            spec = load_spec(DATA_DIR / shipped.filename)
+            install_spec(apps, spec, version=shipped.version, effective_from=shipped.effective_from)
     return True

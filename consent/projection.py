@@ -98,7 +98,7 @@ class _Walker:
     """One projection call: decisions cached per (class, origin)."""
 
     def __init__(self, *, business_id: int, viewer, purpose: int, context: ConsentContext,
-                 only_classes: Iterable[int] | None, label: str):
+                 only_classes: Iterable[int] | None, label: str) -> None:
         self.business_id = business_id
         self.viewer = viewer
         self.purpose = purpose
@@ -256,6 +256,7 @@ def project(
                 walker._drop(name, declared.get(name), _("Only the items the policy lists for this recipient are released."))
                 continue
             model_field = subject._meta.get_field(name)
+            assert isinstance(model_field, models.Field), f"{name} is declared in DATA_CLASSES but is not a column"
             if schema_node is not None:
                 keep, value = walker.node(schema_node, model_field.value_from_object(subject), name, origin, row_class)
                 if keep and value not in ({}, [], None):
@@ -289,5 +290,6 @@ def project_many(objects: Iterable[models.Model], *, viewer, purpose: int, conte
     rows = list(objects)
     if context is None and rows:
         institution_id = getattr(viewer, "institution_id", None) if getattr(viewer, "is_institution_staff", False) else None
-        context = ConsentContext({_business_id_of(o) for o in rows}, institution_id=institution_id)
+        business_ids = {_business_id_of(o) for o in rows}
+        context = ConsentContext({b for b in business_ids if b is not None}, institution_id=institution_id)
     return [project(o, viewer=viewer, purpose=purpose, context=context, fields=fields, only_classes=only_classes) for o in rows]

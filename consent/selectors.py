@@ -135,7 +135,8 @@ def policy_view(*, version: PolicyVersion | None = None, on: dt.date | None = No
     classes = list(DataClass.objects.filter(policy=version).order_by("code"))
     recipients = list(Recipient.objects.filter(policy=version).order_by("code"))
     purposes = list(Purpose.objects.filter(policy=version).order_by("code"))
-    for item in (*classes, *recipients, *purposes):
+    named: list[DataClass | Recipient | Purpose] = [*classes, *recipients, *purposes]
+    for item in named:
         item.name = item.name_en if english else item.name_ja
     for p in purposes:
         p.plain = (p.plain_en if english else p.plain_ja) or p.plain_ja

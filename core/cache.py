@@ -35,7 +35,7 @@ LOG_EVERY_SECONDS = 30.0
 
 
 class ResilientRedisCache(RedisCache):
-    def __init__(self, server, params):
+    def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._lock = threading.Lock()
         self._down_until = 0.0

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from core.navigation import navigation_groups_for
 
 
-def portal(request):
+def portal(request: HttpRequest):
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     return {

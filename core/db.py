@@ -91,10 +91,10 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints):
         return _read_alias.get()
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model, **hints) -> str:
         return "default"
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1, obj2, **hints) -> bool:
         return True
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):

@@ -17,4 +17,4 @@ def add_errors_to_form(form: forms.BaseForm, errors: Mapping[str, Messages]) -> 
     for name, messages in errors.items():
         target = name if name in form.fields else None
         for message in [messages] if isinstance(messages, str | Promise) else messages:
-            form.add_error(target, message)
+            form.add_error(target, str(message))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connections
 
@@ -36,7 +37,7 @@ class Check:
     extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        data = {"ok": self.ok, "critical": self.critical, "ms": round(self.ms, 1)}
+        data: dict[str, Any] = {"ok": self.ok, "critical": self.critical, "ms": round(self.ms, 1)}
         if self.detail:
             data["detail"] = self.detail
         data.update(self.extra)

@@ -26,13 +26,13 @@ import json
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,7 +57,7 @@ _DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9
 class InputRefused(ApplicationError):
     """Input the portal will not take: 400, or 413 for a body too large or too deep."""
 
-    def __init__(self, errors: dict[str, list[str]], *, status_code: int = status.HTTP_400_BAD_REQUEST):
+    def __init__(self, errors: dict[str, list[str]], *, status_code: int = status.HTTP_400_BAD_REQUEST) -> None:
         super().__init__(errors=errors)
         self.status_code = status_code
 
@@ -65,7 +65,7 @@ class InputRefused(ApplicationError):
 class InputParseError(exceptions.ParseError):
     """The DRF form of InputRefused, raised inside parsers (DRF wraps other exceptions)."""
 
-    def __init__(self, errors: dict[str, list[str]], *, status_code: int = status.HTTP_400_BAD_REQUEST):
+    def __init__(self, errors: dict[str, list[str]], *, status_code: int = status.HTTP_400_BAD_REQUEST) -> None:
         super().__init__(detail=errors)
         self.status_code = status_code
         self.errors = errors
@@ -306,7 +306,7 @@ def _too_large_errors(limit: int) -> dict[str, list[str]]:
                                  % {"megabytes": f"{limit / (1024 * 1024):g}"}]}
 
 
-def refusal_response(request, errors: dict[str, list[str]], status_code: int) -> HttpResponse:
+def refusal_response(request: HttpRequest, errors: dict[str, list[str]], status_code: int) -> HttpResponse:
     """JSON in the API's error shape for API paths, a short translated page otherwise."""
     if is_api_path(request.path_info):
         return JsonResponse({"errors": errors}, status=status_code, json_dumps_params={"ensure_ascii": False})
@@ -319,16 +319,16 @@ class InputGuardMiddleware:
     """Refuses, before any view reads it, a body larger than its kind allows (413) and a
     path or query string with NUL, control characters or broken text (400)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         refusal = self.refusal(request)
         if refusal is not None:
             return refusal
         return self.get_response(request)
 
-    def refusal(self, request) -> HttpResponse | None:
+    def refusal(self, request: HttpRequest) -> HttpResponse | None:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -355,7 +355,13 @@ def clean_key(key: str) -> str:
 # --- form fields ----------------------------------------------------------------------------
 
 
-class InputFieldMixin:
+if TYPE_CHECKING:
+    _FieldBase = forms.Field
+else:
+    _FieldBase = object
+
+
+class InputFieldMixin(_FieldBase):
     """Refuses NUL, control characters and lone surrogates in a form field's raw value."""
 
     def to_python(self, value):
@@ -375,7 +381,7 @@ class IntegerField(InputFieldMixin, forms.IntegerField):
 
     default_error_messages = {"invalid": gettext_lazy("Enter a whole number in the digits 0-9.")}
 
-    def __init__(self, *, min_value=None, max_value=None, **kwargs):
+    def __init__(self, *, min_value=None, max_value=None, **kwargs) -> None:
         super().__init__(min_value=INT64_MIN if min_value is None else min_value,
                          max_value=INT64_MAX if max_value is None else max_value, **kwargs)
 
@@ -395,7 +401,7 @@ class DecimalField(InputFieldMixin, forms.DecimalField):
     """Finite and within its digits (Django's own field refuses NaN and Infinity; the
     digits bound keeps 1e999999999 from reaching arithmetic)."""
 
-    def __init__(self, *, max_digits=18, decimal_places=None, **kwargs):
+    def __init__(self, *, max_digits=18, decimal_places=None, **kwargs) -> None:
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
 
     def to_python(self, value):

@@ -84,7 +84,7 @@ _REGISTRY: dict[type[models.Model], StateMachine] = {}
 def register(machine: StateMachine) -> StateMachine:
     """Called at import of `<app>/transitions.py`. Every status in the map must be one of
     the field's choices, so a typo in a map fails at start-up, not on the day it is used."""
-    choices = {value for value, _name in machine.model._meta.get_field(machine.field).choices or ()}
+    choices = {value for value, _name in _choices(machine)}
     unknown = machine.statuses() - choices
     if unknown:
         raise ValueError(f"{machine.label}: statuses not among the field's choices: {sorted(unknown)}")
@@ -125,8 +125,14 @@ def _actor_or_none(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _choices(machine: StateMachine) -> list[tuple[str, Any]]:
+    field = machine.model._meta.get_field(machine.field)
+    assert isinstance(field, models.Field), f"{machine.field} is not a column"
+    return list(field.choices or ())
+
+
 def _label(machine: StateMachine, status: str) -> str:
-    choices = dict(machine.model._meta.get_field(machine.field).choices or ())
+    choices = dict(_choices(machine))
     return str(choices.get(status, status))
 
 

@@ -257,6 +257,7 @@ def _apply(plan: RecordPlan, *, batch: IntakeBatch) -> None:
             row = SupportRecord.objects.create(institution_id=batch.institution_id, partner_record_id=plan.record_id,
                                                source=SupportRecord.Source.PARTNER, source_detail=detail, **plan.changes)
     elif plan.outcome == Outcome.UPDATED:
+        assert row is not None, "an update has the row it updates"
         for name, value in plan.changes.items():
             setattr(row, name, value)
         row.source_detail = detail
@@ -335,7 +336,7 @@ def partner_batch_submit(*, client: PartnerClient, records: Any, idempotency_key
         if previous is not None:
             if previous.request_hash != fingerprint:
                 raise IdempotencyConflict
-            return 200, previous.response_body
+            return 200, previous.response_body or {}
     if not isinstance(records, list) or not records:
         raise ApplicationError(errors={"records": [_("Send a non-empty list of records.")]})
     if len(records) > MAX_BATCH_RECORDS:
@@ -361,7 +362,7 @@ def partner_batch_submit(*, client: PartnerClient, records: Any, idempotency_key
             seen[key] = index
         if record_errors:
             errors[str(index)] = record_errors
-        else:
+        elif record is not None:
             cleaned.append((index, record))
     if errors:
         raise ApplicationError(errors={"records": errors})  # type: ignore[dict-item]

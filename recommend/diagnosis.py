@@ -81,10 +81,11 @@ def indicators_of(year: FinancialYear, previous: FinancialYear | None, *, employ
         ebitda_ratio = float("inf") if year.interest_bearing_debt > year.cash_and_deposits else 0.0
     else:
         ebitda_ratio = (year.interest_bearing_debt - year.cash_and_deposits) / ebitda
-    if None in (year.receivables, year.inventory, year.payables) or not sales:
+    receivables, inventory, payables = year.receivables, year.inventory, year.payables
+    if receivables is None or inventory is None or payables is None or not sales:
         wc_period = None
     else:
-        wc_period = (year.receivables + year.inventory - year.payables) / (sales / 12)
+        wc_period = (receivables + inventory - payables) / (sales / 12)
     return {
         "sales_growth": None if growth is None else growth - 1,
         "operating_margin": _div(year.operating_profit, sales),
@@ -266,8 +267,8 @@ def simulate(*, diagnosis: Diagnosis, program: SupportProgram) -> Projection | N
     staff = base.employees or None
     extra_depreciation = investment // DEPRECIATION_YEARS if investment else 0
     rows = []
-    net_assets_base = net_assets_with = base.net_assets or 0
-    total_assets_base = total_assets_with = base.total_assets or 0
+    net_assets_base = net_assets_with = float(base.net_assets or 0)
+    total_assets_base = total_assets_with = float(base.total_assets or 0)
     for t in range(1, PROJECTION_YEARS + 1):
         sales_base = base.sales * (1 + growth) ** t
         sales_with = base.sales * (1 + growth + uplift) ** t

@@ -111,23 +111,23 @@ def _allowing(queryset, *, data_class: int, business_field: str = "pk"):
 def build_profile(business: Business, *, classes: set[int] | None = None) -> Profile:
     classes = usable_classes(business.pk) if classes is None else classes
     profile = Profile(business_id=business.pk)
-    if 1 in classes:
+    if IDENTITY in classes:
         profile.attributes = True
         profile.industry, profile.prefecture = business.industry_jsic, business.prefecture
         profile.employees, profile.size_band = business.employees, size_band_of(business.employees)
-    if 11 in classes:
+    if CHALLENGES in classes:
         for theme, description in Challenge.objects.filter(business=business).values_list("theme", "description"):
             profile.themes.add(theme)
             profile.challenge_text += " " + (description or "")
-    if 6 in classes:
+    if FINANCIALS in classes:
         profile.finance = True
         from .diagnosis import diagnose
 
         years = list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
-        if years and 1 in classes:
+        if years and IDENTITY in classes:
             diagnosis = diagnose(business=business, years=years[-2:])
             profile.weak = [(i.label, i.themes) for i in diagnosis.weak]
-    profile.applications = 10 in classes
+    profile.applications = PROGRAM_USAGE in classes
     return profile
 
 

@@ -33,7 +33,7 @@ SKIP_DIRS = frozenset({".venv", "venv", ".git", "node_modules", "var", "migratio
 ALLOWED = {"FRM001": frozenset({Path("core/forms.py")})}
 ALLOW_COMMENT = re.compile(r"#\s*lint-oneway:\s*allow\s+\S")
 CODE_KEYWORDS = frozenset({"data_class", "data_classes", "purpose", "purposes", "recipient", "recipients"})
-CODE_NAME = re.compile(r"(^|_)(data_class(es)?|purposes?|recipients?|class_codes?)$")
+CODE_NAME = re.compile(r"(^|_)(data_class(es)?|classes|purposes?|recipients?|class_codes?)$")
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,9 @@ def check_source(source: str, path: Path, relative: Path | None = None) -> list[
             if any(_bare_codes(v) for v in values):
                 findings.append(Finding(path, node.lineno, "NAM001", f"bare code in DATA_CLASSES: {names}"))
         elif isinstance(node, ast.Compare):
-            if CODE_NAME.search(_name_of(node.left)) and any(_bare_codes(c) for c in node.comparators):
-                findings.append(Finding(path, node.lineno, "NAM001", f"{_name_of(node.left)} compared with a bare code: {names}"))
+            named = [node.left, *node.comparators]
+            if any(CODE_NAME.search(_name_of(n)) for n in named) and any(_bare_codes(n) for n in named):
+                findings.append(Finding(path, node.lineno, "NAM001", f"a bare code compared with a class, purpose or recipient: {names}"))
         if isinstance(node, ast.For) and _is_error_items(node.iter):
             if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "add_error"
                    for n in ast.walk(node)):

@@ -61,6 +61,7 @@ def test_bare_class_numbers_are_refused():
     assert _codes("decide(purpose=6, data_class=1, recipient=SUPPORT_INSTITUTIONS)\n") == ["NAM001", "NAM001"]
     assert _codes("request_create(data_classes=[1, 6])\n") == ["NAM001"]
     assert _codes("ok = data_class in {1, 6, 9, 10}\n") == ["NAM001"]
+    assert _codes("shows = 1 in classes\n") == ["NAM001"]
     assert _codes("class M:\n    DATA_CLASSES = {'name': 2}\n") == ["NAM001"]
     assert _codes("class M:\n    DATA_CLASSES = {f: 3 for f in ['a']}\n") == ["NAM001"]
     assert _codes("decide(purpose=PURPOSE_CONSULTATION, data_class=IDENTITY)\n") == []

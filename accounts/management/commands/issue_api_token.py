@@ -10,7 +10,7 @@ from core.errors import ApplicationError
 class Command(BaseCommand):
     help = "Issue a new API token for a user and print its key (shown once; only its hash is stored)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("email")
         parser.add_argument("--name", default="issue_api_token")
         parser.add_argument("--days", type=int, default=API_TOKEN_DAYS, help="validity in days (at most 365)")

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         # Our --version names the policy version; it replaces Django's own --version flag.
         return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file")
         parser.add_argument("--version", dest="policy_version", required=True)
         parser.add_argument("--effective-from", required=True, help="YYYY-MM-DD")

@@ -14,7 +14,7 @@ from core.demo import SEED_ORDER, DemoContext
 class Command(BaseCommand):
     help = "Fill an empty database with a deterministic, realistic demo data set and the demo accounts of api.md."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--companies", type=int, default=300)
         parser.add_argument("--seed", type=int, default=20261123)
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when demo data is already there.")
