@@ -33,6 +33,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from accounts.models import User
 
 
@@ -41,6 +43,7 @@ class AuthenticatedHttpRequest(HttpRequest):
     Only an annotation for the type checker; Django builds a plain HttpRequest."""
 
     user: User
+    htmx: HtmxDetails  # django_htmx.middleware.HtmxMiddleware sets it on every request
 
 
 class AuthenticatedRequest(Request):

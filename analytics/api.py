@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.http import StreamingHttpResponse
 from django.urls import path
@@ -53,7 +55,7 @@ def _valid_filters(form_class, request) -> dict:
     return form.filters()
 
 
-def _stream_csv(header: list[str], records, filename: str, *, encoding: str = "utf-8") -> StreamingHttpResponse:
+def _stream_csv(header: Sequence[str], records: Iterable[dict[str, Any]], filename: str, *, encoding: str = "utf-8") -> StreamingHttpResponse:
     writer = csv.writer(_Echo(), lineterminator="\r\n")
 
     def lines():
@@ -141,8 +143,8 @@ class _OpenDataApi(APIView):
                                encoding=csv_files.csv_encoding(request.query_params))
         paginator = OpenDataPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
-        records = [self.as_record(v) for v in page] if page is not None else []
-        return paginator.get_paginated_response(self.record_serializer(records, many=True).data)
+        listed = [self.as_record(v) for v in page] if page is not None else []
+        return paginator.get_paginated_response(self.record_serializer(listed, many=True).data)
 
 
 @_open_data_schema(AdoptionPageSerializer)

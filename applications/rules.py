@@ -434,6 +434,7 @@ def wage_increase_errors(frame, answers: FrameAnswers) -> dict[str, list[str]]:
         errors["planned_wage_hourly"] = [_("Enter the lowest wage planned at the end of the project.")]
     if errors:
         return errors
+    assert answers.lowest_wage_hourly is not None  # refused above when missing
     comparison = compare_with_regional(Decimal(answers.lowest_wage_hourly), answers.prefecture, answers.on or dt.date.today())
     if not comparison.ok:
         return {"lowest_wage_hourly": [comparison.message]}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -143,7 +144,7 @@ def snapshot_comparison(*, application: Application, before: int, after: int, vi
 
     old, new = released(rows[before]), released(rows[after])
     labels = correctable_fields(application)
-    changes = []
+    changes: list[dict[str, Any]] = []
     for name in [*labels, *sorted(set(old) | set(new))]:
         if name.startswith("_") or any(c["field"] == name for c in changes):
             continue

@@ -392,7 +392,7 @@ def application_pdf_bytes(application: Application, *, snapshot: dict | None = N
         "region_labels": {c: label for c, label, _cap in rules.lodging_places()},
         "pledge_items": jizokuka.PLEDGE_ITEMS,
         # The PDF is Japanese whatever the viewer's language (the form the call prescribes).
-        "frame_label": FRAME_LABELS_JA.get((snapshot.get("frame") or {}).get("kind"), ""),
+        "frame_label": FRAME_LABELS_JA.get((snapshot.get("frame") or {}).get("kind") or "", ""),
         # From the (projected) snapshot: a business that withholds its program-usage data
         # (class 10) from the reader withholds the receipt number too.
         "receipt_number": snapshot.get("receipt_number") or "非開示",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.http import Http404
@@ -78,7 +78,8 @@ class EligibilityStep(forms.Form):
         cast(forms.ModelChoiceField, self.fields["subsidy_round"]).queryset = selfcheck_rounds()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("main_jsic") and not cleaned.get("industry_group"):
             self.add_error("main_jsic", _("Choose the main line of business or an industry group."))
         return cleaned
@@ -136,7 +137,7 @@ class FrameStep(forms.Form):
         super().__init__(*args, **kwargs)
         frame = cast(forms.ModelChoiceField, self.fields["frame"])
         frame.queryset = Frame.objects.filter(subsidy_round=subsidy_round).order_by("id")
-        frame.label_from_instance = _frame_label  # type: ignore[method-assign]  # Django documents overriding it per field
+        frame.label_from_instance = _frame_label  # type: ignore[assignment]  # Django documents overriding it per field instance
 
 
 def _frame_label(frame: Frame) -> str:
@@ -183,7 +184,7 @@ class WageStep(forms.Form):
 
 
 def jsonable(data: dict) -> dict:
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, (SubsidyRound, Frame)):
             out[key] = value.pk
@@ -267,7 +268,7 @@ def evaluate(answers: dict) -> dict:
     if not wage_needed(frame):
         if frame is not None:
             result["wage"] = {"ok": True, "lines": [_("This frame does not ask about the minimum wage.")]}
-    elif w and w.get("hourly"):
+    elif frame is not None and w and w.get("hourly"):  # wage_needed: a frame is chosen
         hourly = Decimal(w["hourly"])
         on = check_date(subsidy_round)
         comparison = rules.compare_with_regional(hourly, w.get("prefecture", ""), on)

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import AuthenticatedRequest
 from core.errors import ApplicationError
 from core.input import ascii_digits, parse_int_or_none
 
@@ -75,7 +75,7 @@ class PolicyApi(APIView):
     authentication_classes: list = []
 
     @extend_schema(responses=PolicySerializer)
-    def get(self, request: Request):
+    def get(self, request: AuthenticatedRequest):
         return Response(PolicySerializer(selectors.policy_document()).data)
 
 
@@ -94,12 +94,12 @@ class ConsentApi(APIView):
     Prime holder only)."""
 
     @extend_schema(responses=ConsentGrantsSerializer)
-    def get(self, request: Request):
+    def get(self, request: AuthenticatedRequest):
         business = _business_of(request.user)
         return Response(ConsentGrantsSerializer(selectors.effective_grants(business)).data)
 
     @extend_schema(request=ConsentPutSerializer, responses=ConsentGrantsSerializer)
-    def put(self, request: Request):
+    def put(self, request: AuthenticatedRequest):
         business = _business_of(request.user)
         if not request.user.is_prime:
             raise PermissionDenied(_("Only the GBizID Prime holder of the business may change its consent."))
@@ -120,7 +120,7 @@ class DecisionApi(APIView):
                     for name in ("company", "purpose", "data_class", "recipient")],
         responses=ConsentDecisionSerializer,
     )
-    def get(self, request: Request):
+    def get(self, request: AuthenticatedRequest):
         user = request.user
         own = user.membership_or_none
         if not (user.is_agency_staff or own is not None):
@@ -144,7 +144,8 @@ class DecisionApi(APIView):
         business = selectors.business_for_decision(viewer=user, corporate_number=company)
         if business is None:
             raise Http404
-        decision = decide_business_level(business_id=business.pk, **codes)
+        decision = decide_business_level(business_id=business.pk, purpose=codes["purpose"], data_class=codes["data_class"],
+                                         recipient=codes["recipient"])
         return Response(ConsentDecisionSerializer(decision).data)
 
 

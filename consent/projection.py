@@ -270,7 +270,7 @@ def project(
             else:
                 data[name] = _jsonable(model_field.value_from_object(subject))
     else:
-        node = registry.JSON_SCHEMAS.get(schema)
+        node = registry.JSON_SCHEMAS.get(schema) if schema is not None else None
         if node is None:
             walker._drop("", None, _("This document has no schema in the registry."))
         elif walker.limited_items() is not None:

@@ -288,6 +288,7 @@ def consent_grid(*, business, purpose: int | None, policy: PolicyView | None = N
                                   conditional=conditional, recipient_name=recipient.name))
             else:
                 purposes = [p for p, (classes, recipients) in sorted(table.items()) if c in classes and r in recipients]
+                partial: list[int]
                 if not purposes:
                     state, partial = EXCLUDED, []
                 elif (c, r, None) in denied:
@@ -312,7 +313,7 @@ def proposed_narrowings(*, grid: Grid, allowed_keys: set[tuple[int, int]]) -> se
     return normalise(result)
 
 
-def describe_changes(*, before: set[Denial], after: set[Denial], policy: PolicyView) -> dict[str, list[str]]:
+def describe_changes(*, before: set[Denial], after: set[Denial], policy: PolicyView) -> dict[str, list[Any]]:
     """Human sentences for what a change does: "denied" and "allowed again" lines."""
 
     def line(item: Denial) -> str:
@@ -394,6 +395,7 @@ class ConsentAsOf:
     denied: set[Denial]
     policy: PolicyVersion | None  # the version shown when the choice in force was made
     change: ConsentChange | None  # None: no change yet, the policy table as it stands
+    lines: list[str] = field(default_factory=list)  # the denials in words (the history page fills them)
 
 
 def consent_as_of(business, at: dt.datetime | dt.date) -> ConsentAsOf:

@@ -24,7 +24,7 @@ import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -46,8 +46,11 @@ class TransitionEvent:
     reason: str
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 @dataclass(frozen=True)
-class StateMachine:
+class StateMachine(Generic[M]):
     """The lifecycle of one model.
 
     edges:  status → the statuses it may become (a status absent from the keys is final).
@@ -57,10 +60,10 @@ class StateMachine:
             machine that has one, since they would skip it.
     """
 
-    model: type[models.Model]
+    model: type[M]
     edges: Mapping[str, frozenset[str]]
     field: str = "status"
-    check: Callable[[models.Model, str], None] | None = None
+    check: Callable[[M, str], None] | None = None
     after: Callable[[TransitionEvent], None] | None = None
     stamp_updated_at: bool = True
 
@@ -78,10 +81,10 @@ class StateMachine:
         return set(self.edges) | {s for targets in self.edges.values() for s in targets}
 
 
-_REGISTRY: dict[type[models.Model], StateMachine] = {}
+_REGISTRY: dict[type[models.Model], StateMachine[Any]] = {}
 
 
-def register(machine: StateMachine) -> StateMachine:
+def register(machine: StateMachine[M]) -> StateMachine[M]:
     """Called at import of `<app>/transitions.py`. Every status in the map must be one of
     the field's choices, so a typo in a map fails at start-up, not on the day it is used."""
     choices = {value for value, _name in _choices(machine)}
@@ -102,12 +105,12 @@ def _discover() -> None:
                 raise
 
 
-def machines() -> dict[type[models.Model], StateMachine]:
+def machines() -> dict[type[models.Model], StateMachine[Any]]:
     _discover()
     return dict(_REGISTRY)
 
 
-def machine_for(model: type[models.Model]) -> StateMachine:
+def machine_for(model: type[models.Model]) -> StateMachine[Any]:
     _discover()
     concrete = model._meta.concrete_model or model
     try:
@@ -125,13 +128,13 @@ def _actor_or_none(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _choices(machine: StateMachine) -> list[tuple[str, Any]]:
+def _choices(machine: StateMachine[Any]) -> list[tuple[str, Any]]:
     field = machine.model._meta.get_field(machine.field)
     assert isinstance(field, models.Field), f"{machine.field} is not a column"
     return list(field.choices or ())
 
 
-def _label(machine: StateMachine, status: str) -> str:
+def _label(machine: StateMachine[Any], status: str) -> str:
     choices = dict(_choices(machine))
     return str(choices.get(status, status))
 

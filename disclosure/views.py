@@ -142,7 +142,7 @@ def company_data_page(request, pk: int):
             rows = value if isinstance(value, list) else [value]
             fields = [f for f in (rows[0].keys() if rows else []) if f != "id"]
             block = {"title": labels.get(model_name + "__title", {}).get("", model_name), "rows": rows}
-            if rows and "fiscal_year" in fields:
+            if rows and "fiscal_year" in fields and model is not None:
                 # Financial years: one table, fiscal years across, items down.
                 rows = sorted(rows, key=lambda r: r.get("fiscal_year") or 0)
                 block["table"] = financial_table(model, fields, rows, names)

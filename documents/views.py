@@ -110,7 +110,7 @@ def application_upload(request, pk: int):
     if result is None:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     else:
         _announce(request, result)
     return redirect(f"{application_detail_url(application.pk)}#documents")

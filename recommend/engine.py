@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -321,7 +322,9 @@ def recommend(business: Business, *, limit: int = 10, today=None, exclude_saved:
     cf = _collaborative(profile, business, dict(own), program_by_code)
 
     results: dict[str, list[Recommendation]] = {"program": [], "case_study": []}
-    for kind, items, scorer in (("program", programs, _content_program), ("case_study", cases, _content_case)):
+    passes: list[tuple[str, Sequence[Any], Callable[[Profile, Any], tuple[float, list[str], bool]]]] = [
+        ("program", programs, _content_program), ("case_study", cases, _content_case)]
+    for kind, items, scorer in passes:
         raw = []
         for item in items:
             key = (kind, item.pk)

@@ -143,9 +143,10 @@ def send_deadline_reminders(*, today: dt.date | None = None) -> int:
         for days in REMINDER_DAYS:
             target = today + dt.timedelta(days=days)
             favourites = Favourite.objects.filter(program__deadline=target).select_related("program")
-            by_business = defaultdict(list)
+            by_business: defaultdict[int, list[SupportProgram]] = defaultdict(list)
             for fav in favourites:
-                by_business[fav.business_id].append(fav.program)
+                if fav.program is not None:
+                    by_business[fav.business_id].append(fav.program)
             members = _members_wanting(Category.DEADLINE).filter(business_id__in=list(by_business)).select_related("user")
             for membership in members:
                 for program in by_business[membership.business_id]:
