@@ -10,6 +10,7 @@ link are written in one transaction: claims the portal cannot use create nothing
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -22,13 +23,13 @@ from django.shortcuts import render
 from core.errors import ApplicationError
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no type information
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return True
 
     def _client_ip(self, request: HttpRequest) -> str:
         try:
-            return self.get_client_ip(request)
+            return str(self.get_client_ip(request))
         except Exception:  # allauth refuses an unparseable address; count it as the socket's
             return request.META.get("REMOTE_ADDR") or "0.0.0.0"
 
@@ -38,15 +39,15 @@ class AccountAdapter(DefaultAccountAdapter):
         from accounts import lockout
 
         self._login_failed_rl_usage = None
-        if lockout.is_locked(email=credentials.get("email"), ip=self._client_ip(request)):
+        if lockout.is_locked(email=str(credentials.get("email") or ""), ip=self._client_ip(request)):
             raise self.validation_error("too_many_login_attempts")
 
     def authentication_failed(self, request: HttpRequest, **credentials) -> None:
         from accounts import lockout
 
-        lockout.record_failure(email=credentials.get("email"), ip=self._client_ip(request))
+        lockout.record_failure(email=str(credentials.get("email") or ""), ip=self._client_ip(request))
 
-    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's mails (e-mail verification, password reset, security notices) go
         through the outbox like every other mail: rendered here, in the request's language,
         stored as an outbox row and delivered by the worker with retries."""
@@ -73,7 +74,7 @@ def _refuse(request: HttpRequest, error: ApplicationError):
     return ImmediateHttpResponse(render(request, "accounts/gbizid_error.html", {"error_messages": messages}, status=400))
 
 
-class GBizIDSocialAccountAdapter(DefaultSocialAccountAdapter):
+class GBizIDSocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  # allauth ships no type information
     def is_auto_signup_allowed(self, request: HttpRequest, sociallogin) -> bool:
         return True
 

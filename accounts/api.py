@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -10,18 +12,18 @@ from .permissions import AuthenticatedRequest
 from .selectors import me_summary
 
 
-class MeBusinessSerializer(serializers.Serializer):
+class MeBusinessSerializer(serializers.Serializer[Any]):
     corporate_number = serializers.CharField()
     name = serializers.CharField()
 
 
-class MeInstitutionSerializer(serializers.Serializer):
+class MeInstitutionSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField()
     roles = serializers.ListField(child=serializers.CharField())
     business = MeBusinessSerializer(allow_null=True)

@@ -48,7 +48,7 @@ def _password_hash(ctx: DemoContext) -> str:
     a second; eight of them would dominate seeding). Demo data only."""
     if "password_hash" not in ctx.extra:
         ctx.extra["password_hash"] = make_password(ctx.password)
-    return ctx.extra["password_hash"]
+    return str(ctx.extra["password_hash"])
 
 
 def _user(ctx: DemoContext, email: str, **fields) -> User:

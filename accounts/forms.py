@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.forms import SignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ from companies.validators import is_valid_corporate_number, normalise_corporate_
 from .selectors import corporate_number_taken
 
 
-class BusinessSignupForm(SignupForm):
+class BusinessSignupForm(SignupForm):  # type: ignore[misc]  # allauth ships no type information
     """allauth's e-mail + password sign-up, plus the business the account acts for.
 
     The account starts as gBizID Entry; the business is written by
@@ -57,7 +59,7 @@ class BusinessSignupForm(SignupForm):
             cleaned["corporate_number"] = ""
         return cleaned
 
-    def business_fields(self) -> dict:
+    def business_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "corp_type": data["corp_type"], "corporate_number": data["corporate_number"], "name": data["name"],

@@ -33,7 +33,7 @@ def _email(value) -> str:
     return str(value or "").strip().lower()[:254]
 
 
-def is_locked(*, email, ip: str, now: dt.datetime | None = None) -> bool:
+def is_locked(*, email: str, ip: str, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     email = _email(email)
     recent = LoginFailure.objects.filter(at__gte=now - max(PAIR_WINDOW, ACCOUNT_WINDOW, IP_WINDOW))
@@ -45,7 +45,7 @@ def is_locked(*, email, ip: str, now: dt.datetime | None = None) -> bool:
     return recent.filter(ip=ip, at__gte=now - IP_WINDOW).count() >= IP_LIMIT
 
 
-def record_failure(*, email, ip: str) -> None:
+def record_failure(*, email: str, ip: str) -> None:
     LoginFailure.objects.create(email=_email(email), ip=ip)
 
 

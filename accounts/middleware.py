@@ -49,7 +49,7 @@ def mfa_exempt(path: str) -> bool:
 def user_has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def session_passed_mfa(request: HttpRequest) -> bool:

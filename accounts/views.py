@@ -31,7 +31,7 @@ from .services import (
 )
 
 
-class BusinessSignupView(SignupView):
+class BusinessSignupView(SignupView):  # type: ignore[misc]  # allauth ships no type information
     """allauth's sign-up, made atomic with the business: the user, its e-mail address and
     the business with its Entry membership are written together or not at all."""
 

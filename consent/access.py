@@ -54,6 +54,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -193,7 +194,7 @@ def viewer_recipient(viewer, business_id: int | None = None) -> int | None:
     return recipient_for(viewer, business_id)
 
 
-def _business_in(queryset: QuerySet, ids: set[int]) -> QuerySet:
+def _business_in(queryset: QuerySet[Any], ids: set[int]) -> QuerySet[Any]:
     """business_id IN ids; as one array parameter (= ANY(%s)) for large sets, which
     PostgreSQL plans and the driver binds far faster than thousands of placeholders."""
     if len(ids) <= 500:
@@ -390,7 +391,7 @@ def _has_procedure_origin(model) -> bool:
 
 
 def businesses_allowing(
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     purpose: int,
     data_class: int,
@@ -398,7 +399,7 @@ def businesses_allowing(
     recipient: int | None = None,
     business_field: str = "pk",
     on: dt.date | None = None,
-) -> QuerySet:
+) -> QuerySet[Any]:
     """Filter any queryset (of businesses, or of rows with a business FK named by
     `business_field`) to the rows whose data of class C this viewer may use for purpose P.
 
@@ -471,8 +472,8 @@ def require_researcher(user) -> None:
 
 
 def businesses_not_denying(
-    queryset: QuerySet, *, purpose: int, data_class: int, recipient: int, business_field: str = "pk"
-) -> QuerySet:
+    queryset: QuerySet[Any], *, purpose: int, data_class: int, recipient: int, business_field: str = "pk"
+) -> QuerySet[Any]:
     """The narrowing part of `businesses_allowing` alone: rows whose business has not
     denied (C, R) for every purpose or for P. For anonymised listings (prefecture,
     industry, size band; no name, no number) that need no grant but must still leave

@@ -3,6 +3,8 @@ its narrowings, and one decision. Thin views over consent.selectors/services/acc
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path
@@ -27,7 +29,7 @@ PUBLIC_URL_NAMES = {"api-policy"}
 # Response serializers: each view returns `Serializer(value).data`, so /api/schema/ is
 # generated from what is returned (tests/test_api_responses.py checks real responses).
 
-class PolicyItemSerializer(serializers.Serializer):
+class PolicyItemSerializer(serializers.Serializer[Any]):
     code = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -37,26 +39,26 @@ class PolicyPurposeSerializer(PolicyItemSerializer):
     recipients = serializers.ListField(child=serializers.IntegerField())
 
 
-class PolicySerializer(serializers.Serializer):
+class PolicySerializer(serializers.Serializer[Any]):
     version = serializers.CharField()
     data_classes = PolicyItemSerializer(many=True)
     recipients = PolicyItemSerializer(many=True)
     purposes = PolicyPurposeSerializer(many=True)
 
 
-class ConsentGrantSerializer(serializers.Serializer):
+class ConsentGrantSerializer(serializers.Serializer[Any]):
     purpose = serializers.IntegerField()
     data_class = serializers.IntegerField()
     recipient = serializers.IntegerField()
     allowed = serializers.BooleanField()
 
 
-class ConsentGrantsSerializer(serializers.Serializer):
+class ConsentGrantsSerializer(serializers.Serializer[Any]):
     policy_version = serializers.CharField()
     grants = ConsentGrantSerializer(many=True)
 
 
-class ConsentDecisionSerializer(serializers.Serializer):
+class ConsentDecisionSerializer(serializers.Serializer[Any]):
     allowed = serializers.BooleanField()
     reason = serializers.CharField()
 
@@ -72,20 +74,20 @@ class PolicyApi(APIView):
     """The data-utilisation policy in force (anyone)."""
 
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+    authentication_classes: list[type[Any]] = []
 
     @extend_schema(responses=PolicySerializer)
     def get(self, request: AuthenticatedRequest):
         return Response(PolicySerializer(selectors.policy_document()).data)
 
 
-class ConsentDeniedItem(serializers.Serializer):
+class ConsentDeniedItem(serializers.Serializer[Any]):
     data_class = serializers.IntegerField()
     recipient = serializers.IntegerField()
     purpose = serializers.IntegerField(required=False, allow_null=True)
 
 
-class ConsentPutSerializer(serializers.Serializer):
+class ConsentPutSerializer(serializers.Serializer[Any]):
     denied = ConsentDeniedItem(many=True)
 
 

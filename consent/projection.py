@@ -199,7 +199,7 @@ def _holds_business_data(node: registry.Node) -> bool:
 
 
 def project(
-    subject: models.Model | dict,
+    subject: models.Model | dict[str, Any],
     *,
     viewer,
     purpose: int,

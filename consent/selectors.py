@@ -79,7 +79,7 @@ def denial_dicts(items) -> list[dict[str, int | None]]:
     return [{"data_class": c, "recipient": r, "purpose": p} for c, r, p in sorted(items, key=denial_key)]
 
 
-def denials_from_dicts(items: list[dict]) -> set[Denial]:
+def denials_from_dicts(items: list[dict[str, Any]]) -> set[Denial]:
     return {(int(d["data_class"]), int(d["recipient"]), None if d.get("purpose") is None else int(d["purpose"])) for d in items}
 
 

@@ -161,7 +161,7 @@ def _mail_prime_holder(*, business, change: ConsentChange, before: set[Denial], 
 
 
 @transaction.atomic
-def consent_narrowings_replace(*, actor, business, denied: list[dict], source: str = ConsentChange.Source.PAGE,
+def consent_narrowings_replace(*, actor, business, denied: list[dict[str, Any]], source: str = ConsentChange.Source.PAGE,
                                expected_digest: str | None = None) -> ConsentChange | None:
     """Replace the business's narrowings with `denied`. Returns the history row, or
     None when nothing changed (no history, audit or mail then).

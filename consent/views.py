@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,7 +36,7 @@ def _business_of(request: AuthenticatedHttpRequest):
     return membership.business
 
 
-def _grid_context(request: AuthenticatedHttpRequest, business, purpose: int | None) -> dict:
+def _grid_context(request: AuthenticatedHttpRequest, business, purpose: int | None) -> dict[str, Any]:
     policy = selectors.policy_view()
     grid = selectors.consent_grid(business=business, purpose=purpose, policy=policy)
     return {

@@ -90,7 +90,7 @@ class ResilientRedisCache(RedisCache):
     def has_key(self, key, version=None):
         return self._call("has_key", False, super().has_key, key, version)
 
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key, delta: int=1, version=None):
         # Django's contract: incr of a missing key raises ValueError.
         result = self._call("incr", None, super().incr, key, delta, version)
         if result is None:

@@ -97,5 +97,5 @@ class ReplicaRouter:
     def allow_relation(self, obj1, obj2, **hints) -> bool:
         return True
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints):
+    def allow_migrate(self, db, app_label: str, model_name: str | None=None, **hints):
         return db == "default"

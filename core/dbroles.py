@@ -61,7 +61,7 @@ def grant_app_role(connection, role: str, password: str = "") -> None:
             cursor.execute(f"GRANT SELECT, INSERT ON {_ident(table)} TO {quoted}")
 
 
-def grant_after_migrate(sender, using="default", **kwargs) -> None:
+def grant_after_migrate(sender, using: str="default", **kwargs) -> None:
     """post_migrate: once per migrate run (sent for each app; we act on core's)."""
     from django.conf import settings
     from django.db import connections

@@ -44,7 +44,7 @@ def japanese_date(value) -> str:
         try:
             value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, dt.datetime):
         from django.utils import timezone
 
@@ -66,7 +66,7 @@ def industry_name(code) -> str:
     from companies.reference import JSIC_MIDDLE
 
     code = str(code or "")
-    return JSIC_MIDDLE.get(code.zfill(2), code)
+    return str(JSIC_MIDDLE.get(code.zfill(2), code))
 
 
 def yes_no(value) -> str:

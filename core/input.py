@@ -75,16 +75,16 @@ class InputParseError(exceptions.ParseError):
 
 
 def json_body_limit() -> int:
-    return settings.INPUT_MAX_JSON_BYTES
+    return int(settings.INPUT_MAX_JSON_BYTES)
 
 
 def body_limit(content_type: str) -> int:
     """The largest body of this media type that the portal reads."""
     if content_type.startswith("multipart/form-data"):
-        return settings.INPUT_MAX_UPLOAD_BYTES
+        return int(settings.INPUT_MAX_UPLOAD_BYTES)
     if content_type.startswith("application/json") or content_type.endswith("+json"):
-        return settings.INPUT_MAX_JSON_BYTES
-    return settings.INPUT_MAX_BODY_BYTES
+        return int(settings.INPUT_MAX_JSON_BYTES)
+    return int(settings.INPUT_MAX_BODY_BYTES)
 
 
 def column_range(model, field_name: str) -> tuple[int, int]:
@@ -401,7 +401,7 @@ class DecimalField(InputFieldMixin, forms.DecimalField):
     """Finite and within its digits (Django's own field refuses NaN and Infinity; the
     digits bound keeps 1e999999999 from reaching arithmetic)."""
 
-    def __init__(self, *, max_digits=18, decimal_places=None, **kwargs) -> None:
+    def __init__(self, *, max_digits: int=18, decimal_places=None, **kwargs) -> None:
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
 
     def to_python(self, value):

@@ -15,7 +15,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs):  # noqa: D102 - append-only
         raise PermissionError("The audit log is append-only.")
 
@@ -83,7 +83,7 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit log is append-only.")
 
 
-class StatusChangeQuerySet(models.QuerySet):
+class StatusChangeQuerySet(models.QuerySet["StatusChange"]):
     def update(self, **kwargs):
         raise PermissionError("The status history is append-only.")
 

@@ -112,14 +112,14 @@ def _items_for(request: HttpRequest) -> list[tuple[NavItem, dict[str, Any]]]:
     return result
 
 
-def navigation_for(request: HttpRequest) -> list[dict]:
+def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     """Every item the caller may open, flat (マイページ lists them as links)."""
     return [entry for _item, entry in _items_for(request)]
 
 
-def navigation_groups_for(request: HttpRequest) -> list[dict]:
+def navigation_groups_for(request: HttpRequest) -> list[dict[str, Any]]:
     """The header's top items: a group holding one item is that item's own link."""
-    groups: dict[str, dict] = {}
+    groups: dict[str, dict[str, Any]] = {}
     for item, entry in _items_for(request):
         key = item.group_key
         spec = NAV_GROUPS.get(key)

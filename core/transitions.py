@@ -147,7 +147,7 @@ def transition(obj: models.Model, *, to: str, by=None, reason: str = "", fields:
     machine's check refuses."""
     _require_transaction()
     machine = machine_for(type(obj))
-    current = getattr(obj, machine.field)
+    current: str = getattr(obj, machine.field)
     if not machine.allows(current, to):
         raise ApplicationError(errors={"non_field_errors": [
             _("This %(object)s is “%(current)s” and cannot become “%(to)s”.")
@@ -168,7 +168,7 @@ def transition(obj: models.Model, *, to: str, by=None, reason: str = "", fields:
     return current
 
 
-def transition_many(queryset: models.QuerySet, *, to: str, by=None, reason: str = "",
+def transition_many(queryset: models.QuerySet[Any], *, to: str, by=None, reason: str = "",
                     values: Mapping[str, Any] | None = None) -> int:
     """Move every row of `queryset` that may become `to` (by the map) to `to`, setting
     `values` on them too, and record each change. Rows in other statuses are left as they

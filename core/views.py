@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -50,7 +52,7 @@ def info_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _health_response(checks, *, detail: bool) -> JsonResponse:
     status = health.overall(checks)
-    body: dict = {"status": status}
+    body: dict[str, Any] = {"status": status}
     if detail:
         body["checks"] = {c.name: c.as_dict() for c in checks}
     response = JsonResponse(body, status=503 if status == health.FAIL else 200)

@@ -7,6 +7,8 @@ input, error text, and a character counter where the field has a length limit.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms, template
 
 register = template.Library()
@@ -51,7 +53,7 @@ def field_input(field, extra_describedby: str = ""):
 
 
 @register.simple_tag
-def field_meta(field) -> dict:
+def field_meta(field) -> dict[str, Any]:
     """Ids of the field's texts and its length limit, for components/field.html."""
     return {**_ids(field), "max_length": max_length_of(field)}
 

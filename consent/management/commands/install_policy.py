@@ -18,7 +18,7 @@ from consent.policy_loader import install_spec, load_spec
 class Command(BaseCommand):
     help = "Install a new version of the data-utilisation policy from a JSON file."
 
-    def create_parser(self, prog_name, subcommand, **kwargs):
+    def create_parser(self, prog_name: str, subcommand, **kwargs):
         # Our --version names the policy version; it replaces Django's own --version flag.
         return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
 
