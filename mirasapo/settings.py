@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "notifications",
     "applications",
     "documents",
+    "awards",
     "disclosure",
     "programs",
     "recommend",

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from companies.models import Business, FinancialYear
-from consent.access import APPLICANT, PURPOSE_APPLICANT_RECORDS, require
+from companies.models import (
+    Business,
+    BusinessPlan,
+    BusinessProfile,
+    Challenge,
+    ContactPerson,
+    FinancialYear,
+    Succession,
+)
+from consent.access import APPLICANT, PURPOSE_APPLICANT_RECORDS, ConsentContext, require
 from consent.registry import FINANCIALS
 from programs.models import SupportProgram
 
 from .diagnosis import Diagnosis, diagnose
 from .engine import recommend
+from .lokaben import WITHHELD, NonFinancialView, nonfinancial_views
 from .models import Favourite, SavedSearch, ViewEvent
 
 
@@ -40,6 +49,34 @@ def diagnosis_for(*, viewer) -> Diagnosis:
     require(business_id=business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=FINANCIALS, recipient=APPLICANT, viewer=viewer)
     years = list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
     return diagnose(business=business, years=years)
+
+
+def financial_years_for(*, viewer) -> list[FinancialYear]:
+    """Every registered year, partial ones too (the ロカベンシート lists them, flagged)."""
+    business = business_of(viewer)
+    require(business_id=business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=FINANCIALS, recipient=APPLICANT, viewer=viewer)
+    return list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
+
+
+def nonfinancial_for(*, viewer) -> list[NonFinancialView]:
+    """The four non-financial views from the business's own record, each data class as the
+    consent releases it to the business's own user (purpose 3, recipient 7)."""
+    business = business_of(viewer)
+    context = ConsentContext([business.pk])
+
+    def allowed(data_class: int) -> bool:
+        return context.decide(business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=data_class, recipient=APPLICANT,
+                              viewer=viewer).allowed
+
+    def one(model, data_class: int):
+        return model.objects.filter(business=business).first() if allowed(data_class) else WITHHELD
+
+    return nonfinancial_views(
+        business=business if allowed(1) else WITHHELD,
+        profile=one(BusinessProfile, 3), succession=one(Succession, 4), contact=one(ContactPerson, 5),
+        plan=one(BusinessPlan, 7),
+        challenges=list(Challenge.objects.filter(business=business).order_by("theme")) if allowed(11) else WITHHELD,
+    )
 
 
 def simulation_programs(*, diagnosis: Diagnosis):

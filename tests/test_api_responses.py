@@ -41,6 +41,7 @@ from tests.documents.files import pdf_bytes, upload
 from tests.factories import (
     BusinessFactory,
     InstitutionFactory,
+    agency_staff,
     institution_staff,
     mfa_login,
     prime_user,
@@ -100,6 +101,18 @@ class World:
     @cached_property
     def draft(self):
         return complete_draft(self.prime, start_draft(self.prime, subsidy_round=SubsidyRoundFactory()))
+
+    @cached_property
+    def awarded(self):
+        """An adopted application of `prime` with its award granted and one expense line."""
+        from awards import services as award_services
+        from tests.awards.helpers import adopted_application, granted, line, receipt
+
+        application = adopted_application(self.prime, agency_staff(), SubsidyRoundFactory())
+        granted(self.prime, agency_staff(), application)
+        award_services.expense_line_add(actor=self.prime, application_id=application.pk,
+                                        line=line(self.prime, document=receipt(self.prime, "schema")))
+        return application
 
     @cached_property
     def document(self):
@@ -185,6 +198,11 @@ CALLS: dict[tuple[str, str], Callable[[World], list[Call]]] = {
     ("GET", "/api/v1/applications"): lambda w: [w.draft and Call("prime", "GET", "/api/v1/applications")],
     ("POST", "/api/v1/applications/{id}/submit"): lambda w: [
         Call("prime", "POST", f"/api/v1/applications/{w.draft.pk}/submit", {"pledge": True})],
+    ("GET", "/api/v1/applications/{id}/steps"): lambda w: [
+        Call("prime", "GET", f"/api/v1/applications/{w.draft.pk}/steps"),
+        Call("prime", "GET", f"/api/v1/applications/{w.awarded.pk}/steps")],
+    ("GET", "/api/v1/applications/{id}/award"): lambda w: [
+        Call("prime", "GET", f"/api/v1/applications/{w.awarded.pk}/award")],
     ("POST", "/api/v1/partner/records"): lambda w: [Call("partner", "POST", "/api/v1/partner/records", {
         "records": [financial_record(corporate_number=_number(w))]}, status=201)],
 }
