@@ -23,29 +23,15 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SKIP_DIRS = frozenset({".venv", "venv", ".git", "node_modules", "var", "migrations", "tests", "bench", "scripts",
-                       "static", "templates", "locale", "__pycache__", "docs"})
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lintkit import ROOT, Finding, python_files, run  # noqa: E402 - scripts/ first on the path
+
 ALLOWED = {"FRM001": frozenset({Path("core/forms.py")})}
 ALLOW_COMMENT = re.compile(r"#\s*lint-oneway:\s*allow\s+\S")
 CODE_KEYWORDS = frozenset({"data_class", "data_classes", "purpose", "purposes", "recipient", "recipients"})
 CODE_NAME = re.compile(r"(^|_)(data_class(es)?|classes|purposes?|recipients?|class_codes?)$")
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: Path
-    line: int
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        shown = self.path.relative_to(ROOT) if self.path.is_relative_to(ROOT) else self.path
-        return f"{shown}:{self.line}: {self.code} {self.message}"
 
 
 def _bare_codes(node: ast.AST) -> bool:
@@ -103,14 +89,6 @@ def check_source(source: str, path: Path, relative: Path | None = None) -> list[
     return [f for f in findings if not (0 < f.line <= len(lines) and ALLOW_COMMENT.search(lines[f.line - 1]))]
 
 
-def python_files(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*.py")):
-        relative = path.relative_to(root)
-        if any(part in SKIP_DIRS for part in relative.parts):
-            continue
-        yield path
-
-
 def check(root: Path = ROOT) -> list[Finding]:
     findings: list[Finding] = []
     for path in python_files(root):
@@ -120,11 +98,7 @@ def check(root: Path = ROOT) -> list[Finding]:
 
 
 def main(argv: list[str]) -> int:
-    roots = [Path(a).resolve() for a in argv] or [ROOT]
-    findings = [f for root in roots for f in check(root)]
-    for finding in findings:
-        print(finding)
-    return 1 if findings else 0
+    return run(check, argv)
 
 
 if __name__ == "__main__":
