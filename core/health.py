@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +45,7 @@ class Check:
         return data
 
 
-def _timed(name: str, critical: bool, probe) -> Check:
+def _timed(name: str, critical: bool, probe: Callable[[], dict[str, Any]]) -> Check:
     started = time.perf_counter()
     try:
         extra = probe() or {}

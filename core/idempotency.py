@@ -28,16 +28,22 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.input import is_api_path, refusal_response
 from core.locks import advisory_xact_locks
+
+if TYPE_CHECKING:
+    from core.models import IdempotentRequest
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _KEY_RE = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as HTTP header values go
@@ -81,17 +87,17 @@ def _handles_its_own_keys(request: HttpRequest) -> bool:
     return bool(getattr(view_class, "idempotency_key_handled", False))
 
 
-def _replay(stored) -> HttpResponse:
+def _replay(stored: IdempotentRequest) -> HttpResponse:
     response = HttpResponse(bytes(stored.body), status=stored.status_code, content_type=stored.content_type)
     response[REPLAYED_HEADER] = "true"
     return response
 
 
 class IdempotencyMiddleware:
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         key = request.headers.get("Idempotency-Key")
         if key is None or request.method not in UNSAFE_METHODS or not is_api_path(request.path_info):
             return self.get_response(request)
@@ -106,7 +112,7 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         return self._once(request, scope, key)
 
-    def _once(self, request: HttpRequest, scope: str, key: str):
+    def _once(self, request: HttpRequest, scope: str, key: str) -> HttpResponseBase:
         from core.models import IdempotentRequest
 
         fingerprint = request_fingerprint(request)
@@ -126,7 +132,7 @@ class IdempotencyMiddleware:
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
-            elif 200 <= response.status_code < 300 and not response.streaming:
+            elif 200 <= response.status_code < 300 and isinstance(response, HttpResponse):  # not streamed
                 IdempotentRequest.objects.create(
                     scope=scope, key=key, fingerprint=fingerprint, method=request.method or "",
                     path=request.path_info[:500], status_code=response.status_code,

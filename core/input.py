@@ -25,14 +25,17 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -87,7 +90,7 @@ def body_limit(content_type: str) -> int:
     return int(settings.INPUT_MAX_BODY_BYTES)
 
 
-def column_range(model, field_name: str) -> tuple[int, int]:
+def column_range(model: type[Model], field_name: str) -> tuple[int, int]:
     """The values an integer column holds (PostgreSQL: smallint, integer, bigint, positive...)."""
     field = model._meta.get_field(field_name)
     low, high = connection.ops.integer_field_range(field.get_internal_type())
@@ -243,7 +246,7 @@ def check_json_tree(data: Any) -> None:
                 raise InputRefused({field: [_("Enter a finite number.")]})
 
 
-def _refuse_constant(name: str):
+def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"non-finite number {name}")
 
 
@@ -283,7 +286,7 @@ def loads(raw: bytes | str) -> Any:
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser under the input rules: size, depth, numbers and characters."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         limit = json_body_limit()
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
@@ -319,10 +322,10 @@ class InputGuardMiddleware:
     """Refuses, before any view reads it, a body larger than its kind allows (413) and a
     path or query string with NUL, control characters or broken text (400)."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         refusal = self.refusal(request)
         if refusal is not None:
             return refusal
@@ -364,7 +367,7 @@ else:
 class InputFieldMixin(_FieldBase):
     """Refuses NUL, control characters and lone surrogates in a form field's raw value."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             problem = text_problem(value)
             if problem:
@@ -381,11 +384,11 @@ class IntegerField(InputFieldMixin, forms.IntegerField):
 
     default_error_messages = {"invalid": gettext_lazy("Enter a whole number in the digits 0-9.")}
 
-    def __init__(self, *, min_value=None, max_value=None, **kwargs) -> None:
+    def __init__(self, *, min_value: int | None = None, max_value: int | None = None, **kwargs: Any) -> None:
         super().__init__(min_value=INT64_MIN if min_value is None else min_value,
                          max_value=INT64_MAX if max_value is None else max_value, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = ascii_digits(value)
             if value and not _INT_RE.fullmatch(value.replace(",", "")):
@@ -401,10 +404,10 @@ class DecimalField(InputFieldMixin, forms.DecimalField):
     """Finite and within its digits (Django's own field refuses NaN and Infinity; the
     digits bound keeps 1e999999999 from reaching arithmetic)."""
 
-    def __init__(self, *, max_digits: int=18, decimal_places=None, **kwargs) -> None:
+    def __init__(self, *, max_digits: int = 18, decimal_places: int | None = None, **kwargs: Any) -> None:
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = ascii_digits(value).replace(",", "")
             if value and not _DECIMAL_RE.fullmatch(value):

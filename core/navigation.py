@@ -9,6 +9,7 @@ in the header, so it is noticed and mapped."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -79,7 +80,7 @@ GROUP_OF_NAMESPACE = {
 
 
 @cache
-def _providers():
+def _providers() -> list[Callable[[Any], list[NavItem]]]:
     providers = []
     for app_name in settings.INSTALLED_APPS:
         try:

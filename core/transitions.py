@@ -124,7 +124,7 @@ def _require_transaction() -> None:
         raise RuntimeError("Status changes are made inside the transaction of the service that makes them.")
 
 
-def _actor_or_none(actor):
+def _actor_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
@@ -139,7 +139,7 @@ def _label(machine: StateMachine[Any], status: str) -> str:
     return str(choices.get(status, status))
 
 
-def transition(obj: models.Model, *, to: str, by=None, reason: str = "", fields: Iterable[str] = ()) -> str:
+def transition(obj: models.Model, *, to: str, by: Any = None, reason: str = "", fields: Iterable[str] = ()) -> str:
     """Move `obj` (locked by the caller) to status `to`, saving `fields` too (values the
     caller has set on it for this step), and record the change. Returns the old status.
 
@@ -168,7 +168,7 @@ def transition(obj: models.Model, *, to: str, by=None, reason: str = "", fields:
     return current
 
 
-def transition_many(queryset: models.QuerySet[Any], *, to: str, by=None, reason: str = "",
+def transition_many(queryset: models.QuerySet[Any], *, to: str, by: Any = None, reason: str = "",
                     values: Mapping[str, Any] | None = None) -> int:
     """Move every row of `queryset` that may become `to` (by the map) to `to`, setting
     `values` on them too, and record each change. Rows in other statuses are left as they

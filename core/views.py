@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import health
+from core.health import Check
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,7 +51,7 @@ def info_page(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-def _health_response(checks, *, detail: bool) -> JsonResponse:
+def _health_response(checks: list[Check], *, detail: bool) -> JsonResponse:
     status = health.overall(checks)
     body: dict[str, Any] = {"status": status}
     if detail:
