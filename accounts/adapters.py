@@ -10,7 +10,7 @@ link are written in one transaction: claims the portal cannot use create nothing
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -21,6 +21,10 @@ from django.http import HttpRequest
 from django.shortcuts import render
 
 from core.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no type information
@@ -33,7 +37,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         except Exception:  # allauth refuses an unparseable address; count it as the socket's
             return request.META.get("REMOTE_ADDR") or "0.0.0.0"
 
-    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """Refuse a sign-in while its (account, address) pair, the account or the address
         is locked (accounts/lockout.py, in the database — works without Redis)."""
         from accounts import lockout
@@ -42,7 +46,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         if lockout.is_locked(email=str(credentials.get("email") or ""), ip=self._client_ip(request)):
             raise self.validation_error("too_many_login_attempts")
 
-    def authentication_failed(self, request: HttpRequest, **credentials) -> None:
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         from accounts import lockout
 
         lockout.record_failure(email=str(credentials.get("email") or ""), ip=self._client_ip(request))
@@ -69,27 +73,27 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         )
 
 
-def _refuse(request: HttpRequest, error: ApplicationError):
+def _refuse(request: HttpRequest, error: ApplicationError) -> ImmediateHttpResponse:
     messages = [m for field_messages in error.errors.values() for m in field_messages] or [error.message]
     return ImmediateHttpResponse(render(request, "accounts/gbizid_error.html", {"error_messages": messages}, status=400))
 
 
 class GBizIDSocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  # allauth ships no type information
-    def is_auto_signup_allowed(self, request: HttpRequest, sociallogin) -> bool:
+    def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: Any) -> bool:
         return True
 
-    def save_user(self, request: HttpRequest, sociallogin, form=None):
+    def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> User:
         from accounts.services import gbizid_link_business
 
         try:
             with transaction.atomic():
-                user = super().save_user(request, sociallogin, form)
+                user: User = super().save_user(request, sociallogin, form)
                 gbizid_link_business(user=user, claims=sociallogin.account.extra_data)
         except ApplicationError as error:
             raise _refuse(request, error) from error
         return user
 
-    def pre_social_login(self, request: HttpRequest, sociallogin):
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
         # Existing users: refresh the business link and account type from the latest claims.
         if sociallogin.is_existing:
             from accounts.services import gbizid_link_business

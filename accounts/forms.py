@@ -40,9 +40,9 @@ class BusinessSignupForm(SignupForm):  # type: ignore[misc]  # allauth ships no 
 
     field_order = ["email", "password1", "password2", "corp_type", "corporate_number", "name", "prefecture", "representative_name"]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
-        cleaned = self.cleaned_data
+        cleaned: dict[str, Any] = self.cleaned_data
         if cleaned.get("corp_type") == Business.CorpType.CORPORATION:
             number = normalise_corporate_number(cleaned.get("corporate_number", ""))
             if not number:

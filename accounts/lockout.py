@@ -29,7 +29,7 @@ IP_LIMIT, IP_WINDOW = 200, dt.timedelta(hours=1)
 KEEP = dt.timedelta(days=2)
 
 
-def _email(value) -> str:
+def _email(value: object) -> str:
     return str(value or "").strip().lower()[:254]
 
 

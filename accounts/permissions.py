@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
     from accounts.models import User
+
+
+View = Callable[..., HttpResponseBase]
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -52,11 +56,11 @@ class AuthenticatedRequest(Request):
     user: User
 
 
-def _membership(user):
+def _membership(user: object) -> Any:
     return getattr(user, "membership_or_none", None)
 
 
-def _account_type(user) -> str | None:
+def _account_type(user: object) -> str | None:
     membership = _membership(user)
     return membership.account_type if membership is not None else None
 
@@ -84,21 +88,21 @@ def _check(roles: Iterable[str]) -> frozenset[str]:
     return names
 
 
-def has_role(user, *roles: str) -> bool:
+def has_role(user: object, *roles: str) -> bool:
     """True when the signed-in `user` holds any of `roles`."""
     if not getattr(user, "is_authenticated", False):
         return False
     return any(ROLES[name](user) for name in _check(roles))
 
 
-def role_required(*roles: str):
+def role_required(*roles: str) -> Callable[[View], View]:
     """Pages: sign-in first (rule 1), then 403 without one of `roles` (rule 2)."""
     names = _check(roles)
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not has_role(request.user, *names):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -120,11 +124,11 @@ class HasRole(BasePermission):
         names = _check(roles)
         return type(f"HasRole_{'_'.join(sorted(names))}", (cls,), {"roles": names})
 
-    def has_permission(self, request: HttpRequest, view) -> bool:
+    def has_permission(self, request: Request, view: object) -> bool:
         return has_role(request.user, *self.roles)
 
 
-def required_roles_of(callback) -> frozenset[str] | None:
+def required_roles_of(callback: object) -> frozenset[str] | None:
     """The roles a URL's view declares (page decorator or DRF permission), or None."""
     roles = getattr(callback, "required_roles", None)
     if roles is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.internal import flows
 from allauth.account.views import SignupView
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -9,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +21,12 @@ from core.errors import ApplicationError
 from core.forms import add_errors_to_form
 from core.navigation import navigation_for
 
-from .forms import ApiTokenForm, MemberAddForm, MemberPermissionsForm
+from .forms import (
+    ApiTokenForm,
+    BusinessSignupForm,
+    MemberAddForm,
+    MemberPermissionsForm,
+)
 from .models import Membership
 from .permissions import AuthenticatedHttpRequest
 from .selectors import api_tokens_of, member_for_prime, member_list, mypage_summary
@@ -35,7 +42,7 @@ class BusinessSignupView(SignupView):  # type: ignore[misc]  # allauth ships no 
     """allauth's sign-up, made atomic with the business: the user, its e-mail address and
     the business with its Entry membership are written together or not at all."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: BusinessSignupForm) -> Any:  # allauth's responses are untyped
         try:
             with transaction.atomic():
                 self.user, response = form.try_save(self.request)
@@ -58,7 +65,7 @@ business_signup = BusinessSignupView.as_view()
 
 
 @login_required
-def mypage(request: AuthenticatedHttpRequest):
+def mypage(request: AuthenticatedHttpRequest) -> HttpResponse:
     """マイページ: the start page of each role, with links to where that role works."""
     links = [item for item in navigation_for(request) if item["url"] != request.path]
     return render(request, "accounts/mypage.html", {
@@ -71,7 +78,7 @@ TOKENS_ON_MYPAGE = 10
 
 
 @login_required
-def api_tokens(request: AuthenticatedHttpRequest):
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's API tokens: create one (its key is shown on this response only), see
     when each expires and was last used, revoke."""
     from .services import api_token_issue
@@ -98,7 +105,7 @@ def api_tokens(request: AuthenticatedHttpRequest):
 
 
 @login_required
-def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int):
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     """Confirm, then end a token at once. Another user's token is "not found"."""
     from .services import api_token_revoke as revoke
 
@@ -120,7 +127,7 @@ def _require_prime(request: AuthenticatedHttpRequest) -> None:
 
 
 @login_required
-def members(request: AuthenticatedHttpRequest):
+def members(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The Prime holder manages Members; nobody else may see this page."""
     _require_prime(request)
     if request.method == "POST":
@@ -150,7 +157,7 @@ def members(request: AuthenticatedHttpRequest):
 
 @login_required
 @require_POST
-def member_permissions(request: AuthenticatedHttpRequest, membership_id: int):
+def member_permissions(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     _require_prime(request)
     form = MemberPermissionsForm(request.POST, prefix=f"m{membership_id}")
     if not form.is_valid():
@@ -164,7 +171,7 @@ def member_permissions(request: AuthenticatedHttpRequest, membership_id: int):
 
 
 @login_required
-def member_remove_confirm(request: AuthenticatedHttpRequest, membership_id: int):
+def member_remove_confirm(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """Removal is irreversible: a page of its own asks for confirmation first."""
     _require_prime(request)
     membership = member_for_prime(viewer=request.user, membership_id=membership_id)
