@@ -13,7 +13,7 @@ from .selectors import me_summary
 
 
 class MeBusinessSerializer(serializers.Serializer[Any]):
-    corporate_number = serializers.CharField()
+    corporate_number = serializers.CharField(allow_null=True)  # a sole proprietor has none
     name = serializers.CharField()
 
 

@@ -78,6 +78,11 @@ class World:
         return prime_user(self.business)
 
     @cached_property
+    def soloist(self):
+        """The Prime holder of a sole proprietor (no 法人番号)."""
+        return prime_user(BusinessFactory(sole_proprietor=True))
+
+    @cached_property
     def staff(self):
         return institution_staff()
 
@@ -152,7 +157,8 @@ CALLS: dict[tuple[str, str], Callable[[World], list[Call]]] = {
         Call(None, "GET", f"/api/v1/corporate-numbers/{_number(w)}"),
         Call(None, "GET", "/api/v1/corporate-numbers/1234567890123", status=400),
         Call(None, "GET", "/api/v1/corporate-numbers/12", status=400)],
-    ("GET", "/api/v1/me"): lambda w: [Call("prime", "GET", "/api/v1/me"), Call("staff", "GET", "/api/v1/me"),
+    ("GET", "/api/v1/me"): lambda w: [Call("prime", "GET", "/api/v1/me"), Call("soloist", "GET", "/api/v1/me"),
+                                      Call("staff", "GET", "/api/v1/me"),
                                       Call("researcher", "GET", "/api/v1/me")],
     ("GET", "/api/v1/consent"): lambda w: [Call("prime", "GET", "/api/v1/consent")],
     ("PUT", "/api/v1/consent"): lambda w: [Call("prime", "PUT", "/api/v1/consent", {
