@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "documents",
     "awards",
     "disclosure",
+    "supportplans",
+    "reviews",
     "programs",
     "recommend",
     "analytics",

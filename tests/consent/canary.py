@@ -128,6 +128,51 @@ UNMARKABLE: dict[str, str] = {
     "applications.application.support_institution": "the institution's own data (class 12 of the institution, public)",
     "applications.application.certified_on": "marked on the procedure; a subsidy has none",
     "applications.application.requested_amount": "derived by the portal (2/3 of the expenses, capped at a round figure)",
+    # After adoption (awards): the canary's award goes through every step.
+    **{f"awards.award.{f}": "derived by the portal from the frame's rate and cap" for f in (
+        "requested_amount", "granted_amount", "confirmed_amount", "paid_amount", "cap", "rate_numerator", "rate_denominator")},
+    **{f"awards.award.{f}": "a time stamp the system sets" for f in (
+        "requested_at", "granted_at", "reported_at", "confirmed_at", "claimed_at", "paid_at")},
+    "awards.award.application": "a reference to the canary's application",
+    "awards.award.status": "a choice from a fixed list",
+    "awards.award.tax_mode": "a choice from a fixed list",
+    "awards.planchange.award": "a reference to the award",
+    "awards.planchange.decision": "a choice from a fixed list",
+    "awards.planchange.decided_at": "a time stamp the system sets",
+    "awards.expenseline.award": "a reference to the award",
+    "awards.expenseline.category": "a choice from a fixed list",
+    "awards.expenseline.tax_mode": "a choice from a fixed list",
+    "awards.expenseline.paid_on": "the day of payment lies between the grant decision and today: only today fits",
+    "awards.expenseline.travel_item": "travel lines only; the canary's line is advertising",
+    "awards.expenseline.region": "travel lines only; the canary's line is advertising",
+    "awards.expenseline.nights": "travel lines only; the canary's line is advertising",
+    "awards.expenseline.lodging_per_night": "travel lines only; the canary's line is advertising",
+    "awards.expenseline.receipt": "a document of the vault (its name and its file carry markers)",
+    "awards.expenseline.accepted_amount": "derived: the agency accepts part of the marked amount (at most it)",
+    "awards.performancereport.award": "a reference to the award",
+    "awards.performancereport.total": "derived: the total of the ledger",
+    "awards.performancereport.submitted_at": "a time stamp the system sets",
+    "awards.profitreport.award": "a reference to the award",
+    "awards.profitreport.fiscal_year": "a year",
+    "awards.profitreport.profit": "derived: revenue less costs",
+    "awards.profitreport.payment": "derived: the grant's share of the profit, capped at the grant",
+    "awards.profitreport.submitted_at": "a time stamp the system sets",
+    "awards.duedate.award": "a reference to the award",
+    "awards.duedate.step": "a choice from a fixed list",
+    "awards.duedate.fiscal_year": "a year",
+    "awards.duedate.due_on": "set by the portal (30 days after the confirmation, 30 June after each year) or by the agency",
+    "awards.duedate.done_at": "a time stamp the system sets",
+    # The 様式4 (supportplans): the request's references, status and time stamps are set by
+    # the portal; the texts carry markers.
+    **{f"supportplans.supportplanrequest.{f}": "a reference the portal sets (its rows carry their own markers)" for f in (
+        "application", "disclosure_request", "document", "requested_by", "issued_by", "institution")},
+    "supportplans.supportplanrequest.status": "a choice from a fixed list",
+    "supportplans.supportplanrequest.issued_at": "a time stamp the system sets",
+    "supportplans.supportplanrequest.closed_at": "a time stamp the system sets (empty while the 様式4 stands)",
+    "supportplans.supportplanrequest.decline_reason": "only a declined request has one; the canary's was issued",
+    **{f"supportplans.supportplancomment.{f}": "a reference or choice the portal sets" for f in (
+        "request", "parent", "author", "author_side", "field")},
+    "supportplans.supportplancomment.created_at": "a time stamp the system sets",
 }
 # Keys inside JSON documents that are not business data or cannot carry a marker.
 UNMARKABLE_ITEMS: dict[str, str] = {
@@ -162,6 +207,9 @@ CONTENT_ITEM_CLASSES: dict[str, int] = {
     "industry_group": 1, "opened_on": 1, "was_tax_exempt": 3, "successor_finalist": 4, "deficit": 6,
     "lowest_wage_hourly": 6, "industry_group_reason": 8, "plans_growth_beyond_limit": 8, "invoice_special": 8,
     "planned_wage_hourly": 8, "wage_ledger_items": 8, "worker_register_items": 8, "specific_startup_support": 10,
+    # §2 (d-2): part-time staff and the hours of the 3/4 test, with the staff count (class 1)
+    "part_time_staff": 1, "regular_daily_hours": 1, "regular_weekly_hours": 1, "regular_monthly_days": 1,
+    "part_daily_hours": 1, "part_weekly_hours": 1, "part_monthly_days": 1,
 }
 
 # ※5 (policy-matrix "researchers"): the items an approved researcher receives, as fields.
@@ -229,7 +277,7 @@ def build_world() -> World:
     where they exist (applications, submission, review, disclosure, partner intake)."""
     from decimal import Decimal as D
 
-    from accounts.models import ResearcherProfile
+    from accounts.models import ApiToken, ResearcherProfile
     from analytics.models import EbpmAnalysis, ResearchPledge
     from applications import services as app_services
     from applications.forms import JizokukaForm, ProcedureForm
@@ -249,7 +297,8 @@ def build_world() -> World:
     from linkage import services as linkage_services
     from linkage.models import IntakeBatch, ReviewItem
     from notifications.links import unsubscribe_token
-    from recommend.models import SavedSearch
+    from recommend.models import Favourite, SavedSearch
+    from tests.analytics.factories import ApplicationFactory
     from tests.factories import (
         BusinessFactory,
         InstitutionFactory,
@@ -260,6 +309,7 @@ def build_world() -> World:
         prime_user,
         researcher,
     )
+    from tests.programs.factories import CaseStudyFactory, SupportProgramFactory
 
     m = Markers()
     item_classes = content_item_classes()
@@ -302,7 +352,9 @@ def build_world() -> World:
     money = ["sales", "gross_profit", "operating_profit", "ordinary_profit", "net_income", "depreciation", "personnel_cost",
              "total_assets", "net_assets", "interest_bearing_debt", "cash_and_deposits", "receivables", "inventory", "payables",
              "employees"]
-    for year in (2023, 2024):
+    # 2023-2024, and the year before this year's 持続化 application (the research extract
+    # and the EBPM inputs read that year's figures).
+    for year in sorted({2023, 2024, today.year - 1}):
         FinancialYear.objects.create(business=business, fiscal_year=year,
                                      **{f: m.number(6, R, f"companies.financialyear.{f}") for f in money})
     BusinessPlan.objects.create(business=business, **{
@@ -368,13 +420,36 @@ def build_world() -> World:
                    bonus_keieiryoku=True)
     content["expenses"] = [{"category": "advertising", "description": m.text(8, R, "applications.application.content.expenses", "チラシ"),
                             "amount": m.number(8, R, "applications.application.content.expenses"), "region": "",
-                            "nights": None, "lodging_per_night": None}]
+                            "nights": None, "lodging_per_night": None} for _line in range(2)]
     jizokuka = app_services.application_save_draft(actor=owner, application_id=jizokuka.pk, content=content, confirm_all=True)
     # Documents in the vault, attached to the application: a 決算書 (class 6) and a quotation
     # (class 8), each with a marked file name and marked text inside the PDF.
     documents = []
     for document_type, data_class in DOCUMENT_TYPES.items():
         documents.append(_upload_document(m, owner, document_type, data_class, attach_to=jizokuka.pk))
+    # The area's 商工会 (a third institution, not a sweep role, so that the states' approvals
+    # of A and B stay as they are) issues the 様式4 the submission needs, through the real
+    # services: asked with the approval, taken up, commented, answered, issued.
+    from supportplans import services as plan_services
+    from supportplans.models import SupportPlanComment
+
+    institution_c = InstitutionFactory(prefecture=business.prefecture, municipality=business.municipality)
+    advisor_c = institution_staff(institution_c)
+    plan_request = plan_services.support_plan_request_create(
+        actor=owner, application_id=jizokuka.pk, institution_id=institution_c.pk,
+        data_classes=list(plan_services.REQUESTED_CLASSES), valid_until=plan_services.default_valid_until(),
+        message=m.text(11, R, "supportplans.supportplanrequest.message", "依頼"))
+    plan_services.support_plan_take_up(actor=advisor_c, request_id=plan_request.pk)
+    advice = plan_services.support_plan_comment(actor=advisor_c, request_id=plan_request.pk,
+                                                body=m.text(11, R, "supportplans.supportplancomment.body", "助言"))
+    plan_services.support_plan_reply(actor=owner, request_id=plan_request.pk, parent_id=advice.pk,
+                                     body=m.text(11, R, "supportplans.supportplancomment.body", "返答"))
+    plan_request = plan_services.support_plan_issue(actor=advisor_c, request_id=plan_request.pk, values={
+        "advisor_name": m.text(12, R, "supportplans.supportplanrequest.advisor_name", "指導員"),
+        "region_findings": m.text(7, R, "supportplans.supportplanrequest.region_findings", "地域の課題"),
+        "plan_findings": m.text(7, R, "supportplans.supportplanrequest.plan_findings", "計画の所見"),
+        "support_content": m.text(7, R, "supportplans.supportplanrequest.support_content", "支援の内容"),
+    })
     problems = app_services.submission_errors(jizokuka, pledge=True)
     assert not problems, f"The canary 持続化 application cannot be submitted: {problems}"
     jizokuka = app_services.application_submit(actor=owner, application_id=jizokuka.pk, pledge=True)
@@ -389,6 +464,53 @@ def build_world() -> World:
     jizokuka.refresh_from_db()
     m.exact(jizokuka.receipt_number, 10, R, "applications.application.receipt_number")
 
+    # After adoption (awards), through the real services: the grant, a refused plan change,
+    # the ledger with a marked receipt, the report, the confirmation with a deduction
+    # explained, the claim, the payment and a profit report.
+    from awards import services as award_services
+    from awards.models import (
+        Award,
+        DueDate,
+        ExpenseLine,
+        PerformanceReport,
+        PlanChange,
+        ProfitReport,
+    )
+
+    award = award_services.grant_request(actor=owner, application_id=jizokuka.pk, tax_mode="excluded")
+    m.exact(str(award.planned_total), 8, R, "awards.award.plan")
+    project_end = m.date(8, R, "awards.award.project_end", today + dt.timedelta(days=173))
+    award_services.grant_decide(actor=agency, application_id=jizokuka.pk, project_end=project_end,
+                                report_due=project_end + dt.timedelta(days=30))
+    award_services.plan_change_request(
+        actor=owner, application_id=jizokuka.pk, reason=m.text(8, R, "awards.planchange.reason", "計画変更"),
+        plan={"advertising": m.number(8, R, "awards.planchange.plan_after")})
+    award_services.plan_change_decide(actor=agency, application_id=jizokuka.pk, approve=False,
+                                      note=m.text(8, R, "awards.planchange.decision_note", "不承認"))
+    evidence = _upload_document(m, owner, "receipt", 8, attach_to=None)
+    award_line = award_services.expense_line_add(actor=owner, application_id=jizokuka.pk, line=award_services.LineInput(
+        category="advertising", description=m.text(8, R, "awards.expenseline.description", "チラシ印刷"),
+        vendor=m.text(8, R, "awards.expenseline.vendor", "印刷所"), paid_on=today,
+        amount=m.number(8, R, "awards.expenseline.amount"), tax_mode="excluded", receipt_id=evidence.pk))
+    award_services.report_submit(actor=owner, application_id=jizokuka.pk,
+                                 summary=m.text(8, R, "awards.performancereport.summary", "実施"))
+    award_services.confirm(actor=agency, application_id=jizokuka.pk, assessments={
+        award_line.pk: (award_line.amount - 1, m.text(10, R, "awards.expenseline.deduction_reason", "減額"))})
+    award_services.payment_claim(actor=owner, application_id=jizokuka.pk)
+    award_services.payment_record(actor=agency, application_id=jizokuka.pk)
+    profit_year = DueDate.objects.filter(award=award, step="profit").order_by("fiscal_year").first().fiscal_year
+    award_services.profit_report_submit(
+        actor=owner, application_id=jizokuka.pk, fiscal_year=profit_year,
+        revenue=m.number(8, R, "awards.profitreport.revenue"), costs=m.number(8, R, "awards.profitreport.costs"))
+    award_rows = {
+        "awards.award": list(Award.objects.filter(pk=award.pk)),
+        "awards.planchange": list(PlanChange.objects.filter(award=award)),
+        "awards.expenseline": list(ExpenseLine.objects.filter(award=award)),
+        "awards.performancereport": list(PerformanceReport.objects.filter(award=award)),
+        "awards.profitreport": list(ProfitReport.objects.filter(award=award)),
+        "awards.duedate": list(DueDate.objects.filter(award=award)),
+    }
+
     # Institution A asks for everything purpose 6 lets it receive; the company has not answered.
     request_a = disclosure_services.disclosure_request_create(
         actor=users["inst_a"], purpose=6, data_classes=disclosure_services.requestable_classes(6),
@@ -400,6 +522,8 @@ def build_world() -> World:
         supported_on=m.date(13, INSTITUTION_A, "institutions.supportrecord.supported_on", dt.date(2023, 5, 17)),
         theme=m.text(13, INSTITUTION_A, "institutions.supportrecord.theme", "販路"),
         summary=m.text(13, INSTITUTION_A, "institutions.supportrecord.summary", "相談"),
+        # The company's name as institution A typed it into its own record (its data, class 13).
+        recorded_name=m.text(13, INSTITUTION_A, "institutions.supportrecord.recorded_name", "記録名"),
     )
 
     # Institution B's partner system sends financials of an older year and a support
@@ -413,7 +537,9 @@ def build_world() -> World:
         {"kind": "support_records", "record_id": "cnry-sup-1", "corporate_number": business.corporate_number,
          "supported_on": m.date(13, PARTNER_B, "institutions.supportrecord.supported_on", dt.date(2023, 6, 19)).isoformat(),
          "theme": m.text(13, PARTNER_B, "institutions.supportrecord.theme", "資金繰り"),
-         "summary": m.text(13, PARTNER_B, "institutions.supportrecord.summary", "面談")},
+         "summary": m.text(13, PARTNER_B, "institutions.supportrecord.summary", "面談"),
+         # The name as the partner's system holds it: kept as the record's recorded name.
+         "name": m.text(13, PARTNER_B, "institutions.supportrecord.recorded_name", "記録名")},
     ])
     batch = IntakeBatch.objects.filter(client=client).latest("pk")
     review_payload = {"kind": "financials", "record_id": "cnry-fin-review", "corporate_number": "",
@@ -440,6 +566,31 @@ def build_world() -> World:
         )
     assert ResearcherProfile.objects.filter(user=users["researcher"]).exists()
     analysis = EbpmAnalysis.objects.create(title="canary", params={}, results={}, created_by=agency)
+    # An API token of the owner (its revoke page needs a real id); made directly, since
+    # issuing one through the service needs the owner's authenticator set up.
+    api_token = ApiToken.objects.create(user=owner, name="canary", key_hash="c" * 64, prefix="cnrytokn",
+                                        expires_at=timezone.now() + dt.timedelta(days=30))
+
+    # Recommendations (purpose 5) must not count a procedure without the checklist opt-in
+    # as an interaction (seed 003 §17). Two businesses like the sole proprietor's (and the
+    # canary's) each hold a certified 経営力向上計画 without the opt-in and saved one case
+    # study; the one program whose application is that procedure has no targeting, theme or
+    # tag, so only those procedures can bring it into a recommendation. Its name carries
+    # RECOMMEND_PROBE: on a recommendation page or API answer it is a leak unless the state
+    # opted the procedures in (and then the sweep must see it: its positive control).
+    case_study = CaseStudyFactory(industry_jsic=soloist_business.industry_jsic, prefecture=soloist_business.prefecture)
+    probe_program = SupportProgramFactory(name=f"{RECOMMEND_PROBE} 経営力向上計画の活用支援", application_program="keieiryoku_kojo",
+                                          deadline=None)
+    neighbours, neighbour_procedures = [], []
+    for _ in range(MIN_NEIGHBOURS_FOR_PROBE):
+        neighbour = BusinessFactory(industry_jsic=soloist_business.industry_jsic, prefecture=soloist_business.prefecture,
+                                    employees=soloist_business.employees)
+        neighbours.append(neighbour)
+        neighbour_procedures.append(ApplicationFactory(
+            business=neighbour, program="keieiryoku_kojo", status=Application.Status.CERTIFIED, fiscal_year=today.year,
+            certified_on=today - dt.timedelta(days=40), submitted_at=timezone.now() - dt.timedelta(days=60),
+            data_use_consent=False, requested_amount=None))
+        Favourite.objects.create(business=neighbour, case_study=case_study)
 
     objects: dict[str, list[Any]] = {}
     for model in apps.get_models():
@@ -449,17 +600,30 @@ def build_world() -> World:
             objects[model._meta.label_lower] = [business]
         elif _business_field(model):
             objects[model._meta.label_lower] = list(model.objects.filter(business=business).order_by("pk"))
+    # The award's rows hang off the application, not the business: listed here by hand; so
+    # do the 様式4's comments (they hang off its request).
+    objects.update(award_rows)
+    objects["supportplans.supportplancomment"] = list(SupportPlanComment.objects.filter(request=plan_request).order_by("pk"))
     world = World(
         markers=m, business=business, soloist_business=soloist_business, institution_a=institution_a,
         institution_b=institution_b, users=users, partner_key=key, jizokuka=jizokuka, procedure=procedure,
         request_a=request_a, objects=objects,
         extra={"batch": batch, "review_item": review_item, "saved_search": saved_search, "pledges": pledges,
                "analysis": analysis, "subsidy_round": subsidy_round, "client": client, "documents": documents,
-               "unsubscribe_token": unsubscribe_token(user_id=owner.pk, category="applications")},
+               "unsubscribe_token": unsubscribe_token(user_id=owner.pk, category="applications"),
+               "api_token": api_token, "case_study": case_study, "probe_program": probe_program,
+               "neighbour_procedures": neighbour_procedures, "plan_request": plan_request,
+               "advisor_c": advisor_c},
     )
     check_coverage(world)
     return world
 
+
+# On a recommendation (page or API), the name of the program only procedures without the
+# opt-in can bring in (see build_world). Not a class token: the catalogue shows it freely.
+RECOMMEND_PROBE = "KANARIA-PROBE-REC"
+RECOMMENDATION_URLS = frozenset({"recommend:recommendations", "api-recommendations"})
+MIN_NEIGHBOURS_FOR_PROBE = 2  # recommend.engine.MIN_NEIGHBOURS
 
 # Document types the canary keeps in its vault, with the class this test expects of each.
 DOCUMENT_TYPES = {"financial_statements": 6, "quotation": 8}
@@ -517,6 +681,10 @@ def _item_value(m: Markers, data_class: int, origin: str, item: str, name: str):
         choices = [c for c, _label in form_field.choices if c]
         return choices[0] if choices else ""
     if isinstance(form_field, forms.DateField):
+        return None
+    if name == "part_time_staff" or isinstance(form_field, forms.DecimalField):
+        # §2 (d-2): the 3/4 test needs consistent hours, which markers are not; left empty
+        # (an empty item carries no data, and check_coverage skips it).
         return None
     if isinstance(form_field, forms.IntegerField):
         if name in {"founded_year", "fy_year"}:
@@ -685,7 +853,9 @@ def may_see(marker: Marker, role: str, state: State, url_name: str, own_review: 
 
 # --- scanning -------------------------------------------------------------------------------------
 
-_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
+# A thousands separator: a comma between digits followed by exactly three digits (not a
+# CSV comma between two numbers, which must not join them into one).
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 
 
 def _date_forms(iso: str) -> list[str]:
@@ -715,8 +885,10 @@ class Scanner:
             found.append((token, marker))
         if self._numbers is not None:
             plain = _THOUSANDS.sub("", low)
-            for match in self._numbers.finditer(plain):
-                found.append((match.group(1), self.markers.by_text[match.group(1)]))
+            numbers: set[str] = set()
+            for text in (low, plain):  # as written, and with thousands separators closed up
+                numbers.update(match.group(1) for match in self._numbers.finditer(text))
+            found.extend((number, self.markers.by_text[number]) for number in sorted(numbers))
         for needle, marker in self._exact:
             if needle in low:
                 found.append((needle, marker))
