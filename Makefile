@@ -49,6 +49,8 @@ lint: install
 	@echo "==> ruff"
 	@$(VENV)/bin/ruff check .
 	@for script in scripts/lint_*.py; do echo "==> $$script"; $(PY) $$script || exit 1; done
+	@echo "==> mypy (django-stubs; strict on consent/, core/, accounts/: see pyproject.toml)"
+	@$(VENV)/bin/mypy
 
 bench: migrate
 	@for script in bench/*.py; do echo "==> $$script"; $(WITH_SERVICES) $(PY) $$script || exit 1; done

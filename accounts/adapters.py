@@ -10,42 +10,48 @@ link are written in one transaction: claims the portal cannot use create nothing
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import render
 
 from core.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-class AccountAdapter(DefaultAccountAdapter):
-    def is_open_for_signup(self, request):
+
+
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no type information
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
         return True
 
-    def _client_ip(self, request) -> str:
+    def _client_ip(self, request: HttpRequest) -> str:
         try:
-            return self.get_client_ip(request)
+            return str(self.get_client_ip(request))
         except Exception:  # allauth refuses an unparseable address; count it as the socket's
             return request.META.get("REMOTE_ADDR") or "0.0.0.0"
 
-    def pre_authenticate(self, request, **credentials) -> None:
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """Refuse a sign-in while its (account, address) pair, the account or the address
         is locked (accounts/lockout.py, in the database — works without Redis)."""
         from accounts import lockout
 
         self._login_failed_rl_usage = None
-        if lockout.is_locked(email=credentials.get("email"), ip=self._client_ip(request)):
+        if lockout.is_locked(email=str(credentials.get("email") or ""), ip=self._client_ip(request)):
             raise self.validation_error("too_many_login_attempts")
 
-    def authentication_failed(self, request, **credentials) -> None:
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         from accounts import lockout
 
-        lockout.record_failure(email=credentials.get("email"), ip=self._client_ip(request))
+        lockout.record_failure(email=str(credentials.get("email") or ""), ip=self._client_ip(request))
 
-    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's mails (e-mail verification, password reset, security notices) go
         through the outbox like every other mail: rendered here, in the request's language,
         stored as an outbox row and delivered by the worker with retries."""
@@ -67,27 +73,27 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
 
-def _refuse(request, error: ApplicationError):
+def _refuse(request: HttpRequest, error: ApplicationError) -> ImmediateHttpResponse:
     messages = [m for field_messages in error.errors.values() for m in field_messages] or [error.message]
     return ImmediateHttpResponse(render(request, "accounts/gbizid_error.html", {"error_messages": messages}, status=400))
 
 
-class GBizIDSocialAccountAdapter(DefaultSocialAccountAdapter):
-    def is_auto_signup_allowed(self, request, sociallogin):
+class GBizIDSocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  # allauth ships no type information
+    def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: Any) -> bool:
         return True
 
-    def save_user(self, request, sociallogin, form=None):
+    def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> User:
         from accounts.services import gbizid_link_business
 
         try:
             with transaction.atomic():
-                user = super().save_user(request, sociallogin, form)
+                user: User = super().save_user(request, sociallogin, form)
                 gbizid_link_business(user=user, claims=sociallogin.account.extra_data)
         except ApplicationError as error:
             raise _refuse(request, error) from error
         return user
 
-    def pre_social_login(self, request, sociallogin):
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
         # Existing users: refresh the business link and account type from the latest claims.
         if sociallogin.is_existing:
             from accounts.services import gbizid_link_business

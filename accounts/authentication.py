@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+
+if TYPE_CHECKING:
+    from .models import ApiToken, User
+
 
 # Writing last_used_at on every call would make each API read a write; once a minute is
 # enough to show "last used" on the user's page.
@@ -22,7 +27,7 @@ def hash_key(key: str) -> str:
 class HashedTokenAuthentication(TokenAuthentication):
     keyword = "Token"
 
-    def authenticate_credentials(self, key):
+    def authenticate_credentials(self, key: object) -> tuple[User, ApiToken]:
         from .models import ApiToken
 
         if not isinstance(key, str) or not key.isascii() or len(key) > 200:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -48,10 +49,10 @@ def _password_hash(ctx: DemoContext) -> str:
     a second; eight of them would dominate seeding). Demo data only."""
     if "password_hash" not in ctx.extra:
         ctx.extra["password_hash"] = make_password(ctx.password)
-    return ctx.extra["password_hash"]
+    return str(ctx.extra["password_hash"])
 
 
-def _user(ctx: DemoContext, email: str, **fields) -> User:
+def _user(ctx: DemoContext, email: str, **fields: Any) -> User:
     user = User.objects.create(email=email, password=_password_hash(ctx), **fields)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     secret = DEMO_TOTP_SECRETS.get(email)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.forms import SignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +16,7 @@ from core import input as inputs
 from .selectors import corporate_number_taken
 
 
-class BusinessSignupForm(SignupForm):
+class BusinessSignupForm(SignupForm):  # type: ignore[misc]  # allauth ships no type information
     """allauth's e-mail + password sign-up, plus the business the account acts for.
 
     The account starts as gBizID Entry; the business is written by
@@ -34,17 +36,18 @@ class BusinessSignupForm(SignupForm):
     )
     name = inputs.CharField(label=_("Business name"), max_length=200,
                            help_text=_("A sole proprietor enters the trade name or their own name."))
-    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=[("", _("Choose a prefecture"))] + PREFECTURE_CHOICES)
+    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=[("", _("Choose a prefecture")), *PREFECTURE_CHOICES])
     representative_name = inputs.CharField(label=_("Representative"), max_length=100)
 
     field_order = ["email", "password1", "password2", "corp_type", "corporate_number", "name", "prefecture", "representative_name"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         inputs.guard_fields(self)  # allauth's e-mail and password fields: the input layer's character rule
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned: dict[str, Any] = self.cleaned_data
         if cleaned.get("corp_type") == Business.CorpType.CORPORATION:
             number = normalise_corporate_number(cleaned.get("corporate_number", ""))
             if not number:
@@ -61,7 +64,7 @@ class BusinessSignupForm(SignupForm):
             cleaned["corporate_number"] = ""
         return cleaned
 
-    def business_fields(self) -> dict:
+    def business_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "corp_type": data["corp_type"], "corporate_number": data["corporate_number"], "name": data["name"],

@@ -29,11 +29,11 @@ IP_LIMIT, IP_WINDOW = 200, dt.timedelta(hours=1)
 KEEP = dt.timedelta(days=2)
 
 
-def _email(value) -> str:
+def _email(value: object) -> str:
     return str(value or "").strip().lower()[:254]
 
 
-def is_locked(*, email, ip: str, now: dt.datetime | None = None) -> bool:
+def is_locked(*, email: str, ip: str, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     email = _email(email)
     recent = LoginFailure.objects.filter(at__gte=now - max(PAIR_WINDOW, ACCOUNT_WINDOW, IP_WINDOW))
@@ -45,7 +45,7 @@ def is_locked(*, email, ip: str, now: dt.datetime | None = None) -> bool:
     return recent.filter(ip=ip, at__gte=now - IP_WINDOW).count() >= IP_LIMIT
 
 
-def record_failure(*, email, ip: str) -> None:
+def record_failure(*, email: str, ip: str) -> None:
     LoginFailure.objects.create(email=_email(email), ip=ip)
 
 

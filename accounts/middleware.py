@@ -12,9 +12,13 @@ a request. Forms save drafts as the user types, so nothing typed is lost.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -45,13 +49,13 @@ def mfa_exempt(path: str) -> bool:
     return match.view_name in MFA_STAGE_URL_NAMES or match.view_name in public_url_names()
 
 
-def user_has_totp(user) -> bool:
+def user_has_totp(user: object) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
-def session_passed_mfa(request) -> bool:
+def session_passed_mfa(request: HttpRequest) -> bool:
     """allauth records the authentication methods used in this session."""
     if request.session.get(SESSION_MFA_KEY):
         return True
@@ -63,10 +67,10 @@ def session_passed_mfa(request) -> bool:
 
 
 class RequireMFAMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         path = request.path_info
         if (
@@ -95,10 +99,10 @@ class RequireMFAMiddleware:
 
 
 class SessionIdleTimeoutMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())
@@ -112,6 +116,7 @@ class SessionIdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-def mark_session_mfa_passed(sender=None, request=None, user=None, **kwargs) -> None:
+def mark_session_mfa_passed(sender: object = None, request: HttpRequest | None = None, user: object = None,
+                            **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session") and getattr(request, "user", None) == user:
         request.session[SESSION_MFA_KEY] = True

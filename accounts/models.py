@@ -8,6 +8,9 @@ Other users are support-institution staff, SME Agency staff or researchers.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -20,11 +23,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 
+if TYPE_CHECKING:
+    from companies.models import Business
 
-class UserManager(BaseUserManager):
+
+
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("email is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -32,7 +39,7 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         extra.setdefault("kind", User.Kind.AGENCY_STAFF)
@@ -62,7 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         constraints = [
@@ -84,7 +91,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             return None
 
     @property
-    def business(self):
+    def business(self) -> Business | None:
         membership = self.membership_or_none
         return membership.business if membership else None
 
@@ -148,6 +155,9 @@ class Membership(TimeStampedModel):
     can_edit_record = models.BooleanField(_("may edit the business record"), default=False)
     issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
+    # Set by accounts.views.members for its template (not a column).
+    permission_form: Any
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["business"], condition=Q(account_type="prime"), name="one_prime_per_business"),
@@ -180,7 +190,7 @@ class ResearcherProfile(TimeStampedModel):
         return f"{self.user} ({self.pledge_status})"
 
 
-def researcher_is_approved(user, *, on=None) -> bool:
+def researcher_is_approved(user: object, *, on: dt.date | None = None) -> bool:
     profile = getattr(user, "researcher_profile", None) if user is not None else None
     if profile is None or profile.pledge_status != ResearcherProfile.PledgeStatus.APPROVED:
         return False

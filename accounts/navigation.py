@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import NavItem
 
 
-def nav_items(user) -> list[NavItem]:
+def nav_items(user: Any) -> list[NavItem]:
     if user is None or not user.is_authenticated:
         return []
     items = [NavItem(_("My page"), "accounts:mypage", order=1)]

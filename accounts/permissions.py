@@ -24,18 +24,43 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from accounts.models import User
 
 
-def _membership(user):
+View = Callable[..., HttpResponseBase]
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a page behind role_required / login_required: its user is signed in.
+    Only an annotation for the type checker; Django builds a plain HttpRequest."""
+
+    user: User
+    htmx: HtmxDetails  # django_htmx.middleware.HtmxMiddleware sets it on every request
+
+
+class AuthenticatedRequest(Request):
+    """The DRF request of an API view whose permission class requires a signed-in user."""
+
+    user: User
+
+
+def _membership(user: object) -> Any:
     return getattr(user, "membership_or_none", None)
 
 
-def _account_type(user) -> str | None:
+def _account_type(user: object) -> str | None:
     membership = _membership(user)
     return membership.account_type if membership is not None else None
 
@@ -63,21 +88,21 @@ def _check(roles: Iterable[str]) -> frozenset[str]:
     return names
 
 
-def has_role(user, *roles: str) -> bool:
+def has_role(user: object, *roles: str) -> bool:
     """True when the signed-in `user` holds any of `roles`."""
     if not getattr(user, "is_authenticated", False):
         return False
     return any(ROLES[name](user) for name in _check(roles))
 
 
-def role_required(*roles: str):
+def role_required(*roles: str) -> Callable[[View], View]:
     """Pages: sign-in first (rule 1), then 403 without one of `roles` (rule 2)."""
     names = _check(roles)
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not has_role(request.user, *names):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -99,11 +124,11 @@ class HasRole(BasePermission):
         names = _check(roles)
         return type(f"HasRole_{'_'.join(sorted(names))}", (cls,), {"roles": names})
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: object) -> bool:
         return has_role(request.user, *self.roles)
 
 
-def required_roles_of(callback) -> frozenset[str] | None:
+def required_roles_of(callback: object) -> frozenset[str] | None:
     """The roles a URL's view declares (page decorator or DRF permission), or None."""
     roles = getattr(callback, "required_roles", None)
     if roles is not None:

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
 
 from .models import Membership, User
+
+if TYPE_CHECKING:
+    from .models import ApiToken
+
 
 
 def me_summary(*, user: User) -> dict[str, Any]:
@@ -16,7 +22,7 @@ def me_summary(*, user: User) -> dict[str, Any]:
     }
 
 
-def member_list(*, viewer: User):
+def member_list(*, viewer: User) -> QuerySet[Membership]:
     """Members of the viewer's business (the Prime holder's page)."""
     business = viewer.business
     if business is None:
@@ -64,7 +70,7 @@ def mypage_summary(*, user: User) -> dict[str, Any]:
     return summary
 
 
-def api_tokens_of(*, user: User):
+def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
     """The user's API tokens, newest first (hashes only; the keys are never stored)."""
     from .models import ApiToken
 

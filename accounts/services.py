@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import Http404
@@ -23,6 +23,10 @@ from core.audit import (
 from core.errors import ApplicationError
 
 from .models import ApiToken, Membership, User
+
+if TYPE_CHECKING:
+    from .models import ResearcherProfile
+
 
 
 @transaction.atomic
@@ -52,23 +56,24 @@ def business_register(*, user: User, corp_type: int, name: str, prefecture: str,
 def member_create(*, actor: User, email: str, full_name: str = "", can_draft_applications: bool = False,
                   can_edit_record: bool = False) -> User:
     """The Prime holder issues a Member account for a staff member."""
-    if not actor.is_prime:
+    business = actor.business
+    if not actor.is_prime or business is None:
         raise ApplicationError(_("Only the Prime holder may add members."))
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
         raise ApplicationError(errors={"email": [_("This e-mail address is already in use.")]})
     member = User.objects.create_user(email=email, password=None, full_name=full_name, kind=User.Kind.BUSINESS)
     Membership.objects.create(
-        user=member, business=actor.business, account_type=Membership.AccountType.MEMBER,
+        user=member, business=business, account_type=Membership.AccountType.MEMBER,
         can_draft_applications=can_draft_applications, can_edit_record=can_edit_record, issued_by=actor,
     )
-    audit_member_added(actor=actor, business_id=actor.business.pk, member=member,
+    audit_member_added(actor=actor, business_id=business.pk, member=member,
                        can_draft_applications=can_draft_applications, can_edit_record=can_edit_record)
     from notifications.services import mail_enqueue
 
     mail_enqueue(to_user=member, template="member_added", category="accounts",
-                 context={"business": actor.business.name, "prime_email": actor.email},
-                 idempotency_key=f"member-added:{member.pk}", business_id=actor.business.pk)
+                 context={"business": business.name, "prime_email": actor.email},
+                 idempotency_key=f"member-added:{member.pk}", business_id=business.pk)
     return member
 
 
@@ -159,7 +164,8 @@ def gbizid_link_business(*, user: User, claims: dict[str, Any]) -> Business | No
 
 
 @transaction.atomic
-def researcher_pledge_set_status(*, actor: User, profile, status: str, approved_until=None):
+def researcher_pledge_set_status(*, actor: User, profile: ResearcherProfile, status: str,
+                                 approved_until: dt.date | None = None) -> ResearcherProfile:
     """The one write of a researcher's pledge status (called by the analytics pledge flow)."""
     from .models import ResearcherProfile
 
@@ -173,7 +179,7 @@ def researcher_pledge_set_status(*, actor: User, profile, status: str, approved_
 
 
 @transaction.atomic
-def researcher_register(*, user: User, affiliation: str):
+def researcher_register(*, user: User, affiliation: str) -> ResearcherProfile:
     """A signed-in person with no other role registers as a researcher of an institution
     (the EBPM pledge then goes through analytics)."""
     from .models import ResearcherProfile

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.internal import flows
 from allauth.account.views import SignupView
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -9,17 +11,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 from core.navigation import navigation_for
 
-from .forms import ApiTokenForm, MemberAddForm, MemberPermissionsForm
+from .forms import (
+    ApiTokenForm,
+    BusinessSignupForm,
+    MemberAddForm,
+    MemberPermissionsForm,
+)
 from .models import Membership
+from .permissions import AuthenticatedHttpRequest
 from .selectors import api_tokens_of, member_for_prime, member_list, mypage_summary
 from .services import (
     business_register,
@@ -29,24 +38,18 @@ from .services import (
 )
 
 
-def _form_errors_from(form, error: ApplicationError) -> None:
-    for field, field_messages in error.errors.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
-class BusinessSignupView(SignupView):
+class BusinessSignupView(SignupView):  # type: ignore[misc]  # allauth ships no type information
     """allauth's sign-up, made atomic with the business: the user, its e-mail address and
     the business with its Entry membership are written together or not at all."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: BusinessSignupForm) -> Any:  # allauth's responses are untyped
         try:
             with transaction.atomic():
                 self.user, response = form.try_save(self.request)
                 if self.user is not None:
                     business_register(user=self.user, **form.business_fields())
         except ApplicationError as error:
-            _form_errors_from(form, error)
+            add_errors_to_form(form, error.errors)
             return self.form_invalid(form)
         if response:
             return response
@@ -62,7 +65,7 @@ business_signup = BusinessSignupView.as_view()
 
 
 @login_required
-def mypage(request):
+def mypage(request: AuthenticatedHttpRequest) -> HttpResponse:
     """マイページ: the start page of each role, with links to where that role works."""
     links = [item for item in navigation_for(request) if item["url"] != request.path]
     return render(request, "accounts/mypage.html", {
@@ -75,7 +78,7 @@ TOKENS_ON_MYPAGE = 10
 
 
 @login_required
-def api_tokens(request):
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's API tokens: create one (its key is shown on this response only), see
     when each expires and was last used, revoke."""
     from .services import api_token_issue
@@ -88,7 +91,7 @@ def api_tokens(request):
             try:
                 _token, new_key = api_token_issue(user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"])
             except ApplicationError as error:
-                _form_errors_from(form, error)
+                add_errors_to_form(form, error.errors)
             else:
                 form = ApiTokenForm()
     else:
@@ -102,7 +105,7 @@ def api_tokens(request):
 
 
 @login_required
-def api_token_revoke(request, token_id: int):
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     """Confirm, then end a token at once. Another user's token is "not found"."""
     from .services import api_token_revoke as revoke
 
@@ -118,13 +121,13 @@ def api_token_revoke(request, token_id: int):
     return render(request, "accounts/api_token_revoke.html", {"token": token, "crumbs": crumbs})
 
 
-def _require_prime(request) -> None:
+def _require_prime(request: AuthenticatedHttpRequest) -> None:
     if not request.user.is_prime:
         raise PermissionDenied
 
 
 @login_required
-def members(request):
+def members(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The Prime holder manages Members; nobody else may see this page."""
     _require_prime(request)
     if request.method == "POST":
@@ -133,7 +136,7 @@ def members(request):
             try:
                 member_create(actor=request.user, **form.cleaned_data)
             except ApplicationError as error:
-                _form_errors_from(form, error)
+                add_errors_to_form(form, error.errors)
             else:
                 messages.success(request, _("The member was added. They will receive an e-mail to set their password."))
                 return redirect("accounts:members")
@@ -154,7 +157,7 @@ def members(request):
 
 @login_required
 @require_POST
-def member_permissions(request, membership_id: int):
+def member_permissions(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     _require_prime(request)
     form = MemberPermissionsForm(request.POST, prefix=f"m{membership_id}")
     if not form.is_valid():
@@ -168,7 +171,7 @@ def member_permissions(request, membership_id: int):
 
 
 @login_required
-def member_remove_confirm(request, membership_id: int):
+def member_remove_confirm(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """Removal is irreversible: a page of its own asks for confirmation first."""
     _require_prime(request)
     membership = member_for_prime(viewer=request.user, membership_id=membership_id)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.http import StreamingHttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import renderers
+from rest_framework import renderers, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -68,17 +70,17 @@ def _result_label(code) -> str:
 
 # For people (?labels=1, the portal's own download links): the name beside each code, in a
 # column of its own right after it; the contract's columns keep their names and order.
-CODE_LABELS = {
+CODE_LABELS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "prefecture": ("prefecture_name", formatting.prefecture_name),
     "program": ("program_name", _program_label),
     "result": ("result_name", _result_label),
 }
 
 
-def _stream_csv(header: list[str], records, filename: str, *, encoding: str = "utf-8",
+def _stream_csv(header: Sequence[str], records: Iterable[dict[str, Any]], filename: str, *, encoding: str = "utf-8",
                 labels: bool = False) -> StreamingHttpResponse:
     writer = csv.writer(_Echo(), lineterminator="\r\n")
-    columns: list[tuple[str, str, object]] = []  # (output header, source field, label function or None)
+    columns: list[tuple[str, str, Callable[[Any], str] | None]] = []  # (output header, source field, label function or None)
     for name in header:
         columns.append((name, name, None))
         if labels and name in CODE_LABELS:
@@ -114,6 +116,47 @@ FILTER_PARAMETERS = [
 ]
 
 
+class AdoptionRecordSerializer(serializers.Serializer):
+    """An adopted case: exactly the ※6 items of api.md (open_data.ADOPTION_FIELDS)."""
+
+    corporate_number = serializers.CharField()
+    name = serializers.CharField()
+    prefecture = serializers.CharField()
+    municipality = serializers.CharField()
+    plan_title = serializers.CharField()
+    program = serializers.CharField()
+    fiscal_year = serializers.IntegerField(allow_null=True)
+    round = serializers.IntegerField(allow_null=True)
+    result = serializers.CharField()
+    support_institution = serializers.CharField()
+
+
+class CertificationRecordSerializer(serializers.Serializer):
+    corporate_number = serializers.CharField()
+    name = serializers.CharField()
+    program = serializers.CharField()
+    certified_on = serializers.DateField()
+
+
+class _Page(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+
+
+class AdoptionPageSerializer(_Page):
+    results = AdoptionRecordSerializer(many=True)
+
+
+class CertificationPageSerializer(_Page):
+    results = CertificationRecordSerializer(many=True)
+
+
+def _open_data_schema(page: type[serializers.Serializer]):
+    return extend_schema(parameters=FILTER_PARAMETERS,
+                         responses={(200, "application/json"): page, (200, "text/csv"): OpenApiTypes.STR})
+
+
 class _OpenDataApi(APIView):
     """A public open-data list: JSON paginated, or the whole list as streamed CSV."""
 
@@ -124,8 +167,8 @@ class _OpenDataApi(APIView):
     as_record = staticmethod(open_data.adoption_record)
     csv_fields: tuple[str, ...] | list[str] = open_data.ADOPTION_FIELDS
     csv_filename = "mirasapo-adoptions.csv"
+    record_serializer: type[serializers.Serializer] = AdoptionRecordSerializer
 
-    @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request):
         filters = _valid_filters(OpenDataFilterForm, request)
         rows = self.list_rows(filters=filters)
@@ -136,13 +179,16 @@ class _OpenDataApi(APIView):
                                labels=request.query_params.get("labels") == "1")
         paginator = OpenDataPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response([self.as_record(v) for v in page])
+        listed = [self.as_record(v) for v in page] if page is not None else []
+        return paginator.get_paginated_response(self.record_serializer(listed, many=True).data)
 
 
+@_open_data_schema(AdoptionPageSerializer)
 class OpenDataAdoptionsApi(_OpenDataApi):
     """Adopted subsidy cases: exactly the ※6 items (api.md). JSON paginated; CSV whole."""
 
 
+@_open_data_schema(CertificationPageSerializer)
 class OpenDataCertificationsApi(_OpenDataApi):
     """Certified procedures (経営力向上計画 etc.): only the fact and date, only with the opt-in."""
 
@@ -150,6 +196,7 @@ class OpenDataCertificationsApi(_OpenDataApi):
     as_record = staticmethod(open_data.certification_record)
     csv_fields = open_data.CERTIFICATION_FIELDS
     csv_filename = "mirasapo-certifications.csv"
+    record_serializer = CertificationRecordSerializer
 
 
 class ResearchExtractApi(APIView):

@@ -81,6 +81,8 @@ def seed_scale(*, applications: int = 1_000_000, per_business: int = 5, seed: in
 
     from applications.models import Application
     from companies.models import Business, FinancialYear
+    from consent.access import RESEARCHERS, SME_AGENCY
+    from consent.registry import FINANCIALS, IDENTITY, PROGRAM_USAGE, REVIEW
     from consent.services import consent_narrowings_seed
 
     rng = random.Random(seed)
@@ -143,7 +145,7 @@ def seed_scale(*, applications: int = 1_000_000, per_business: int = 5, seed: in
 
     narrowed = rng.sample(range(first_id, first_id + n_business), k=max(1, n_business // 100))
     consent_narrowings_seed(
-        denials_by_business={b: {(rng.choice([1, 6, 9, 10]), rng.choice([2, 4]), None)} for b in narrowed}
+        denials_by_business={b: {(rng.choice([IDENTITY, FINANCIALS, REVIEW, PROGRAM_USAGE]), rng.choice([SME_AGENCY, RESEARCHERS]), None)} for b in narrowed}
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT setval(pg_get_serial_sequence('companies_business', 'id'), (SELECT max(id) FROM companies_business))")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -220,7 +221,7 @@ def estimate(params: EbpmParams) -> dict:
     pooled_se = float(pooled.bse[pooled_names.index("treat_post")])
     p_low, p_high = _ci(pooled_coef["treat_post"], pooled_se, params.confidence)
 
-    result = {
+    result: dict[str, Any] = {
         "method": METHOD_VERSION,
         "outcome": params.outcome,
         "n_treated": int(units["treated"].sum()),
@@ -250,7 +251,7 @@ def _means(panel: pd.DataFrame, financials: pd.DataFrame, units: pd.DataFrame, p
     frame = frame[(frame["k"] >= -params.pre_years) & (frame["k"] <= params.post_years)]
     out = []
     for k in range(-params.pre_years, params.post_years + 1):
-        entry = {"k": k}
+        entry: dict[str, Any] = {"k": k}
         for treated, name in ((1, "treated"), (0, "control")):
             part = frame[(frame["k"] == k) & (frame["treated"] == treated)]
             for col in ("sales", "ordinary_profit"):
@@ -280,7 +281,7 @@ def _mapping(financials: pd.DataFrame, units: pd.DataFrame) -> dict:
         equity = 100 * row["net_assets"] / row["total_assets"]
         return [round(float(equity), 1), round(float(growth), 1)]
 
-    out = {"before": {"treated": [], "control": []}, "after": {"treated": [], "control": []}}
+    out: dict[str, Any] = {"before": {"treated": [], "control": []}, "after": {"treated": [], "control": []}}
     ordered = units.sort_values("business_id")
     for row in ordered.itertuples():
         group = "treated" if row.treated else "control"
@@ -290,7 +291,7 @@ def _mapping(financials: pd.DataFrame, units: pd.DataFrame) -> dict:
             out["before"][group].append(before)
         if after is not None and len(out["after"][group]) < MAX_MAP_POINTS:
             out["after"][group].append(after)
-    quadrants = {}
+    quadrants: dict[str, dict[str, int]] = {}
     for period in ("before", "after"):
         for group in ("treated", "control"):
             points = out[period][group]

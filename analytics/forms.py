@@ -26,7 +26,7 @@ class DashboardFilterForm(forms.Form):
     program = forms.ChoiceField(label=_("Program"), required=False, choices=BLANK + list(Program.choices))
     round_number = inputs.IntegerField(label=_("Round"), required=False, min_value=1, max_value=99)
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False, choices=PREFECTURE_OPTIONS)
-    industry = forms.ChoiceField(label=_("Industry"), required=False, choices=BLANK + JSIC_MIDDLE_CHOICES)
+    industry = forms.ChoiceField(label=_("Industry"), required=False, choices=[*BLANK, *JSIC_MIDDLE_CHOICES])
     by = forms.ChoiceField(label=_("Break down by"), required=False, choices=[(d, DIMENSION_LABELS[d]) for d in DIMENSIONS])
     metric = forms.ChoiceField(label=_("Map shows"), required=False, choices=METRIC_CHOICES)
 
@@ -103,7 +103,8 @@ class EbpmForm(forms.Form):
     match_sales = forms.BooleanField(label=_("Same band of pre-application sales"), required=False, initial=True)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, last = data.get("first_year"), data.get("last_year")
         if first and last and first > last:
             self.add_error("last_year", _("The last year must not be before the first."))

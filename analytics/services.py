@@ -28,7 +28,7 @@ from .transitions import PLEDGE
 
 MAX_APPROVAL_DAYS = 3 * 366
 
-PROFILE_STATUS = {
+PROFILE_STATUS: dict[str, str] = {
     ResearchPledge.Status.PENDING: ResearcherProfile.PledgeStatus.PENDING,
     ResearchPledge.Status.APPROVED: ResearcherProfile.PledgeStatus.APPROVED,
     ResearchPledge.Status.REJECTED: ResearcherProfile.PledgeStatus.REJECTED,

@@ -23,6 +23,7 @@ from accounts.services import researcher_register
 from companies.reference import PREFECTURES
 from core import csv_files
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 from core.pdf import render_pdf
 
 from . import charts, ebpm_runs, open_data, selectors, services
@@ -42,12 +43,6 @@ from .forms import (
 from .models import ResearchPledge
 
 PUBLIC_PAGE_SIZE = 50
-
-
-def _apply_errors(form, exc: ApplicationError) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 # --- dashboard --------------------------------------------------------------------------
@@ -121,7 +116,7 @@ def ebpm_list(request):
             analysis = services.ebpm_analysis_request(actor=request.user, params=form.params(),
                                                       title=form.cleaned_data.get("title", ""))
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            add_errors_to_form(form, exc.errors)
         else:
             messages.success(request, _("The evaluation is running in the background; this page shows its result when it is ready."))
             return redirect("analytics:ebpm_detail", analysis_id=analysis.pk)
@@ -203,7 +198,7 @@ def researcher_register_view(request):
         try:
             researcher_register(user=user, affiliation=form.cleaned_data["affiliation"])
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            add_errors_to_form(form, exc.errors)
         else:
             messages.success(request, _("You are registered as a researcher. Next, submit the EBPM pledge."))
             return redirect("analytics:pledge")
@@ -226,7 +221,7 @@ def pledge(request):
             try:
                 services.pledge_submit(actor=request.user, **form.cleaned_data)
             except ApplicationError as exc:
-                _apply_errors(form, exc)
+                add_errors_to_form(form, exc.errors)
             else:
                 messages.success(request, _("Your pledge has been submitted. The SME Agency will review it."))
                 return redirect("analytics:pledge")
@@ -282,7 +277,7 @@ def pledge_review(request, pledge_id: int):
                 messages.success(request, _("The approval has been withdrawn."))
                 return redirect("analytics:pledge_review", pledge_id=pledge.pk)
         except ApplicationError as exc:
-            _apply_errors(decision_form if request.POST.get("action") == "decide" else withdraw_form, exc)
+            add_errors_to_form(decision_form if request.POST.get("action") == "decide" else withdraw_form, exc.errors)
     return render(request, "analytics/pledge_review.html", {
         "pledge": pledge, "decision_form": decision_form, "withdraw_form": withdraw_form,
     })

@@ -7,7 +7,9 @@ draft. Bulk-inserted: 10,000 companies seed in a few seconds."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -30,11 +32,11 @@ TITLES = [
     "地域特産品を使った新メニュー開発と広報", "POSレジ導入による業務効率化と販促強化", "海外向け商品PRと越境EC", "チラシとSNS広告による集客強化",
     "生産設備の更新による生産性向上", "クラウド会計導入によるバックオフィス効率化", "BCP策定と防災設備の整備", "新分野進出のための試作開発",
 ]
-PREFIX = {Program.JIZOKUKA_GENERAL: "JZ", Program.MONODUKURI: "MN", Program.IT_DONYU: "IT",
+PREFIX: dict[str, str] = {Program.JIZOKUKA_GENERAL: "JZ", Program.MONODUKURI: "MN", Program.IT_DONYU: "IT",
           Program.KEIEIRYOKU_KOJO: "KK", Program.JIGYO_KEIZOKU: "JK", Program.KEIEI_KAKUSHIN: "KS"}
 PROGRAM_WEIGHTS = {Program.JIZOKUKA_GENERAL: 50, Program.MONODUKURI: 18, Program.IT_DONYU: 17,
                    Program.KEIEIRYOKU_KOJO: 7, Program.JIGYO_KEIZOKU: 5, Program.KEIEI_KAKUSHIN: 3}
-AMOUNTS = {Program.JIZOKUKA_GENERAL: (300_000, 500_000), Program.MONODUKURI: (3_000_000, 10_000_000), Program.IT_DONYU: (300_000, 3_000_000)}
+AMOUNTS: dict[str, tuple[int, int]] = {Program.JIZOKUKA_GENERAL: (300_000, 500_000), Program.MONODUKURI: (3_000_000, 10_000_000), Program.IT_DONYU: (300_000, 3_000_000)}
 
 
 def _fy(day: dt.date) -> int:
@@ -54,7 +56,7 @@ def _round(program: str, number: int, deadline: str) -> SubsidyRound:
 
 
 def _rounds() -> dict[str, list[SubsidyRound]]:
-    rounds = {Program.JIZOKUKA_GENERAL: [_round(Program.JIZOKUKA_GENERAL, n, d) for n, d in JIZOKUKA_DEADLINES.items()]}
+    rounds: dict[str, list[SubsidyRound]] = {Program.JIZOKUKA_GENERAL: [_round(Program.JIZOKUKA_GENERAL, n, d) for n, d in JIZOKUKA_DEADLINES.items()]}
     rounds[Program.JIZOKUKA_GENERAL] += list(SubsidyRound.objects.filter(program=Program.JIZOKUKA_GENERAL, number__in=[9, 10, 11]))
     rounds[Program.JIZOKUKA_GENERAL].sort(key=lambda r: r.deadline)
     for program in (Program.MONODUKURI, Program.IT_DONYU):
@@ -73,7 +75,7 @@ def _open_round() -> SubsidyRound:
     )
 
 
-def _application(ctx, business: dict, program: str, counter: int, *, round_=None, fiscal_year=None, status=None,
+def _application(ctx, business: Mapping[str, Any], program: str, counter: int, *, round_=None, fiscal_year=None, status=None,
                  score=None, certified_on=None, institution_id=None, consent=None) -> Application:
     rng = ctx.rng
     title = rng.choice(TITLES)
@@ -92,7 +94,7 @@ def _application(ctx, business: dict, program: str, counter: int, *, round_=None
                "address": business["address"], "representative_name": business["representative_name"],
                "phone": business["phone"], "employees": business["employees"], "plan_title": title,
                "sales_plan" if not is_procedure else "plan_content": f"{title}に取り組む。", "revenue_expected": "no",
-               "tax_mode": "excluded", "expenses": [] if is_procedure else [{"category": "advertising", "description": title, "amount": int(requested * 1.5)}]}
+               "tax_mode": "excluded", "expenses": [] if is_procedure else [{"category": "advertising", "description": title, "amount": int((requested or 0) * 1.5)}]}
     if status is None:
         status = Application.Status.CERTIFIED if is_procedure else Application.Status.SUBMITTED
     adopted = status in (Application.Status.ADOPTED, Application.Status.COMPLETED)
@@ -122,7 +124,7 @@ def history_of(application: Application) -> list[tuple[str, str, dt.datetime]]:
     submitted = application.submitted_at
     if application.status == S.DRAFT or submitted is None:
         return []
-    steps = [(S.DRAFT, S.SUBMITTED, submitted)]
+    steps: list[tuple[str, str, dt.datetime]] = [(S.DRAFT, S.SUBMITTED, submitted)]
     if application.is_procedure:
         if application.status == S.CERTIFIED:
             certified = dt.datetime.combine(application.certified_on or submitted.date(), dt.time(10, 0), tzinfo=JST)
@@ -175,7 +177,7 @@ def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     rounds = _rounds()
     open_round = _open_round()
-    institutions = ctx.institution_ids or [None]
+    institutions: list[int | None] = [*ctx.institution_ids] or [None]
     programs, weights = list(PROGRAM_WEIGHTS), list(PROGRAM_WEIGHTS.values())
     businesses = {b["id"]: b for b in Business.objects.filter(pk__in=ctx.business_ids).values(
         "id", "name", "corporate_number", "address", "representative_name", "phone", "employees")}

@@ -8,8 +8,10 @@ accommodation and entertainment, 20 for manufacturing and other.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TypeGuard
 
 from django.utils.translation import gettext as _
 
@@ -67,7 +69,7 @@ def _int(value, name: str, errors: dict, *, minimum: int = 0) -> int | None:
     return value
 
 
-def _is_choice(value, choices) -> bool:
+def _is_choice(value: object, choices: Iterable[str]) -> TypeGuard[str]:
     """A JSON value is one of the choices only if it is a string (a list or an object is
     unhashable and never a choice)."""
     return isinstance(value, str) and value in choices
@@ -199,6 +201,7 @@ def parse_request(data) -> Request:
         errors.setdefault("target_round", []).append(_("Only rounds 9, 10 and 11 can be checked."))
     if errors:
         raise EligibilityInputError(errors)
+    assert industry is not None and target_round is not None  # errors named them otherwise
     return Request(industry, staff, previous, target_round, notes)
 
 

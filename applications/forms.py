@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -191,7 +192,7 @@ class JizokukaForm(PrefilledForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.frames = {str(f.pk): f for f in rules.frames_of_round(self.subsidy_round)}
-        self.fields["frame"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["frame"]).choices = [("", "—")] + [
             (pk, f"{f.get_kind_display()}（{rules.frame_terms(f).rate.numerator}/{rules.frame_terms(f).rate.denominator}・"
                  f"{f.cap:,}円）") for pk, f in self.frames.items()]
 
@@ -201,7 +202,8 @@ class JizokukaForm(PrefilledForm):
         return data
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         joint = bool((cleaned.get("joint_applicants") or "").strip())
         for name, messages in rules.tax_mode_errors(cleaned.get("tax_mode"), cleaned.get("consumption_tax_status"), joint=joint).items():
             self.add_error(name, messages)
@@ -237,7 +239,7 @@ class ProcedureForm(PrefilledForm):
 
 
 class ExpenseLineForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + jizokuka.EXPENSE_CATEGORIES, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *jizokuka.EXPENSE_CATEGORIES], required=False)
     description = text(_("Description"))
     amount = amount_field(_("Amount (yen)"))
     # §10 旅費: what the travel line pays for (日当 is refused) and where the lodging is.
@@ -255,10 +257,11 @@ class ExpenseLineForm(forms.Form):
     def __init__(self, *args, tax_mode: str = "excluded", places=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.tax_mode = tax_mode
-        self.fields["region"].choices = [("", "—")] + [(code, label) for code, label, _cap in (places or [])]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "—")] + [(code, label) for code, label, _cap in (places or [])]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not any(cleaned.get(f) not in (None, "") for f in ("category", "description", "amount")):
             return cleaned
         if not cleaned.get("category"):
@@ -329,10 +332,11 @@ class ReturnLineForm(forms.Form):
 
     def __init__(self, *args, fields: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", "—"), *(fields or {}).items()]
+        cast(forms.ChoiceField, self.fields["field"]).choices = [("", "—"), *(fields or {}).items()]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("reason", "").strip() and not cleaned.get("field"):
             self.add_error("field", _("Choose the field the reason is about."))
         return cleaned

@@ -13,6 +13,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consent.registry import (
+    APPLICATION_CONTENT,
+    PROGRAM_USAGE,
+    REVIEW,
+    SUPPORT_INSTITUTION,
+)
 from core.models import TimeStampedModel
 
 
@@ -212,14 +218,14 @@ class Application(TimeStampedModel):
     submission_count = models.PositiveSmallIntegerField(default=0, editable=False)
 
     DATA_CLASSES = {
-        "submission_count": 10,
-        "plan_title": 8, "content": 8, "frame": 8, "snapshot": 8, "requested_amount": 8,
-        "review_score": 9, "review_result": 9, "reviewed_at": 9,
-        "program": 10, "subsidy_round": 10, "round_number": 10, "fiscal_year": 10, "implementation_fiscal_year": 10,
-        "status": 10, "receipt_number": 10, "granted_amount": 10, "certified_on": 10, "submitted_at": 10,
-        "data_use_consent": 10, "is_procedure": 10,
-        "prefill": 8, "declined_classes": 8, "confirmed_fields": 8, "completion_report": 8, "completed_at": 10,
-        "support_institution": 12,
+        "submission_count": PROGRAM_USAGE,
+        "plan_title": APPLICATION_CONTENT, "content": APPLICATION_CONTENT, "frame": APPLICATION_CONTENT, "snapshot": APPLICATION_CONTENT, "requested_amount": APPLICATION_CONTENT,
+        "review_score": REVIEW, "review_result": REVIEW, "reviewed_at": REVIEW,
+        "program": PROGRAM_USAGE, "subsidy_round": PROGRAM_USAGE, "round_number": PROGRAM_USAGE, "fiscal_year": PROGRAM_USAGE, "implementation_fiscal_year": PROGRAM_USAGE,
+        "status": PROGRAM_USAGE, "receipt_number": PROGRAM_USAGE, "granted_amount": PROGRAM_USAGE, "certified_on": PROGRAM_USAGE, "submitted_at": PROGRAM_USAGE,
+        "data_use_consent": PROGRAM_USAGE, "is_procedure": PROGRAM_USAGE,
+        "prefill": APPLICATION_CONTENT, "declined_classes": APPLICATION_CONTENT, "confirmed_fields": APPLICATION_CONTENT, "completion_report": APPLICATION_CONTENT, "completed_at": PROGRAM_USAGE,
+        "support_institution": SUPPORT_INSTITUTION,
     }
 
     class Meta:
@@ -278,7 +284,7 @@ class ApplicationSnapshot(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    DATA_CLASSES = {"application": 10, "data": 8, "number": 10, "submitted_at": 10}
+    DATA_CLASSES = {"application": PROGRAM_USAGE, "data": APPLICATION_CONTENT, "number": PROGRAM_USAGE, "submitted_at": PROGRAM_USAGE}
 
     class Meta:
         ordering = ["application", "number"]
@@ -298,7 +304,7 @@ class ApplicationCorrection(models.Model):
     returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     returned_at = models.DateTimeField(auto_now_add=True)
 
-    DATA_CLASSES = {"application": 10, "reasons": 8, "cycle": 10, "returned_at": 10}
+    DATA_CLASSES = {"application": PROGRAM_USAGE, "reasons": APPLICATION_CONTENT, "cycle": PROGRAM_USAGE, "returned_at": PROGRAM_USAGE}
 
     class Meta:
         ordering = ["application", "cycle"]

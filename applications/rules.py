@@ -123,7 +123,7 @@ def apply_industry_correction(decision: IndustryDecision, corrected_group: str |
     if not (reason or "").strip():
         return decision, {"industry_group_reason": [_("Give the reason why your business belongs to another group than its industry code says.")]}
     corrected = IndustryDecision(corrected_group, decision.main_jsic, decision.reasons + [
-        _("Corrected by the applicant to %(group)s: %(reason)s") % {"group": INDUSTRY_GROUPS[corrected_group], "reason": reason.strip()}],
+        _("Corrected by the applicant to %(group)s: %(reason)s") % {"group": INDUSTRY_GROUPS[corrected_group], "reason": (reason or "").strip()}],
         derived_group=decision.derived_group, corrected=True)
     return corrected, {}
 
@@ -479,6 +479,7 @@ def wage_increase_errors(frame, answers: FrameAnswers) -> dict[str, list[str]]:
         errors["planned_wage_hourly"] = [_("Enter the lowest wage planned at the end of the project.")]
     if errors:
         return errors
+    assert answers.lowest_wage_hourly is not None  # refused above when missing
     comparison = compare_with_regional(Decimal(answers.lowest_wage_hourly), answers.prefecture, answers.on or dt.date.today())
     if not comparison.ok:
         return {"lowest_wage_hourly": [comparison.message]}

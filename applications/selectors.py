@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -25,6 +26,7 @@ from consent.access import (
     viewer_recipient,
 )
 from consent.projection import origin_of, project, rows_released
+from consent.registry import APPLICATION_CONTENT, PROGRAM_USAGE
 
 from .corrections import correctable_fields
 from .models import (
@@ -44,7 +46,7 @@ def _viewer_business_id(viewer) -> int:
         raise PermissionDenied
     business_id = viewer.membership_or_none.business_id
     context = ConsentContext([business_id])
-    for data_class in (8, 10):
+    for data_class in (APPLICATION_CONTENT, PROGRAM_USAGE):
         if not context.decide(business_id, purpose=PURPOSE_APPLICANT_RECORDS, data_class=data_class, recipient=APPLICANT, viewer=viewer):
             raise Http404
     return business_id
@@ -97,7 +99,7 @@ def review_queue(*, viewer, status: str | None = None) -> QuerySet:
         qs = qs.filter(status=status)
     if viewer_recipient(viewer) != SME_AGENCY:
         raise Http404
-    qs = rows_released(qs, purpose=PURPOSE_SHARING, classes=(8,), viewer=viewer, business_field="business")
+    qs = rows_released(qs, purpose=PURPOSE_SHARING, classes=(APPLICATION_CONTENT,), viewer=viewer, business_field="business")
     return qs.select_related("business", "subsidy_round").defer("content", "prefill", "snapshot").order_by("-submitted_at", "-id")
 
 
@@ -143,7 +145,7 @@ def snapshot_comparison(*, application: Application, before: int, after: int, vi
 
     old, new = released(rows[before]), released(rows[after])
     labels = correctable_fields(application)
-    changes = []
+    changes: list[dict[str, Any]] = []
     for name in [*labels, *sorted(set(old) | set(new))]:
         if name.startswith("_") or any(c["field"] == name for c in changes):
             continue

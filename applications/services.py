@@ -53,7 +53,7 @@ from .prefill import (
 Status = Application.Status
 # The applicant may change the content of a draft and of an application returned for correction.
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
-RECEIPT_PREFIX = {
+RECEIPT_PREFIX: dict[str, str] = {
     Program.JIZOKUKA_GENERAL: "JZ", Program.MONODUKURI: "MN", Program.IT_DONYU: "IT",
     Program.KEIEIRYOKU_KOJO: "KK", Program.JIGYO_KEIZOKU: "JK", Program.KEIEI_KAKUSHIN: "KS",
 }
@@ -122,7 +122,7 @@ def application_start(*, actor, program: str, subsidy_round: SubsidyRound | None
     if not is_procedure:
         content["tax_mode"] = "excluded"
         content["expenses"] = []
-        if frame is not None and frame.subsidy_round_id != subsidy_round.pk:
+        if frame is not None and (subsidy_round is None or frame.subsidy_round_id != subsidy_round.pk):
             raise ApplicationError(errors={"frame": [_("Choose a frame of this round.")]})
         content["frame"] = frame.pk if frame is not None else None
     fiscal_year = subsidy_round.fiscal_year if subsidy_round else fiscal_year_of(timezone.localdate())

@@ -20,6 +20,7 @@ from companies.models import Source
 from companies.selectors import may_edit_record
 from consent.access import PURPOSE_APPLICANT_RECORDS, PURPOSE_SHARING
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 from core.input import INT32_MAX, parse_int_or_none
 from core.pdf import render_pdf
 
@@ -55,12 +56,6 @@ from .selectors import (
 from .transitions import WITHDRAWABLE
 
 FORM_PROGRAMS = [Program.JIZOKUKA_GENERAL, Program.KEIEIRYOKU_KOJO, Program.JIGYO_KEIZOKU, Program.KEIEI_KAKUSHIN]
-
-
-def _errors_to_form(exc: ApplicationError, form) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @role_required("business")
@@ -99,7 +94,7 @@ def start(request, program: str):
                 accepted_classes=form.accepted_classes(), frame=form.chosen_frame() if rounds is not None else None,
             )
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_errors_to_form(form, exc.errors)
         else:
             if application.status != Application.Status.DRAFT:
                 # One application per round: this one was already sent, so show it.
@@ -234,7 +229,7 @@ def _save(request, application):
                 client_seq=parse_int_or_none(seq, minimum=0) if seq else None,
             )
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_errors_to_form(form, exc.errors)
             ok = False
     return ok, application, form, formset
 
@@ -428,7 +423,7 @@ def application_pdf_bytes(application: Application, *, snapshot: dict | None = N
         "region_labels": {c: label for c, label, _cap in rules.lodging_places()},
         "pledge_items": jizokuka.PLEDGE_ITEMS,
         # The PDF is Japanese whatever the viewer's language (the form the call prescribes).
-        "frame_label": FRAME_LABELS_JA.get((snapshot.get("frame") or {}).get("kind"), ""),
+        "frame_label": FRAME_LABELS_JA.get((snapshot.get("frame") or {}).get("kind") or "", ""),
         # From the (projected) snapshot: a business that withholds its program-usage data
         # (class 10) from the reader withholds the receipt number too.
         "receipt_number": snapshot.get("receipt_number") or "非開示",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.http import Http404
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from companies.reference import JSIC_MIDDLE, PREFECTURES
 from core import input as inputs
+from core.forms import add_errors_to_form
 
 from . import eligibility, rules
 from .models import Frame, Program, SubsidyRound
@@ -75,10 +77,11 @@ class EligibilityStep(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subsidy_round"].queryset = selfcheck_rounds()
+        cast(forms.ModelChoiceField, self.fields["subsidy_round"]).queryset = selfcheck_rounds()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("main_jsic") and not cleaned.get("industry_group"):
             self.add_error("main_jsic", _("Choose the main line of business or an industry group."))
         return cleaned
@@ -134,8 +137,9 @@ class FrameStep(forms.Form):
 
     def __init__(self, *args, subsidy_round=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["frame"].queryset = Frame.objects.filter(subsidy_round=subsidy_round).order_by("id")
-        self.fields["frame"].label_from_instance = _frame_label
+        frame = cast(forms.ModelChoiceField, self.fields["frame"])
+        frame.queryset = Frame.objects.filter(subsidy_round=subsidy_round).order_by("id")
+        frame.label_from_instance = _frame_label  # type: ignore[assignment]  # Django documents overriding it per field instance
 
 
 def _frame_label(frame: Frame) -> str:
@@ -193,8 +197,8 @@ class WageLedgerRow(forms.Form):
     PAY_FIELDS = ("base", "allowances", *rules.EXCLUDED_PAY)
     COMMISSION_FIELDS = ("commission_total", "commission_hours", "commission_months")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())
         commission = any(cleaned.get(name) not in (None, "") for name in self.COMMISSION_FIELDS)
         if not commission and not any(cleaned.get(name) not in (None, "") for name in ("kind", *self.PAY_FIELDS)):
             return cleaned  # a blank row
@@ -214,9 +218,8 @@ class WageLedgerRow(forms.Form):
                 cleaned.get("commission_total"), cleaned.get("commission_hours"), cleaned.get("commission_months"),
                 fixed_hourly=fixed)
         except rules.RuleInputError as exc:
-            for name, messages in exc.errors.items():
-                name = {"months": "commission_months", "hours_worked": "commission_hours"}.get(name, name)
-                self.add_error(name if name in self.fields else None, messages)
+            renamed = {"months": "commission_months", "hours_worked": "commission_hours"}
+            add_errors_to_form(self, {renamed.get(name, name): messages for name, messages in exc.errors.items()})
         return cleaned
 
 
@@ -253,7 +256,7 @@ class WageStep(forms.Form):
     def rows(self) -> list[dict]:
         return [row.cleaned_data for row in self.ledger.forms if row.cleaned_data.get("hourly") is not None]
 
-    def hourly(self) -> Decimal:
+    def hourly(self) -> Decimal | None:
         """The workplace's figure: its lowest-paid employee's hourly pay (§7)."""
         return rules.workplace_minimum([row["hourly"] for row in self.rows()])
 
@@ -265,7 +268,7 @@ class WageStep(forms.Form):
 
 
 def jsonable(data: dict) -> dict:
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, (SubsidyRound, Frame)):
             out[key] = value.pk
@@ -349,7 +352,7 @@ def evaluate(answers: dict) -> dict:
     if not wage_needed(frame):
         if frame is not None:
             result["wage"] = {"ok": True, "lines": [_("This frame does not ask about the minimum wage.")]}
-    elif w and w.get("hourly"):
+    elif frame is not None and w and w.get("hourly"):  # wage_needed: a frame is chosen
         hourly = Decimal(w["hourly"])
         on = check_date(subsidy_round)
         comparison = rules.compare_with_regional(hourly, w.get("prefecture", ""), on)

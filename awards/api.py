@@ -19,7 +19,7 @@ from . import selectors
 
 
 class StepSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the body's key is "label"; a nested serializer's own Field.label is not output
     at = serializers.DateTimeField(allow_null=True)
     due_on = serializers.DateField(allow_null=True)
     state = serializers.ChoiceField(choices=["done", "due", "overdue"])
@@ -36,7 +36,7 @@ class ApplicationStepsSerializer(serializers.Serializer):
 
 class PlanItemSerializer(serializers.Serializer):
     category = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the body's key is "label"; a nested serializer's own Field.label is not output
     amount = serializers.IntegerField()
 
 

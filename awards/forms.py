@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -68,7 +70,7 @@ class ExpenseLineForm(forms.Form):
 
     def __init__(self, *args, documents=(), places=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "—")] + [(code, label) for code, label, _cap in places]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "—")] + [(code, label) for code, label, _cap in places]
         # Any id is accepted here; the service refuses one that is not the business's own.
         self.fields["receipt"] = forms.IntegerField(label=_("Receipt from your documents"), required=False, min_value=1,
                                                     max_value=2**63 - 1, widget=forms.Select(
@@ -107,7 +109,7 @@ class ProfitReportForm(forms.Form):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = [(y, f"{y}年度") for y in years]
+        cast(forms.ChoiceField, self.fields["fiscal_year"]).choices = [(y, f"{y}年度") for y in years]
 
 
 class ConfirmStepForm(forms.Form):

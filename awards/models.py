@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from applications.jizokuka import EXPENSE_CATEGORIES
+from consent.registry import APPLICATION_CONTENT, PROGRAM_USAGE
 from core.models import TimeStampedModel
 
 TAX_MODES = [("excluded", _("Tax excluded")), ("included", _("Tax included"))]
@@ -55,10 +56,10 @@ class Award(TimeStampedModel):
     paid_at = models.DateTimeField(_("paid on"), null=True, blank=True)
 
     DATA_CLASSES = {
-        "application": 10, "status": 10, "tax_mode": 8, "plan": 8, "requested_amount": 8, "requested_at": 10,
-        "rate_numerator": 8, "rate_denominator": 8, "cap": 8,
-        "granted_amount": 10, "granted_at": 10, "project_end": 8, "reported_at": 10, "confirmed_amount": 10,
-        "confirmed_at": 10, "claimed_at": 10, "paid_amount": 10, "paid_at": 10,
+        "application": PROGRAM_USAGE, "status": PROGRAM_USAGE, "tax_mode": APPLICATION_CONTENT, "plan": APPLICATION_CONTENT, "requested_amount": APPLICATION_CONTENT, "requested_at": PROGRAM_USAGE,
+        "rate_numerator": APPLICATION_CONTENT, "rate_denominator": APPLICATION_CONTENT, "cap": APPLICATION_CONTENT,
+        "granted_amount": PROGRAM_USAGE, "granted_at": PROGRAM_USAGE, "project_end": APPLICATION_CONTENT, "reported_at": PROGRAM_USAGE, "confirmed_amount": PROGRAM_USAGE,
+        "confirmed_at": PROGRAM_USAGE, "claimed_at": PROGRAM_USAGE, "paid_amount": PROGRAM_USAGE, "paid_at": PROGRAM_USAGE,
     }
 
     class Meta:
@@ -95,8 +96,8 @@ class PlanChange(TimeStampedModel):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
-    DATA_CLASSES = {"award": 10, "reason": 8, "plan_before": 8, "plan_after": 8, "decision": 10, "decision_note": 8,
-                    "decided_at": 10}
+    DATA_CLASSES = {"award": PROGRAM_USAGE, "reason": APPLICATION_CONTENT, "plan_before": APPLICATION_CONTENT, "plan_after": APPLICATION_CONTENT, "decision": PROGRAM_USAGE, "decision_note": APPLICATION_CONTENT,
+                    "decided_at": PROGRAM_USAGE}
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -127,9 +128,9 @@ class ExpenseLine(TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     DATA_CLASSES = {
-        "award": 10, "category": 8, "description": 8, "vendor": 8, "paid_on": 8, "amount": 8, "tax_mode": 8,
-        "travel_item": 8, "region": 8, "nights": 8, "lodging_per_night": 8, "receipt": 8,
-        "accepted_amount": 10, "deduction_reason": 10,
+        "award": PROGRAM_USAGE, "category": APPLICATION_CONTENT, "description": APPLICATION_CONTENT, "vendor": APPLICATION_CONTENT, "paid_on": APPLICATION_CONTENT, "amount": APPLICATION_CONTENT, "tax_mode": APPLICATION_CONTENT,
+        "travel_item": APPLICATION_CONTENT, "region": APPLICATION_CONTENT, "nights": APPLICATION_CONTENT, "lodging_per_night": APPLICATION_CONTENT, "receipt": APPLICATION_CONTENT,
+        "accepted_amount": PROGRAM_USAGE, "deduction_reason": PROGRAM_USAGE,
     }
 
     class Meta:
@@ -154,7 +155,7 @@ class PerformanceReport(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    DATA_CLASSES = {"award": 10, "summary": 8, "total": 8, "submitted_at": 10}
+    DATA_CLASSES = {"award": PROGRAM_USAGE, "summary": APPLICATION_CONTENT, "total": APPLICATION_CONTENT, "submitted_at": PROGRAM_USAGE}
 
     def __str__(self) -> str:
         return f"実績報告 {self.award_id}"
@@ -173,7 +174,7 @@ class ProfitReport(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    DATA_CLASSES = {"award": 10, "fiscal_year": 10, "revenue": 8, "costs": 8, "profit": 8, "payment": 10, "submitted_at": 10}
+    DATA_CLASSES = {"award": PROGRAM_USAGE, "fiscal_year": PROGRAM_USAGE, "revenue": APPLICATION_CONTENT, "costs": APPLICATION_CONTENT, "profit": APPLICATION_CONTENT, "payment": PROGRAM_USAGE, "submitted_at": PROGRAM_USAGE}
 
     class Meta:
         ordering = ["fiscal_year"]
@@ -201,7 +202,7 @@ class DueDate(models.Model):
     due_on = models.DateField(_("due on"))
     done_at = models.DateTimeField(null=True, blank=True)
 
-    DATA_CLASSES = {"award": 10, "step": 10, "fiscal_year": 10, "due_on": 10, "done_at": 10}
+    DATA_CLASSES = {"award": PROGRAM_USAGE, "step": PROGRAM_USAGE, "fiscal_year": PROGRAM_USAGE, "due_on": PROGRAM_USAGE, "done_at": PROGRAM_USAGE}
 
     class Meta:
         ordering = ["due_on", "id"]

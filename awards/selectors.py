@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
@@ -87,7 +88,7 @@ class TimelineStep:
         return self.at or self.due_on
 
 
-AWARD_STEP_LABELS = {
+AWARD_STEP_LABELS: dict[str, Any] = {
     Status.GRANTED: "交付決定",
     Status.CHANGE_REQUESTED: "計画変更申請",
     Status.REPORTED: "実績報告",
@@ -120,7 +121,7 @@ def timeline(*, application: Application, award: Award | None) -> list[TimelineS
     for report in award.profit_reports.all():
         steps.append(TimelineStep(f"収益状況報告（{report.fiscal_year}年度）", at=report.submitted_at,
                                   note=f"納付額 {report.payment:,}円"))
-    steps.sort(key=lambda s: s.at)
+    steps.sort(key=lambda s: s.at or dt.datetime.min.replace(tzinfo=dt.UTC))
     today = timezone.localdate()
     for due in sorted(award.due_dates.all(), key=lambda d: (d.due_on, d.pk)):
         if due.done_at is not None:

@@ -338,6 +338,8 @@ def expense_line_add(*, actor, application_id: int, line: LineInput) -> ExpenseL
     errors, document = _line_errors(award, line, business_id=business_id)
     if errors:
         raise ApplicationError(errors=errors)
+    # _line_errors refuses a line without a date, an amount or a receipt of the business's own.
+    assert document is not None and line.paid_on is not None and line.amount is not None
     is_travel = line.category == "travel"
     row = ExpenseLine.objects.create(
         award=award, category=line.category, description=line.description.strip(), vendor=line.vendor.strip(),
@@ -445,8 +447,8 @@ def confirm(*, actor, application_id: int, assessments: dict[int, tuple[int, str
     for line in lines:
         line.save(update_fields=["accepted_amount", "deduction_reason", "updated_at"])
         audit_award_ledger_changed(actor=actor, award=award, business_id=award.application.business_id, line_id=line.pk,
-                                   action="assessed", amount=line.accepted_amount, receipt_id=line.receipt_id)
-    accepted_total = sum(line.accepted_amount for line in lines)
+                                   action="assessed", amount=line.accepted_amount or 0, receipt_id=line.receipt_id)
+    accepted_total = sum(line.accepted_amount or 0 for line in lines)  # every line is assessed (refused above otherwise)
     award.confirmed_amount = min(_terms(award).amount(accepted_total), award.granted_amount or 0)
     award.confirmed_at = timezone.now()
     transition(award, to=Status.CONFIRMED, by=actor, reason="確定検査", fields=["confirmed_amount", "confirmed_at"])

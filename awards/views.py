@@ -4,6 +4,8 @@ reads through selectors, writes through services."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -17,6 +19,7 @@ from applications.selectors import (
     application_for_applicant_or_404,
 )
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 from core.input import INT64_MAX, parse_int_or_none
 from documents.selectors import document_list
 from documents.services import document_upload
@@ -34,12 +37,6 @@ from .forms import (
     ReportForm,
 )
 from .models import Award, DueDate
-
-
-def _errors_to_form(exc: ApplicationError, form) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _flash(request, exc: ApplicationError) -> None:
@@ -65,7 +62,7 @@ def _add_line(request, application, form) -> bool:
         services.expense_line_add(actor=request.user, application_id=application.pk,
                                   line=_line_input(form, receipt_id))
     except ApplicationError as exc:
-        _errors_to_form(exc, form)
+        add_errors_to_form(form, exc.errors)
         if "file" in exc.errors:
             for error in exc.errors["file"]:
                 form.add_error("receipt_file", error)
@@ -82,7 +79,7 @@ def award_page(request, pk: int):
         raise Http404
     action = request.POST.get("action") if request.method == "POST" else None
     data = request.POST if request.method == "POST" else None
-    forms = {}
+    forms: dict[str, Any] = {}
     try:
         if action == "remove_line":
             line_id = parse_int_or_none(request.POST.get("line"), minimum=1, maximum=INT64_MAX)
@@ -108,7 +105,7 @@ def award_page(request, pk: int):
             try:
                 services.grant_request(actor=request.user, application_id=pk, tax_mode=forms["grant"].cleaned_data["tax_mode"])
             except ApplicationError as exc:
-                _errors_to_form(exc, forms["grant"])
+                add_errors_to_form(forms["grant"], exc.errors)
             else:
                 messages.success(request, _("Your grant request was sent."))
                 return redirect("awards:detail", pk=pk)
@@ -127,7 +124,7 @@ def award_page(request, pk: int):
                 services.plan_change_request(actor=request.user, application_id=pk, plan=forms["change"].plan(),
                                              reason=forms["change"].cleaned_data["reason"])
             except ApplicationError as exc:
-                _errors_to_form(exc, forms["change"])
+                add_errors_to_form(forms["change"], exc.errors)
             else:
                 messages.success(request, _("Your plan change request was sent."))
                 return redirect("awards:detail", pk=pk)
@@ -135,7 +132,7 @@ def award_page(request, pk: int):
             try:
                 services.report_submit(actor=request.user, application_id=pk, summary=forms["report"].cleaned_data["summary"])
             except ApplicationError as exc:
-                _errors_to_form(exc, forms["report"])
+                add_errors_to_form(forms["report"], exc.errors)
             else:
                 messages.success(request, _("Your performance report was sent."))
                 return redirect("awards:detail", pk=pk)
@@ -151,7 +148,7 @@ def award_page(request, pk: int):
                 services.profit_report_submit(actor=request.user, application_id=pk, fiscal_year=d["fiscal_year"],
                                               revenue=d["revenue"], costs=d["costs"])
             except ApplicationError as exc:
-                _errors_to_form(exc, forms["profit"])
+                add_errors_to_form(forms["profit"], exc.errors)
             else:
                 messages.success(request, _("Your profit report was sent."))
                 return redirect("awards:detail", pk=pk)
@@ -196,7 +193,7 @@ def review_detail(request, pk: int):
         raise Http404
     action = request.POST.get("action") if request.method == "POST" else None
     data = request.POST if request.method == "POST" else None
-    forms = {}
+    forms: dict[str, Any] = {}
     if award.status == Award.Status.REQUESTED:
         forms["decide"] = GrantDecideForm(data if action == "grant" else None)
     elif award.status == Award.Status.CHANGE_REQUESTED:
@@ -219,7 +216,7 @@ def review_detail(request, pk: int):
             elif action == "pay":
                 services.payment_record(actor=request.user, application_id=pk)
         except ApplicationError as exc:
-            _errors_to_form(exc, forms[form])
+            add_errors_to_form(forms[form], exc.errors)
             messages.error(request, _("Please correct the errors below."))
         else:
             messages.success(request, _("The subsidy was updated."))

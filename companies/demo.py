@@ -78,7 +78,7 @@ def seed(ctx: DemoContext) -> None:
         representative_birth_date=__import__("datetime").date(1962, 5, 14), phone="022-000-1234", employees=4, capital=10_000_000,
         offices=1, founded_year=1998, industry_jsic="26",
     )
-    used_numbers.add(owner.corporate_number)
+    used_numbers.add(owner.corporate_number or "")
     soloist = Business(
         corp_type=2, corporate_number=None, gbizid_management_number="9000000000001", name="はなこパン工房",
         name_kana="ハナコパンコウボウ", prefecture="20", municipality="松本市", address="長野県松本市中央一丁目2番3号",
@@ -171,7 +171,8 @@ def _seed_partners_and_succession(ctx: DemoContext, businesses: list[Business], 
         if rng.random() < 0.06:
             partners.append(JointApplicant(business=b, name=rng.choice(PARTNER_NAMES).format(rng.choice(NAME_STEMS)),
                                            relationship=rng.choice(["加入組織", "連携先"]), source=Source.DEMO))
-        if b.representative_birth_date.year <= 1965 and rng.random() < 0.5 or b.pk == ctx.owner_business_id:
+        born = b.representative_birth_date
+        if born is not None and born.year <= 1965 and rng.random() < 0.5 or b.pk == ctx.owner_business_id:
             family = b.representative_name.split(" ")[0] if b.representative_name else rng.choice(FAMILY)
             successions.append(Succession(business=b, form=rng.choice(SUCCESSION_FORMS), status=rng.choice(SUCCESSION_STATUS),
                                           successor_name=f"{family} {rng.choice(GIVEN)}", successor_relationship=rng.choice(["長男", "長女", "従業員", "第三者"]),

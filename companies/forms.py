@@ -22,7 +22,8 @@ def part_form_class(part: str) -> type[inputs.ModelForm]:
         )
 
     def clean(self):
-        cleaned = forms.ModelForm.clean(self)
+        forms.ModelForm.clean(self)
+        cleaned = self.cleaned_data
         for name, value in list(cleaned.items()):
             if isinstance(value, int) and not isinstance(value, bool) and value < 0 and name not in {
                 "operating_profit", "ordinary_profit", "net_income", "net_assets",

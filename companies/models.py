@@ -12,6 +12,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consent.registry import (
+    BUSINESS,
+    BUSINESS_PLAN,
+    CHALLENGES,
+    CONTACT_PERSON,
+    FINANCIALS,
+    IDENTITY,
+    JOINT_APPLICANTS,
+    SUCCESSION,
+)
 from core.models import TimeStampedModel
 
 from .validators import validate_corporate_number
@@ -54,7 +64,7 @@ class Business(TimeStampedModel):
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
 
     DATA_CLASSES = {
-        field: 1
+        field: IDENTITY
         for field in [
             "corp_type", "corporate_number", "gbizid_management_number", "name", "name_kana", "prefecture",
             "municipality", "address", "representative_name", "representative_birth_date", "phone",
@@ -105,7 +115,7 @@ class JointApplicant(RecordItem):
     corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
     relationship = models.CharField(_("relationship"), max_length=100, blank=True)
 
-    DATA_CLASSES = {"name": 2, "corporate_number": 2, "relationship": 2}
+    DATA_CLASSES = {"name": JOINT_APPLICANTS, "corporate_number": JOINT_APPLICANTS, "relationship": JOINT_APPLICANTS}
 
 
 class BusinessProfile(RecordItem):
@@ -125,7 +135,7 @@ class BusinessProfile(RecordItem):
                  ("exempt", _("Exempt (免税事業者)")), ("simplified", _("Simplified taxation (簡易課税)"))],
     )
 
-    DATA_CLASSES = {f: 3 for f in ["description", "main_products", "customers", "suppliers", "patents", "shareholders", "consumption_tax_status"]}
+    DATA_CLASSES = {f: BUSINESS for f in ["description", "main_products", "customers", "suppliers", "patents", "shareholders", "consumption_tax_status"]}
 
 
 class Succession(RecordItem):
@@ -137,7 +147,7 @@ class Succession(RecordItem):
     successor_name = models.CharField(_("successor"), max_length=100, blank=True)
     successor_relationship = models.CharField(_("successor's relationship"), max_length=100, blank=True)
 
-    DATA_CLASSES = {f: 4 for f in ["form", "status", "successor_name", "successor_relationship"]}
+    DATA_CLASSES = {f: SUCCESSION for f in ["form", "status", "successor_name", "successor_relationship"]}
 
 
 class ContactPerson(RecordItem):
@@ -149,7 +159,7 @@ class ContactPerson(RecordItem):
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
 
-    DATA_CLASSES = {f: 5 for f in ["name", "department", "phone", "email"]}
+    DATA_CLASSES = {f: CONTACT_PERSON for f in ["name", "department", "phone", "email"]}
 
 
 class FinancialYear(RecordItem):
@@ -175,7 +185,7 @@ class FinancialYear(RecordItem):
     employees = models.PositiveIntegerField(_("employees at year end"), null=True, blank=True)
 
     DATA_CLASSES = {
-        f: 6
+        f: FINANCIALS
         for f in [
             "fiscal_year", "sales", "gross_profit", "operating_profit", "ordinary_profit", "net_income",
             "depreciation", "personnel_cost", "total_assets", "net_assets", "interest_bearing_debt",
@@ -190,7 +200,8 @@ class FinancialYear(RecordItem):
     @property
     def value_added(self) -> int | None:
         parts = [self.operating_profit, self.personnel_cost, self.depreciation]
-        return None if any(p is None for p in parts) else sum(parts)
+        known = [p for p in parts if p is not None]
+        return sum(known) if len(known) == len(parts) else None
 
 
 class BusinessPlan(RecordItem):
@@ -202,7 +213,7 @@ class BusinessPlan(RecordItem):
     strengths = models.TextField(_("strengths"), blank=True)
     management_policy = models.TextField(_("management policy and goals"), blank=True)
 
-    DATA_CLASSES = {f: 7 for f in ["overview", "market", "strengths", "management_policy"]}
+    DATA_CLASSES = {f: BUSINESS_PLAN for f in ["overview", "market", "strengths", "management_policy"]}
 
 
 class Challenge(RecordItem):
@@ -222,7 +233,7 @@ class Challenge(RecordItem):
     theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
     description = models.TextField(_("description"), blank=True)
 
-    DATA_CLASSES = {"theme": 11, "description": 11}
+    DATA_CLASSES = {"theme": CHALLENGES, "description": CHALLENGES}
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["business", "theme"], name="challenge_unique_theme")]

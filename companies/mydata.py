@@ -35,6 +35,7 @@ from consent.projection import project
 from consent.selectors import policy_view
 
 from .models import Business
+from .record import field_label
 from .selectors import record_overview
 
 
@@ -119,7 +120,7 @@ def my_data(*, viewer, business: Business) -> list[MyClass]:
                 continue
             if registry.json_schema_of(application, name) is not None:
                 continue
-            label = str(application._meta.get_field(name).verbose_name)
+            label = field_label(type(application), name)
             sections[declared[name]].items.append(MyItem(label, value, source, application.updated_at, procedure))
         content = released.data.get("content", {})
         for path, data_class, _origin in registry.items_of(registry.APPLICATION_CONTENT_DOC, content):
@@ -135,6 +136,6 @@ def my_data(*, viewer, business: Business) -> list[MyClass]:
     for record in SupportRecord.objects.filter(business=business).select_related("institution").order_by("-supported_on"):
         released = project(record, viewer=viewer, purpose=PURPOSE_APPLICANT_RECORDS, context=context)
         for name, value in released.data.items():
-            label = str(record._meta.get_field(name).verbose_name)
-            sections[13].items.append(MyItem(label, value, record.institution.name, record.supported_on))
+            label = field_label(type(record), name)
+            sections[registry.SUPPORT_RECORD].items.append(MyItem(label, value, record.institution.name, record.supported_on))
     return [sections[c] for c in registry.ALL_DATA_CLASSES]

@@ -33,7 +33,7 @@ def display_value(model: type[models.Model], field_name: str, value):
         field = model._meta.get_field(field_name)
     except Exception:  # a computed column (value added) or a key of an API payload
         field = None
-    if field is not None and getattr(field, "choices", None):
+    if isinstance(field, models.Field) and field.choices:
         labels = {str(k): v for k, v in field.flatchoices}
         return str(labels.get(str(value), value))
     if (model, field_name) in MONEY_FIELDS or field_name == "value_added":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -26,7 +27,7 @@ from .models import (
 @dataclass(frozen=True)
 class Part:
     key: str
-    label: str
+    label: str | Promise
     model: type[models.Model]
     fields: tuple[str, ...]
     data_class: int
@@ -59,4 +60,5 @@ ONE_TO_ONE_RELATED = {"profile": "profile", "succession": "succession", "contact
 
 
 def field_label(model: type[models.Model], field: str) -> str:
-    return str(model._meta.get_field(field).verbose_name)
+    found = model._meta.get_field(field)
+    return str(found.verbose_name) if isinstance(found, models.Field) else field

@@ -60,13 +60,13 @@ def record_row_for_edit(*, business: Business, part: str, pk: int | None):
     if spec.many:
         if pk is None:
             return None
-        instance = spec.model.objects.filter(business=business, pk=pk).first()
+        instance = spec.model._default_manager.filter(business=business, pk=pk).first()
         if instance is None:
             raise Http404
         return instance
     if pk is not None:
         raise Http404
-    return spec.model.objects.filter(business=business).first()
+    return spec.model._default_manager.filter(business=business).first()
 
 
 def record_classes_visible(*, viewer, business_id: int) -> set[int]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 
-from .models import Business, RecordChange, Source
+from .models import Business, RecordChange, RecordItem, Source
 from .record import PARTS
 
 
@@ -25,7 +25,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _apply(*, actor, business: Business, instance: models.Model, values: dict[str, Any], allowed: tuple[str, ...],
+def _row(instance: models.Model) -> RecordItem:
+    """A row of a record part other than identity: every such model is a RecordItem."""
+    assert isinstance(instance, RecordItem), type(instance)
+    return instance
+
+
+def _apply(*, actor, business: Business, instance: Business | RecordItem, values: dict[str, Any], allowed: tuple[str, ...],
            data_class: int, source: str, source_detail: str, created: bool) -> list[RecordChange]:
     unknown = set(values) - set(allowed)
     if unknown:
@@ -78,18 +84,21 @@ def record_part_update(*, actor, business: Business, part: str, values: dict[str
     business = Business.objects.select_for_update().get(pk=business.pk)
     created = False
     if spec.model is Business:
-        instance: models.Model = business
+        instance: Business | RecordItem = business
     elif spec.many:
         if object_id is None:
-            instance, created = spec.model(business=business), True
+            instance, created = _row(spec.model(business=business)), True
         else:
-            instance = spec.model.objects.select_for_update().filter(business=business, pk=object_id).first()
-            if instance is None:
+            found = spec.model._default_manager.select_for_update().filter(business=business, pk=object_id).first()
+            if found is None:
                 raise ApplicationError(errors={"non_field_errors": ["not found"]})
+            instance = _row(found)
     else:
-        instance = spec.model.objects.select_for_update().filter(business=business).first()
-        if instance is None:
-            instance, created = spec.model(business=business), True
+        found = spec.model._default_manager.select_for_update().filter(business=business).first()
+        if found is not None:
+            instance = _row(found)
+        else:
+            instance, created = _row(spec.model(business=business)), True
     _apply(actor=actor, business=business, instance=instance, values=values, allowed=spec.fields,
            data_class=spec.data_class, source=source, source_detail=source_detail, created=created)
     return instance
@@ -113,7 +122,7 @@ def record_row_delete(*, actor, business: Business, part: str, object_id: int) -
     spec = PARTS[part]
     if not spec.many or part == "financials":
         raise ApplicationError(errors={"non_field_errors": ["not deletable"]})
-    instance = spec.model.objects.select_for_update().filter(business=business, pk=object_id).first()
+    instance = spec.model._default_manager.select_for_update().filter(business=business, pk=object_id).first()
     if instance is None:
         raise ApplicationError(errors={"non_field_errors": ["not found"]})
     RecordChange.objects.bulk_create([

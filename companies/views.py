@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 
 from .forms import part_form_class
 from .mydata import my_data
@@ -71,9 +72,7 @@ def record_edit(request, part: str, pk: int | None = None):
                 record_part_update(actor=request.user, business=business, part=part, values=values,
                                    object_id=instance.pk if (spec.many and instance) else None)
         except ApplicationError as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_errors_to_form(form, exc.errors)
         else:
             messages.success(request, _("Your record was saved."))
             return redirect("companies:record")

@@ -56,6 +56,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -64,6 +65,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import InstitutionGrant, Narrowing, PolicyVersion, Purpose
+from .registry import ALL_DATA_CLASSES
 
 METI, SME_AGENCY, IAA, RESEARCHERS, SUPPORT_INSTITUTIONS, SMES, APPLICANT, PUBLIC = range(1, 9)
 PURPOSE_EBPM, PURPOSE_SHARING, PURPOSE_APPLICANT_RECORDS, PURPOSE_ONCE_ONLY = 1, 2, 3, 4
@@ -71,7 +73,6 @@ PURPOSE_SUPPORT_INFORMATION, PURPOSE_CONSULTATION, PURPOSE_TRACK_RECORD = 5, 6, 
 PURPOSE_MATCHING, PURPOSE_OPEN_DATA = 8, 9
 ALL_PURPOSES = tuple(range(1, 10))
 ALL_RECIPIENTS = tuple(range(1, 9))
-ALL_DATA_CLASSES = tuple(range(1, 14))
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ def viewer_recipient(viewer, business_id: int | None = None) -> int | None:
     return recipient_for(viewer, business_id)
 
 
-def _business_in(queryset: QuerySet, ids: set[int]) -> QuerySet:
+def _business_in(queryset: QuerySet[Any], ids: set[int]) -> QuerySet[Any]:
     """business_id IN ids; as one array parameter (= ANY(%s)) for large sets, which
     PostgreSQL plans and the driver binds far faster than thousands of placeholders."""
     if len(ids) <= 500:
@@ -223,7 +224,7 @@ class ConsentContext:
     Build one per request (or per job batch); never keep one across requests.
     """
 
-    def __init__(self, business_ids: Iterable[int], *, on: dt.date | None = None, institution_id: int | None = None):
+    def __init__(self, business_ids: Iterable[int], *, on: dt.date | None = None, institution_id: int | None = None) -> None:
         self.today = on or timezone.localdate()
         self.table = policy_table(self.today)
         self.business_ids = set(business_ids)
@@ -392,7 +393,7 @@ def _has_procedure_origin(model) -> bool:
 
 
 def businesses_allowing(
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     purpose: int,
     data_class: int,
@@ -400,7 +401,7 @@ def businesses_allowing(
     recipient: int | None = None,
     business_field: str = "pk",
     on: dt.date | None = None,
-) -> QuerySet:
+) -> QuerySet[Any]:
     """Filter any queryset (of businesses, or of rows with a business FK named by
     `business_field`) to the rows whose data of class C this viewer may use for purpose P.
 
@@ -473,8 +474,8 @@ def require_researcher(user) -> None:
 
 
 def businesses_not_denying(
-    queryset: QuerySet, *, purpose: int, data_class: int, recipient: int, business_field: str = "pk"
-) -> QuerySet:
+    queryset: QuerySet[Any], *, purpose: int, data_class: int, recipient: int, business_field: str = "pk"
+) -> QuerySet[Any]:
     """The narrowing part of `businesses_allowing` alone: rows whose business has not
     denied (C, R) for every purpose or for P. For anonymised listings (prefecture,
     industry, size band; no name, no number) that need no grant but must still leave

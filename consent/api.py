@@ -3,16 +3,19 @@ its narrowings, and one decision. Thin views over consent.selectors/services/acc
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import AuthenticatedRequest
 from core.errors import ApplicationError
 from core.input import INT32_MAX, ApiIntegerField, ascii_digits, parse_int_or_none
 
@@ -21,20 +24,43 @@ from .access import decide_business_level
 
 PUBLIC_URL_NAMES = {"api-policy"}
 
-_code_list = serializers.ListField(child=serializers.IntegerField())
-_named = inline_serializer("PolicyItem", {"code": serializers.IntegerField(), "name": serializers.CharField()}, many=True)
-GrantsSerializer = inline_serializer(
-    "ConsentGrants",
-    {
-        "policy_version": serializers.CharField(),
-        "grants": inline_serializer(
-            "ConsentGrant",
-            {"purpose": serializers.IntegerField(), "data_class": serializers.IntegerField(),
-             "recipient": serializers.IntegerField(), "allowed": serializers.BooleanField()},
-            many=True,
-        ),
-    },
-)
+
+
+# Response serializers: each view returns `Serializer(value).data`, so /api/schema/ is
+# generated from what is returned (tests/test_api_responses.py checks real responses).
+
+class PolicyItemSerializer(serializers.Serializer[Any]):
+    code = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PolicyPurposeSerializer(PolicyItemSerializer):
+    data_classes = serializers.ListField(child=serializers.IntegerField())
+    recipients = serializers.ListField(child=serializers.IntegerField())
+
+
+class PolicySerializer(serializers.Serializer[Any]):
+    version = serializers.CharField()
+    data_classes = PolicyItemSerializer(many=True)
+    recipients = PolicyItemSerializer(many=True)
+    purposes = PolicyPurposeSerializer(many=True)
+
+
+class ConsentGrantSerializer(serializers.Serializer[Any]):
+    purpose = serializers.IntegerField()
+    data_class = serializers.IntegerField()
+    recipient = serializers.IntegerField()
+    allowed = serializers.BooleanField()
+
+
+class ConsentGrantsSerializer(serializers.Serializer[Any]):
+    policy_version = serializers.CharField()
+    grants = ConsentGrantSerializer(many=True)
+
+
+class ConsentDecisionSerializer(serializers.Serializer[Any]):
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
 
 
 def _business_of(user):
@@ -48,34 +74,34 @@ class PolicyApi(APIView):
     """The data-utilisation policy in force (anyone)."""
 
     permission_classes = [AllowAny]
-    authentication_classes: list = []
+    authentication_classes: list[type[Any]] = []
 
-    @extend_schema(responses=inline_serializer("Policy", {
-        "version": serializers.CharField(), "data_classes": _named, "recipients": _named,
-        "purposes": inline_serializer("PolicyPurpose", {"code": serializers.IntegerField(), "name": serializers.CharField(),
-                                                        "data_classes": _code_list, "recipients": _code_list}, many=True),
-    }))
-    def get(self, request):
-        return Response(selectors.policy_document())
+    @extend_schema(responses=PolicySerializer)
+    def get(self, request: AuthenticatedRequest):
+        return Response(PolicySerializer(selectors.policy_document()).data)
 
 
-class ConsentDeniedItem(serializers.Serializer):
+class ConsentDeniedItem(serializers.Serializer[Any]):
     data_class = ApiIntegerField(min_value=1, max_value=INT32_MAX)
     recipient = ApiIntegerField(min_value=1, max_value=INT32_MAX)
     purpose = ApiIntegerField(required=False, allow_null=True, min_value=1, max_value=INT32_MAX)
+
+
+class ConsentPutSerializer(serializers.Serializer[Any]):
+    denied = ConsentDeniedItem(many=True)
 
 
 class ConsentApi(APIView):
     """The caller's business: its effective grants (GET), replace its narrowings (PUT,
     Prime holder only)."""
 
-    @extend_schema(responses=GrantsSerializer)
-    def get(self, request):
+    @extend_schema(responses=ConsentGrantsSerializer)
+    def get(self, request: AuthenticatedRequest):
         business = _business_of(request.user)
-        return Response(selectors.effective_grants(business))
+        return Response(ConsentGrantsSerializer(selectors.effective_grants(business)).data)
 
-    @extend_schema(request=inline_serializer("ConsentPut", {"denied": ConsentDeniedItem(many=True)}), responses=GrantsSerializer)
-    def put(self, request):
+    @extend_schema(request=ConsentPutSerializer, responses=ConsentGrantsSerializer)
+    def put(self, request: AuthenticatedRequest):
         business = _business_of(request.user)
         if not request.user.is_prime:
             raise PermissionDenied(_("Only the GBizID Prime holder of the business may change its consent."))
@@ -83,7 +109,7 @@ class ConsentApi(APIView):
             raise ApplicationError(errors={"denied": [_("This field is required.")]})
         services.consent_narrowings_replace(actor=request.user, business=business, denied=request.data["denied"],
                                             source="api")
-        return Response(selectors.effective_grants(business))
+        return Response(ConsentGrantsSerializer(selectors.effective_grants(business)).data)
 
 
 class DecisionApi(APIView):
@@ -94,9 +120,9 @@ class DecisionApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter(name, int if name != "company" else str, required=True)
                     for name in ("company", "purpose", "data_class", "recipient")],
-        responses=inline_serializer("ConsentDecision", {"allowed": serializers.BooleanField(), "reason": serializers.CharField()}),
+        responses=ConsentDecisionSerializer,
     )
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest):
         user = request.user
         own = user.membership_or_none
         if not (user.is_agency_staff or own is not None):
@@ -120,8 +146,9 @@ class DecisionApi(APIView):
         business = selectors.business_for_decision(viewer=user, corporate_number=company)
         if business is None:
             raise Http404
-        decision = decide_business_level(business_id=business.pk, **codes)
-        return Response({"allowed": decision.allowed, "reason": decision.reason})
+        decision = decide_business_level(business_id=business.pk, purpose=codes["purpose"], data_class=codes["data_class"],
+                                         recipient=codes["recipient"])
+        return Response(ConsentDecisionSerializer(decision).data)
 
 
 urlpatterns = [

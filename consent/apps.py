@@ -18,7 +18,7 @@ class ConsentConfig(AppConfig):
         for model, field in project_json_fields():
             fields_by_model.setdefault(model, []).append(field.name)
 
-        def refuse_unclassified(sender, instance, update_fields=None, **kwargs):
+        def refuse_unclassified(sender, instance, update_fields=None, **kwargs) -> None:
             for name in fields_by_model.get(sender, ()):
                 if update_fields is None or name in update_fields:
                     check_document(sender, name, getattr(instance, name))

@@ -8,14 +8,39 @@ from __future__ import annotations
 
 from core.demo import DemoContext
 
-from .access import policy_table
+from .access import (
+    IAA,
+    PUBLIC,
+    PURPOSE_EBPM,
+    PURPOSE_OPEN_DATA,
+    PURPOSE_SUPPORT_INFORMATION,
+    PURPOSE_TRACK_RECORD,
+    RESEARCHERS,
+    SMES,
+    SUPPORT_INSTITUTIONS,
+    policy_table,
+)
+from .registry import (
+    APPLICATION_CONTENT,
+    BUSINESS,
+    BUSINESS_PLAN,
+    CHALLENGES,
+    CONTACT_PERSON,
+    FINANCIALS,
+    IDENTITY,
+    SUPPORT_INSTITUTION,
+    SUPPORT_RECORD,
+)
 from .services import consent_narrowings_seed
 
 # Choices people plausibly make: keep financials from institutions and researchers,
 # keep the contact person from everyone outside government, stay off open data...
 TYPICAL_DENIALS: list[tuple[int, int, int | None]] = [
-    (6, 5, None), (6, 4, None), (5, 5, None), (11, 5, None), (3, 5, None),
-    (1, 8, None), (8, 8, 9), (6, 3, None), (7, 5, 5), (1, 4, 1), (13, 6, None), (12, 6, 7),
+    (FINANCIALS, SUPPORT_INSTITUTIONS, None), (FINANCIALS, RESEARCHERS, None), (CONTACT_PERSON, SUPPORT_INSTITUTIONS, None),
+    (CHALLENGES, SUPPORT_INSTITUTIONS, None), (BUSINESS, SUPPORT_INSTITUTIONS, None), (IDENTITY, PUBLIC, None),
+    (APPLICATION_CONTENT, PUBLIC, PURPOSE_OPEN_DATA), (FINANCIALS, IAA, None),
+    (BUSINESS_PLAN, SUPPORT_INSTITUTIONS, PURPOSE_SUPPORT_INFORMATION), (IDENTITY, RESEARCHERS, PURPOSE_EBPM),
+    (SUPPORT_RECORD, SMES, None), (SUPPORT_INSTITUTION, SMES, PURPOSE_TRACK_RECORD),
 ]
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -41,6 +42,9 @@ class DataClass(models.Model):
     definition_ja = models.TextField(blank=True)
     examples_ja = models.TextField(blank=True)
 
+    # Set per request by consent.selectors.policy_view, in the active language (not columns).
+    name: str
+
     class Meta:
         ordering = ["policy_id", "code"]
         constraints = [models.UniqueConstraint(fields=["policy", "code"], name="data_class_code_unique")]
@@ -56,6 +60,11 @@ class Recipient(models.Model):
     name_ja = models.CharField(max_length=100)
     name_en = models.CharField(max_length=100)
     note_ja = models.TextField(blank=True)
+
+    # Set per request by consent.selectors.policy_view, in the active language (not columns).
+    name: str
+    short: str | Promise
+    condition: str
 
     class Meta:
         ordering = ["policy_id", "code"]
@@ -75,6 +84,11 @@ class Purpose(models.Model):
     plain_en = models.TextField(blank=True, help_text="The same in English.")
     data_classes = ArrayField(models.PositiveSmallIntegerField())
     recipients = ArrayField(models.PositiveSmallIntegerField())
+
+    # Set per request by consent.selectors.policy_view, in the active language (not columns).
+    name: str
+    plain: str
+    short: str | Promise
 
     class Meta:
         ordering = ["policy_id", "code"]

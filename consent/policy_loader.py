@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -41,19 +43,19 @@ def _fields(model) -> set[str]:
     return {f.name for f in model._meta.get_fields()}
 
 
-def _only_known(model, values: dict) -> dict:
+def _only_known(model, values: dict[str, Any]) -> dict[str, Any]:
     """Historical models in older migrations lack later fields (e.g. plain_en before 0003)."""
     known = _fields(model)
     return {k: v for k, v in values.items() if k in known}
 
 
-def load_spec(path: str | Path) -> dict:
+def load_spec(path: str | Path) -> dict[str, Any]:
     """Read and check a policy file: 13 classes, 8 recipients, 9 purposes whose codes
     refer to them. ValueError with a readable message otherwise."""
     path = Path(path)
     if not path.is_absolute() and not path.exists():
         path = DATA_DIR / path
-    spec = json.loads(path.read_text(encoding="utf-8"))
+    spec: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     for key in ("data_classes", "recipients", "purposes"):
         if not isinstance(spec.get(key), list) or not spec[key]:
             raise ValueError(f"The policy file has no {key!r} list.")
@@ -73,7 +75,7 @@ def load_spec(path: str | Path) -> dict:
     return spec
 
 
-def _rows(spec: dict) -> tuple[list[dict], list[dict], list[dict]]:
+def _rows(spec: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     classes = [
         {"code": d["code"], "slug": d["slug"], "name_ja": d["ja"], "name_en": d.get("en") or _EN_DATA_CLASSES.get(d["code"], d["slug"]),
          "definition_ja": d.get("definition_ja", ""), "examples_ja": d.get("examples_ja", "")}
@@ -93,7 +95,7 @@ def _rows(spec: dict) -> tuple[list[dict], list[dict], list[dict]]:
     return classes, recipients, purposes
 
 
-def install_spec(apps, spec: dict, *, version: str, effective_from: dt.date, title: str | None = None,
+def install_spec(apps, spec: dict[str, Any], *, version: str, effective_from: dt.date, title: str | None = None,
                  text: str | None = None):
     """Install a new, immutable policy version. `apps` is a migration's app registry or
     django.apps.apps (the install_policy management command)."""
@@ -148,7 +150,14 @@ def enrich_policy(apps, filename: str, *, version: str) -> None:
 
 
 # The versions shipped with the code, as their migrations install them.
-SHIPPED_VERSIONS = [{"filename": "policy-v1.json", "version": "1.0", "effective_from": dt.date(2022, 4, 1)}]
+@dataclass(frozen=True)
+class ShippedVersion:
+    filename: str
+    version: str
+    effective_from: dt.date
+
+
+SHIPPED_VERSIONS = [ShippedVersion("policy-v1.json", "1.0", dt.date(2022, 4, 1))]
 
 
 def ensure_policy_installed() -> bool:
@@ -165,6 +174,6 @@ def ensure_policy_installed() -> bool:
         return False
     with transaction.atomic():
         for shipped in SHIPPED_VERSIONS:
-            spec = load_spec(DATA_DIR / shipped["filename"])
-            install_spec(apps, spec, version=shipped["version"], effective_from=shipped["effective_from"])
+            spec = load_spec(DATA_DIR / shipped.filename)
+            install_spec(apps, spec, version=shipped.version, effective_from=shipped.effective_from)
     return True

@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.db.models import QuerySet
@@ -102,7 +102,7 @@ class _Walker:
     """One projection call: decisions cached per (class, origin)."""
 
     def __init__(self, *, business_id: int, viewer, purpose: int, context: ConsentContext,
-                 only_classes: Iterable[int] | None, label: str):
+                 only_classes: Iterable[int] | None, label: str) -> None:
         self.business_id = business_id
         self.viewer = viewer
         self.purpose = purpose
@@ -203,7 +203,7 @@ def _holds_business_data(node: registry.Node) -> bool:
 
 
 def project(
-    subject: models.Model | dict,
+    subject: models.Model | dict[str, Any],
     *,
     viewer,
     purpose: int,
@@ -260,6 +260,7 @@ def project(
                 walker._drop(name, declared.get(name), _("Only the items the policy lists for this recipient are released."))
                 continue
             model_field = subject._meta.get_field(name)
+            assert isinstance(model_field, models.Field), f"{name} is declared in DATA_CLASSES but is not a column"
             if schema_node is not None:
                 keep, value = walker.node(schema_node, model_field.value_from_object(subject), name, origin, row_class)
                 if keep and value not in ({}, [], None):
@@ -273,7 +274,7 @@ def project(
             else:
                 data[name] = _jsonable(model_field.value_from_object(subject))
     else:
-        node = registry.JSON_SCHEMAS.get(schema)
+        node = registry.JSON_SCHEMAS.get(schema) if schema is not None else None
         if node is None:
             walker._drop("", None, _("This document has no schema in the registry."))
         elif walker.limited_items() is not None:
@@ -293,7 +294,8 @@ def project_many(objects: Iterable[models.Model], *, viewer, purpose: int, conte
     rows = list(objects)
     if context is None and rows:
         institution_id = getattr(viewer, "institution_id", None) if getattr(viewer, "is_institution_staff", False) else None
-        context = ConsentContext({_business_id_of(o) for o in rows}, institution_id=institution_id)
+        business_ids = {_business_id_of(o) for o in rows}
+        context = ConsentContext({b for b in business_ids if b is not None}, institution_id=institution_id)
     return [project(o, viewer=viewer, purpose=purpose, context=context, fields=fields, only_classes=only_classes) for o in rows]
 
 
@@ -330,7 +332,7 @@ class ReleasedRows:
     `sql_with_params()` is the same query with the columns named, for COPY or an
     INSERT … SELECT that never passes through Python."""
 
-    queryset: QuerySet
+    queryset: QuerySet[Any]
     columns: list[str]
     dropped: list[Dropped]
     recipient: int | None
@@ -341,13 +343,13 @@ class ReleasedRows:
     def alias(self, name: str) -> str:
         return RELEASED_PREFIX + name
 
-    def sql_with_params(self) -> tuple[str, tuple]:
+    def sql_with_params(self) -> tuple[str, tuple[Any, ...]]:
         sql, params = self.queryset.query.sql_with_params()
         select = ", ".join(f'r."{self.alias(n)}" AS "{n}"' for n in self.columns)
         return f"SELECT {select} FROM ({sql}) r", params
 
 
-def _target_field(queryset: QuerySet, lookup: str) -> models.Field:
+def _target_field(queryset: QuerySet[Any], lookup: str) -> models.Field[Any, Any]:
     model = queryset.model
     parts = lookup.split("__")
     relations = getattr(queryset.query, "_filtered_relations", {})
@@ -359,11 +361,11 @@ def _target_field(queryset: QuerySet, lookup: str) -> models.Field:
         if model_field.is_relation and model_field.related_model is not None:
             model = model_field.related_model
     if model_field is not None and model_field.is_relation and hasattr(model_field, "target_field"):
-        return model_field.target_field
-    return model_field
+        return cast("models.Field[Any, Any]", model_field.target_field)
+    return cast("models.Field[Any, Any]", model_field)
 
 
-def _item_of(queryset: QuerySet, column: Column) -> tuple[str, str, int | None, bool]:
+def _item_of(queryset: QuerySet[Any], column: Column) -> tuple[str, str, int | None, bool]:
     """(model label, field, data class or None, is metadata) of a column."""
     classified = registry.classified_models()
     if column.item is not None:
@@ -393,12 +395,12 @@ def _item_of(queryset: QuerySet, column: Column) -> tuple[str, str, int | None, 
     raise ValueError(f"{column.lookup}: no field to release.")
 
 
-def _viewers(viewer) -> tuple:
+def _viewers(viewer) -> tuple[Any, ...]:
     return tuple(viewer) if isinstance(viewer, list | tuple) else (viewer,)
 
 
-def rows_released(queryset: QuerySet, *, viewer, purpose: int, classes: Iterable[int],
-                  business_field: str = "business_id", on: dt.date | None = None) -> QuerySet:
+def rows_released(queryset: QuerySet[Any], *, viewer, purpose: int, classes: Iterable[int],
+                  business_field: str = "business_id", on: dt.date | None = None) -> QuerySet[Any]:
     """The rows of `queryset` (businesses, or rows with a business key named by
     `business_field`) whose business releases every class of `classes` to this viewer for
     this purpose; on rows of applications, procedure data without the checklist opt-in
@@ -420,8 +422,8 @@ def rows_released(queryset: QuerySet, *, viewer, purpose: int, classes: Iterable
     return queryset
 
 
-def rows_not_narrowed(queryset: QuerySet, *, purpose: int, data_class: int, recipient: int,
-                      business_field: str = "pk") -> QuerySet:
+def rows_not_narrowed(queryset: QuerySet[Any], *, purpose: int, data_class: int, recipient: int,
+                      business_field: str = "pk") -> QuerySet[Any]:
     """For anonymised listings only (prefecture, industry, size band; no name, no
     number), which release no item of the class: the rows whose business has not
     narrowed (class, recipient) for every purpose or for this one."""
@@ -447,7 +449,7 @@ def class_released(data_class: int, *, viewer, purpose: int, business_ref: str =
     return Exists(inner)
 
 
-def release_rows(queryset: QuerySet, *, viewer, purpose: int, columns: Iterable[Column], require: Iterable[int],
+def release_rows(queryset: QuerySet[Any], *, viewer, purpose: int, columns: Iterable[Column], require: Iterable[int],
                  business_field: str = "business_id", on: dt.date | None = None) -> ReleasedRows:
     """The set-based projection: the rows of `queryset` this viewer receives for this
     purpose, and of each row only the columns the decision allows.
@@ -486,6 +488,7 @@ def release_rows(queryset: QuerySet, *, viewer, purpose: int, columns: Iterable[
             dropped.append(Dropped(column.name, data_class, _("Only the items the policy lists for this recipient are released.")))
             value = Value(None, output_field=target)
         elif not metadata and data_class not in required:
+            data_class = cast(int, data_class)  # an item that is not metadata always has its class
             condition = conditions.get(data_class)
             if condition is None:
                 condition = conditions[data_class] = [

@@ -19,6 +19,21 @@ from django.utils.translation import gettext as _
 
 from .access import (
     APPLICANT,
+    IAA,
+    METI,
+    PUBLIC,
+    PURPOSE_CONSULTATION,
+    PURPOSE_EBPM,
+    PURPOSE_MATCHING,
+    PURPOSE_ONCE_ONLY,
+    PURPOSE_OPEN_DATA,
+    PURPOSE_SHARING,
+    PURPOSE_SUPPORT_INFORMATION,
+    PURPOSE_TRACK_RECORD,
+    RESEARCHERS,
+    SME_AGENCY,
+    SMES,
+    SUPPORT_INSTITUTIONS,
     condition_note,
     current_policy_version,
     policy_table,
@@ -30,6 +45,21 @@ from .models import (
     PolicyVersion,
     Purpose,
     Recipient,
+)
+from .registry import (
+    ALL_DATA_CLASSES,
+    APPLICATION_CONTENT,
+    BUSINESS,
+    BUSINESS_PLAN,
+    CHALLENGES,
+    CONTACT_PERSON,
+    FINANCIALS,
+    IDENTITY,
+    JOINT_APPLICANTS,
+    PROGRAM_USAGE,
+    REVIEW,
+    SUPPORT_INSTITUTION,
+    SUPPORT_RECORD,
 )
 
 Denial = tuple[int, int, int | None]  # (data_class, recipient, purpose or None = every purpose)
@@ -49,7 +79,7 @@ def denial_dicts(items) -> list[dict[str, int | None]]:
     return [{"data_class": c, "recipient": r, "purpose": p} for c, r, p in sorted(items, key=denial_key)]
 
 
-def denials_from_dicts(items: list[dict]) -> set[Denial]:
+def denials_from_dicts(items: list[dict[str, Any]]) -> set[Denial]:
     return {(int(d["data_class"]), int(d["recipient"]), None if d.get("purpose") is None else int(d["purpose"])) for d in items}
 
 
@@ -105,7 +135,8 @@ def policy_view(*, version: PolicyVersion | None = None, on: dt.date | None = No
     classes = list(DataClass.objects.filter(policy=version).order_by("code"))
     recipients = list(Recipient.objects.filter(policy=version).order_by("code"))
     purposes = list(Purpose.objects.filter(policy=version).order_by("code"))
-    for item in (*classes, *recipients, *purposes):
+    named: list[DataClass | Recipient | Purpose] = [*classes, *recipients, *purposes]
+    for item in named:
         item.name = item.name_en if english else item.name_ja
     for p in purposes:
         p.plain = (p.plain_en if english else p.plain_ja) or p.plain_ja
@@ -242,7 +273,7 @@ def consent_grid(*, business, purpose: int | None, policy: PolicyView | None = N
         for recipient in policy.recipients:
             r = recipient.code
             fixed = r == APPLICANT
-            conditional = r in (4, 5)
+            conditional = r in (RESEARCHERS, SUPPORT_INSTITUTIONS)
             if selected is not None:
                 classes, recipients = table[selected.code]
                 if c not in classes or r not in recipients:
@@ -257,6 +288,7 @@ def consent_grid(*, business, purpose: int | None, policy: PolicyView | None = N
                                   conditional=conditional, recipient_name=recipient.name))
             else:
                 purposes = [p for p, (classes, recipients) in sorted(table.items()) if c in classes and r in recipients]
+                partial: list[int]
                 if not purposes:
                     state, partial = EXCLUDED, []
                 elif (c, r, None) in denied:
@@ -281,7 +313,7 @@ def proposed_narrowings(*, grid: Grid, allowed_keys: set[tuple[int, int]]) -> se
     return normalise(result)
 
 
-def describe_changes(*, before: set[Denial], after: set[Denial], policy: PolicyView) -> dict[str, list[str]]:
+def describe_changes(*, before: set[Denial], after: set[Denial], policy: PolicyView) -> dict[str, list[Any]]:
     """Human sentences for what a change does: "denied" and "allowed again" lines."""
 
     def line(item: Denial) -> str:
@@ -307,29 +339,30 @@ def describe_changes(*, before: set[Denial], after: set[Denial], policy: PolicyV
 # What the portal does with each (purpose, recipient) and which classes it uses there:
 # the features a denial stops. (purposes or None for "any of them", recipients, classes, text)
 _FEATURES = (
-    ((4,), (2,), {1, 2, 3, 5, 6, 7, 8, 10},
+    ((PURPOSE_ONCE_ONLY,), (SME_AGENCY,),
+     {IDENTITY, JOINT_APPLICANTS, BUSINESS, CONTACT_PERSON, FINANCIALS, BUSINESS_PLAN, APPLICATION_CONTENT, PROGRAM_USAGE},
      gettext_lazy("Pre-fill of %(data_class)s into your applications stops; you will type it yourself.")),
-    ((5,), (1, 2, 3), {1, 6, 10, 11},
+    ((PURPOSE_SUPPORT_INFORMATION,), (METI, SME_AGENCY, IAA), {IDENTITY, FINANCIALS, PROGRAM_USAGE, CHALLENGES},
      gettext_lazy("Recommendations of programmes and case studies no longer use your %(data_class)s.")),
-    ((5,), (1, 2, 3), {6},
+    ((PURPOSE_SUPPORT_INFORMATION,), (METI, SME_AGENCY, IAA), {FINANCIALS},
      gettext_lazy("Your business leaves the local financial benchmarks of similar businesses.")),
-    ((6,), (5,), set(range(1, 14)),
+    ((PURPOSE_CONSULTATION,), (SUPPORT_INSTITUTIONS,), set(ALL_DATA_CLASSES),
      gettext_lazy("Support institutions no longer see your %(data_class)s, even under a request you approved.")),
-    ((1,), (4,), {1, 6, 9, 10},
+    ((PURPOSE_EBPM,), (RESEARCHERS,), {IDENTITY, FINANCIALS, REVIEW, PROGRAM_USAGE},
      gettext_lazy("Approved researchers' extracts leave out your %(data_class)s.")),
-    ((1,), (4,), {1},
+    ((PURPOSE_EBPM,), (RESEARCHERS,), {IDENTITY},
      gettext_lazy("Your business has no rows in research extracts at all.")),
-    ((1,), (1, 2, 3), {1, 6, 9, 10},
+    ((PURPOSE_EBPM,), (METI, SME_AGENCY, IAA), {IDENTITY, FINANCIALS, REVIEW, PROGRAM_USAGE},
      gettext_lazy("Policy evaluations (EBPM) of the SME Agency leave your business out.")),
-    ((2,), (2,), {1, 10},
+    ((PURPOSE_SHARING,), (SME_AGENCY,), {IDENTITY, PROGRAM_USAGE},
      gettext_lazy("The SME Agency's dashboards no longer count your applications.")),
-    ((2,), (2,), {8},
+    ((PURPOSE_SHARING,), (SME_AGENCY,), {APPLICATION_CONTENT},
      gettext_lazy("SME Agency staff can no longer review your applications on the portal.")),
-    ((2,), (2,), {1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13},
+    ((PURPOSE_SHARING,), (SME_AGENCY,), set(ALL_DATA_CLASSES) - {APPLICATION_CONTENT},
      gettext_lazy("SME Agency staff no longer see your %(data_class)s when they handle your applications.")),
-    ((9,), (8,), {1, 10},
+    ((PURPOSE_OPEN_DATA,), (PUBLIC,), {IDENTITY, PROGRAM_USAGE},
      gettext_lazy("Your adopted subsidies are no longer published as open data.")),
-    ((7, 8), (5, 6), {12, 13},
+    ((PURPOSE_TRACK_RECORD, PURPOSE_MATCHING), (SUPPORT_INSTITUTIONS, SMES), {SUPPORT_INSTITUTION, SUPPORT_RECORD},
      gettext_lazy("Support institutions' track records no longer count your support records.")),
 )
 
@@ -362,6 +395,7 @@ class ConsentAsOf:
     denied: set[Denial]
     policy: PolicyVersion | None  # the version shown when the choice in force was made
     change: ConsentChange | None  # None: no change yet, the policy table as it stands
+    lines: list[str] = field(default_factory=list)  # the denials in words (the history page fills them)
 
 
 def consent_as_of(business, at: dt.datetime | dt.date) -> ConsentAsOf:

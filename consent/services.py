@@ -119,7 +119,7 @@ def validate_denied(denied: Any) -> set[Denial]:
         if raw_purpose is not None and purpose not in table.purposes:
             add("purpose", _("Item %(position)s: %(value)s is not a purpose of the policy (1-9).") % {"position": position, "value": raw_purpose})
             ok = False
-        if not ok:
+        if not ok or data_class is None or recipient is None:
             continue
         if recipient == APPLICANT:
             add("recipient", _("Item %(position)s: your own access to your records cannot be turned off.") % {"position": position})
@@ -161,7 +161,7 @@ def _mail_prime_holder(*, business, change: ConsentChange, before: set[Denial], 
 
 
 @transaction.atomic
-def consent_narrowings_replace(*, actor, business, denied: list[dict], source: str = ConsentChange.Source.PAGE,
+def consent_narrowings_replace(*, actor, business, denied: list[dict[str, Any]], source: str = ConsentChange.Source.PAGE,
                                expected_digest: str | None = None) -> ConsentChange | None:
     """Replace the business's narrowings with `denied`. Returns the history row, or
     None when nothing changed (no history, audit or mail then).
@@ -280,7 +280,8 @@ def consent_narrowings_seed(*, denials_by_business: dict[int, set[tuple[int, int
     audit row per business, as a change by the system when the policy came into force.
     Businesses must have no narrowing yet. Returns the number of businesses recorded."""
     version = current_policy_version()
-    narrowings, changes = [], []
+    narrowings: list[Narrowing] = []
+    changes: list[ConsentChange] = []
     for business_id, denials in sorted(denials_by_business.items()):
         if not denials:
             continue

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.permissions import AuthenticatedHttpRequest
 from core.errors import ApplicationError
 from core.input import loads as input_loads
 from core.pdf import render_pdf
@@ -25,7 +27,7 @@ from . import selectors, services
 from .forms import AsOfForm, parse_allowed_keys, parse_purpose
 
 
-def _business_of(request: HttpRequest):
+def _business_of(request: AuthenticatedHttpRequest):
     """The business the signed-in user belongs to; 403 for anyone who is not a
     business user (they have no consent settings to see)."""
     membership = request.user.membership_or_none
@@ -34,7 +36,7 @@ def _business_of(request: HttpRequest):
     return membership.business
 
 
-def _grid_context(request: HttpRequest, business, purpose: int | None) -> dict:
+def _grid_context(request: AuthenticatedHttpRequest, business, purpose: int | None) -> dict[str, Any]:
     policy = selectors.policy_view()
     grid = selectors.consent_grid(business=business, purpose=purpose, policy=policy)
     return {
@@ -46,7 +48,7 @@ def _grid_context(request: HttpRequest, business, purpose: int | None) -> dict:
 
 @login_required
 @require_GET
-def consent_index(request: HttpRequest) -> HttpResponse:
+def consent_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     business = _business_of(request)
     context = _grid_context(request, business, parse_purpose(request.GET.get("purpose")))
     if request.htmx:
@@ -56,7 +58,7 @@ def consent_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_confirm(request: HttpRequest) -> HttpResponse:
+def consent_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 1 (preview): the ticked grid → the list of changes. Step 2 (apply): the
     service, with the digest of what the person saw."""
     business = _business_of(request)
@@ -99,7 +101,7 @@ def consent_confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def consent_history(request: HttpRequest) -> HttpResponse:
+def consent_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     business = _business_of(request)
     policy = selectors.policy_view()
     page = Paginator(selectors.consent_history(business=business), 20).get_page(request.GET.get("page"))
@@ -120,7 +122,7 @@ def consent_history(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def consent_receipt(request: HttpRequest, fmt: str) -> HttpResponse:
+def consent_receipt(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     business = _business_of(request)
     receipt = services.consent_receipt_issue(actor=request.user, business=business)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")

@@ -6,34 +6,38 @@ without a model permission being granted one by one."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from .models import AuditEvent
 
 
-class AgencyReadOnlyAdmin(admin.ModelAdmin):
+class AgencyReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic only in the stubs: ModelAdmin[...] fails at run time
     """Read-only for agency staff; invisible to everyone else."""
 
-    def _agency(self, request) -> bool:
+    def _agency(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and user.is_staff and getattr(user, "is_agency_staff", False))
 
-    def has_module_permission(self, request) -> bool:
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return self._agency(request)
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._agency(request)
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def get_actions(self, request):
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -14,7 +16,7 @@ from core.errors import ApplicationError
 from core.input import InputParseError, InputRefused
 
 
-def _messages(detail) -> list[str]:
+def _messages(detail: object) -> list[str]:
     """Flatten DRF's nested error detail (a ListField's {index: [...]}, a nested
     serializer's {field: [...]}) into plain messages, never a repr of the structure."""
     if isinstance(detail, dict):
@@ -24,13 +26,13 @@ def _messages(detail) -> list[str]:
     return [str(detail)]
 
 
-def _as_error_dict(detail) -> dict[str, list[str]]:
+def _as_error_dict(detail: object) -> dict[str, list[str]]:
     if isinstance(detail, dict):
         return {str(key): _messages(value) for key, value in detail.items()}
     return {"non_field_errors": _messages(detail)}
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """400, 413, 415 → {"errors": {field: [messages]}}; 401/403/404/405 → {"detail": message}.
 
     404 is also what a caller gets for an object that exists but is not theirs.

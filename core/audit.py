@@ -39,7 +39,7 @@ def _record(*, kind: str, actor: Any = None, business_id: int | None = None, ins
 
 # --- consent --------------------------------------------------------------------------------
 
-def audit_consent_changed(*, actor: Any, business_id: int, policy_version: str, before: list, after: list) -> AuditEvent:
+def audit_consent_changed(*, actor: Any, business_id: int, policy_version: str, before: list[Any], after: list[Any]) -> AuditEvent:
     return _record(kind=Kind.CONSENT_CHANGED, actor=actor, business_id=business_id,
                    policy_version=policy_version, data={"before": before, "after": after})
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 def copy_insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> int:
     """Insert rows (dicts of field name → Python value; a ForeignKey by its `<name>_id`)."""
     now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.column is not None]
+    columns = [f.column for f in fields if f.column is not None]
     count = 0
     table = connection.ops.quote_name(model._meta.db_table)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)

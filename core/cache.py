@@ -23,6 +23,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -35,7 +37,7 @@ LOG_EVERY_SECONDS = 30.0
 
 
 class ResilientRedisCache(RedisCache):
-    def __init__(self, server, params):
+    def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._lock = threading.Lock()
         self._down_until = 0.0
@@ -56,7 +58,7 @@ class ResilientRedisCache(RedisCache):
             logger.warning("Redis cache unavailable (%s: %s: %s); continuing without it (rate limits fail open, "
                            "sign-in failures are counted in the database)", operation, type(exc).__name__, exc)
 
-    def _call(self, operation: str, fallback, method, *args, **kwargs):
+    def _call(self, operation: str, fallback: Any, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._available():
             return fallback
         try:
@@ -69,45 +71,45 @@ class ResilientRedisCache(RedisCache):
         return not self._available()
 
     # -- the cache API -------------------------------------------------------------
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> Any:
         return self._call("add", True, super().add, key, value, timeout, version)
 
-    def get(self, key, default=None, version=None):
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         return self._call("get", default, super().get, key, default, version)
 
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> Any:
         return self._call("set", None, super().set, key, value, timeout, version)
 
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> Any:
         return self._call("touch", False, super().touch, key, timeout, version)
 
-    def delete(self, key, version=None):
+    def delete(self, key: Any, version: int | None = None) -> Any:
         return self._call("delete", False, super().delete, key, version)
 
-    def get_many(self, keys, version=None):
+    def get_many(self, keys: Any, version: int | None = None) -> Any:
         return self._call("get_many", {}, super().get_many, keys, version)
 
-    def has_key(self, key, version=None):
+    def has_key(self, key: Any, version: int | None = None) -> Any:
         return self._call("has_key", False, super().has_key, key, version)
 
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> Any:
         # Django's contract: incr of a missing key raises ValueError.
         result = self._call("incr", None, super().incr, key, delta, version)
         if result is None:
             raise ValueError(f"Key '{key}' not found (cache unavailable)")
         return result
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+    def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> Any:
         return self._call("set_many", list(data), super().set_many, data, timeout, version)
 
-    def delete_many(self, keys, version=None):
+    def delete_many(self, keys: Any, version: int | None = None) -> Any:
         return self._call("delete_many", None, super().delete_many, keys, version)
 
-    def clear(self):
+    def clear(self) -> Any:
         return self._call("clear", False, super().clear)
 
 
-def strict_ping(cache) -> None:
+def strict_ping(cache: Any) -> None:
     """Round-trip to Redis itself, bypassing the fallback (for the health check)."""
     client = cache._cache.get_client(write=True) if hasattr(cache, "_cache") else None
     if client is None:

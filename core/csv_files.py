@@ -8,13 +8,14 @@ than failing a download half-way; the UTF-8 file always holds the exact text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 UTF8_BOM = "\ufeff"
 CP932_NAMES = {"cp932", "shift_jis", "shift-jis", "sjis", "windows-31j", "ms932"}
 
 
-def csv_encoding(params) -> str:
+def csv_encoding(params: Mapping[str, Any]) -> str:
     """The encoding a download asked for: "cp932" or "utf-8" (the default)."""
     value = str(params.get("encoding", "") or "").strip().lower()
     return "cp932" if value in CP932_NAMES else "utf-8"

@@ -19,9 +19,13 @@ import contextvars
 import functools
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, cast
 
 from django.db import connections
+from django.db.models import Model
+from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 logger = logging.getLogger(__name__)
 
@@ -67,35 +71,36 @@ def heavy_reads(alias: str | None = None) -> Iterator[str]:
         _read_alias.reset(token)
 
 
-def reads_from_replica(view):
+def reads_from_replica(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A view whose reads may go to the replica; a streamed body keeps the same database
     while it is produced (after the view has returned)."""
 
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> HttpResponseBase:
         with heavy_reads() as alias:
             response = view(*args, **kwargs)
-        if getattr(response, "streaming", False):
-            response.streaming_content = _streamed_on(alias, response.streaming_content)
+        if isinstance(response, StreamingHttpResponse) and not response.is_async:
+            # A sync view's stream: an iterator of bytes (is_async is False).
+            response.streaming_content = _streamed_on(alias, cast(Iterator[bytes], response.streaming_content))
         return response
 
     return wrapped
 
 
-def _streamed_on(alias: str, chunks):
+def _streamed_on(alias: str, chunks: Iterable[bytes]) -> Iterator[bytes]:
     with heavy_reads(alias):
         yield from chunks
 
 
 class ReplicaRouter:
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         return _read_alias.get()
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return "default"
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
         return True
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints):
+    def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool:
         return db == "default"

@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
-def grant_app_role(connection, role: str, password: str = "") -> None:
+def grant_app_role(connection: BaseDatabaseWrapper, role: str, password: str = "") -> None:
     from psycopg import sql
 
     quoted = _ident(role)
@@ -61,7 +65,7 @@ def grant_app_role(connection, role: str, password: str = "") -> None:
             cursor.execute(f"GRANT SELECT, INSERT ON {_ident(table)} TO {quoted}")
 
 
-def grant_after_migrate(sender, using="default", **kwargs) -> None:
+def grant_after_migrate(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     """post_migrate: once per migrate run (sent for each app; we act on core's)."""
     from django.conf import settings
     from django.db import connections

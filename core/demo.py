@@ -37,8 +37,8 @@ class DemoContext:
     stdout: Any = None
     # Filled as seeders run; later seeders read what earlier ones made.
     business_ids: list[int] = field(default_factory=list)
-    owner_business_id: int | None = None
-    soloist_business_id: int | None = None
+    owner_business_id: int = 0  # 0 until companies.demo has made it
+    soloist_business_id: int = 0
     institution_ids: list[int] = field(default_factory=list)
     users: dict[str, Any] = field(default_factory=dict)  # email -> User
     extra: dict[str, Any] = field(default_factory=dict)

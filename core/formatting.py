@@ -15,7 +15,7 @@ def _japanese() -> bool:
     return (get_language() or "ja").split("-")[0] == "ja"
 
 
-def yen(value) -> str:
+def yen(value: object) -> str:
     """12,345,000円 (ja) or ¥12,345,000 (en); "" for no value."""
     if value is None or value == "":
         return ""
@@ -27,7 +27,7 @@ def yen(value) -> str:
     return f"{text}円" if _japanese() else f"¥{text}"
 
 
-def number(value) -> str:
+def number(value: object) -> str:
     if value is None or value == "":
         return ""
     try:
@@ -36,7 +36,7 @@ def number(value) -> str:
         return str(value)
 
 
-def japanese_date(value) -> str:
+def japanese_date(value: object) -> str:
     """2026年12月2日 in Japanese, 2 December 2026 in English; datetimes add the time."""
     if value in (None, ""):
         return ""
@@ -44,7 +44,7 @@ def japanese_date(value) -> str:
         try:
             value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, dt.datetime):
         from django.utils import timezone
 
@@ -56,18 +56,18 @@ def japanese_date(value) -> str:
     return str(value)
 
 
-def prefecture_name(code) -> str:
+def prefecture_name(code: object) -> str:
     from companies.reference import PREFECTURES
 
     return PREFECTURES.get(str(code or "").zfill(2), str(code or ""))
 
 
-def industry_name(code) -> str:
+def industry_name(code: object) -> str:
     from companies.reference import JSIC_MIDDLE
 
     code = str(code or "")
-    return JSIC_MIDDLE.get(code.zfill(2), code)
+    return str(JSIC_MIDDLE.get(code.zfill(2), code))
 
 
-def yes_no(value) -> str:
+def yes_no(value: object) -> str:
     return _("Yes") if value else _("No")

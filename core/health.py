@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connections
 
@@ -33,17 +35,17 @@ class Check:
     critical: bool
     ms: float
     detail: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict:
-        data = {"ok": self.ok, "critical": self.critical, "ms": round(self.ms, 1)}
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"ok": self.ok, "critical": self.critical, "ms": round(self.ms, 1)}
         if self.detail:
             data["detail"] = self.detail
         data.update(self.extra)
         return data
 
 
-def _timed(name: str, critical: bool, probe) -> Check:
+def _timed(name: str, critical: bool, probe: Callable[[], dict[str, Any]]) -> Check:
     started = time.perf_counter()
     try:
         extra = probe() or {}
@@ -54,14 +56,14 @@ def _timed(name: str, critical: bool, probe) -> Check:
         return Check(name, False, critical, (time.perf_counter() - started) * 1000, detail=type(exc).__name__)
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return {}
 
 
-def _static() -> dict:
+def _static() -> dict[str, Any]:
     from django.contrib.staticfiles.storage import (
         ManifestFilesMixin,
         staticfiles_storage,
@@ -85,7 +87,7 @@ def _static() -> dict:
     return {"manifest": False}
 
 
-def _cache() -> dict:
+def _cache() -> dict[str, Any]:
     from django.core.cache import cache
 
     from core.cache import strict_ping
@@ -98,7 +100,7 @@ def _cache() -> dict:
     return {}
 
 
-def _migrations() -> dict:
+def _migrations() -> dict[str, Any]:
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connections["default"])
@@ -108,7 +110,7 @@ def _migrations() -> dict:
     return {}
 
 
-def _outbox() -> dict:
+def _outbox() -> dict[str, Any]:
     """The mail relay's backlog: how many messages wait, and for how long."""
     from django.db.models import Min
     from django.utils import timezone

@@ -28,10 +28,13 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,12 +42,15 @@ from django.utils.translation import gettext as _
 from core.input import is_api_path, refusal_response
 from core.locks import advisory_xact_locks
 
+if TYPE_CHECKING:
+    from core.models import IdempotentRequest
+
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _KEY_RE = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as HTTP header values go
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
-def _caller_scope(request) -> str | None:
+def _caller_scope(request: HttpRequest) -> str | None:
     authorization = request.META.get("HTTP_AUTHORIZATION", "")
     if authorization:
         return "auth:" + hashlib.sha256(authorization.encode("utf-8", "surrogateescape")).hexdigest()
@@ -54,7 +60,7 @@ def _caller_scope(request) -> str | None:
     return None
 
 
-def _body(request) -> bytes:
+def _body(request: HttpRequest) -> bytes:
     """The raw body, kept on the request for the view to parse afterwards. Its size is
     already bounded by core.input.InputGuardMiddleware (uploads included), so this reads
     past DATA_UPLOAD_MAX_MEMORY_SIZE, which would refuse an upload here."""
@@ -64,15 +70,15 @@ def _body(request) -> bytes:
     return request._body
 
 
-def request_fingerprint(request) -> str:
+def request_fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
-    for part in (request.method, request.path_info, request.META.get("QUERY_STRING", "")):
+    for part in (request.method or "", request.path_info, request.META.get("QUERY_STRING", "")):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\x00")
     digest.update(_body(request))
     return digest.hexdigest()
 
 
-def _handles_its_own_keys(request) -> bool:
+def _handles_its_own_keys(request: HttpRequest) -> bool:
     try:
         match = resolve(request.path_info)
     except Resolver404:
@@ -81,17 +87,17 @@ def _handles_its_own_keys(request) -> bool:
     return bool(getattr(view_class, "idempotency_key_handled", False))
 
 
-def _replay(stored) -> HttpResponse:
+def _replay(stored: IdempotentRequest) -> HttpResponse:
     response = HttpResponse(bytes(stored.body), status=stored.status_code, content_type=stored.content_type)
     response[REPLAYED_HEADER] = "true"
     return response
 
 
 class IdempotencyMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         key = request.headers.get("Idempotency-Key")
         if key is None or request.method not in UNSAFE_METHODS or not is_api_path(request.path_info):
             return self.get_response(request)
@@ -106,7 +112,7 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         return self._once(request, scope, key)
 
-    def _once(self, request, scope: str, key: str):
+    def _once(self, request: HttpRequest, scope: str, key: str) -> HttpResponseBase:
         from core.models import IdempotentRequest
 
         fingerprint = request_fingerprint(request)
@@ -126,9 +132,9 @@ class IdempotencyMiddleware:
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
-            elif 200 <= response.status_code < 300 and not response.streaming:
+            elif 200 <= response.status_code < 300 and isinstance(response, HttpResponse):  # not streamed
                 IdempotentRequest.objects.create(
-                    scope=scope, key=key, fingerprint=fingerprint, method=request.method,
+                    scope=scope, key=key, fingerprint=fingerprint, method=request.method or "",
                     path=request.path_info[:500], status_code=response.status_code,
                     content_type=response.get("Content-Type", "application/json")[:200], body=response.content,
                 )

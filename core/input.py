@@ -25,14 +25,17 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,7 +60,7 @@ _DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9
 class InputRefused(ApplicationError):
     """Input the portal will not take: 400, or 413 for a body too large or too deep."""
 
-    def __init__(self, errors: dict[str, list[str]], *, status_code: int = status.HTTP_400_BAD_REQUEST):
+    def __init__(self, errors: dict[str, list[str]], *, status_code: int = status.HTTP_400_BAD_REQUEST) -> None:
         super().__init__(errors=errors)
         self.status_code = status_code
 
@@ -65,7 +68,7 @@ class InputRefused(ApplicationError):
 class InputParseError(exceptions.ParseError):
     """The DRF form of InputRefused, raised inside parsers (DRF wraps other exceptions)."""
 
-    def __init__(self, errors: dict[str, list[str]], *, status_code: int = status.HTTP_400_BAD_REQUEST):
+    def __init__(self, errors: dict[str, list[str]], *, status_code: int = status.HTTP_400_BAD_REQUEST) -> None:
         super().__init__(detail=errors)
         self.status_code = status_code
         self.errors = errors
@@ -75,19 +78,19 @@ class InputParseError(exceptions.ParseError):
 
 
 def json_body_limit() -> int:
-    return settings.INPUT_MAX_JSON_BYTES
+    return int(settings.INPUT_MAX_JSON_BYTES)
 
 
 def body_limit(content_type: str) -> int:
     """The largest body of this media type that the portal reads."""
     if content_type.startswith("multipart/form-data"):
-        return settings.INPUT_MAX_UPLOAD_BYTES
+        return int(settings.INPUT_MAX_UPLOAD_BYTES)
     if content_type.startswith("application/json") or content_type.endswith("+json"):
-        return settings.INPUT_MAX_JSON_BYTES
-    return settings.INPUT_MAX_BODY_BYTES
+        return int(settings.INPUT_MAX_JSON_BYTES)
+    return int(settings.INPUT_MAX_BODY_BYTES)
 
 
-def column_range(model, field_name: str) -> tuple[int, int]:
+def column_range(model: type[Model], field_name: str) -> tuple[int, int]:
     """The values an integer column holds (PostgreSQL: smallint, integer, bigint, positive...)."""
     field = model._meta.get_field(field_name)
     low, high = connection.ops.integer_field_range(field.get_internal_type())
@@ -243,7 +246,7 @@ def check_json_tree(data: Any) -> None:
                 raise InputRefused({field: [_("Enter a finite number.")]})
 
 
-def _refuse_constant(name: str):
+def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"non-finite number {name}")
 
 
@@ -283,7 +286,7 @@ def loads(raw: bytes | str) -> Any:
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser under the input rules: size, depth, numbers and characters."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         limit = json_body_limit()
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
@@ -306,7 +309,7 @@ def _too_large_errors(limit: int) -> dict[str, list[str]]:
                                  % {"megabytes": f"{limit / (1024 * 1024):g}"}]}
 
 
-def refusal_response(request, errors: dict[str, list[str]], status_code: int) -> HttpResponse:
+def refusal_response(request: HttpRequest, errors: dict[str, list[str]], status_code: int) -> HttpResponse:
     """JSON in the API's error shape for API paths, a short translated page otherwise."""
     if is_api_path(request.path_info):
         return JsonResponse({"errors": errors}, status=status_code, json_dumps_params={"ensure_ascii": False})
@@ -319,16 +322,16 @@ class InputGuardMiddleware:
     """Refuses, before any view reads it, a body larger than its kind allows (413) and a
     path or query string with NUL, control characters or broken text (400)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         refusal = self.refusal(request)
         if refusal is not None:
             return refusal
         return self.get_response(request)
 
-    def refusal(self, request) -> HttpResponse | None:
+    def refusal(self, request: HttpRequest) -> HttpResponse | None:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -355,10 +358,16 @@ def clean_key(key: str) -> str:
 # --- form fields ----------------------------------------------------------------------------
 
 
-class InputFieldMixin:
+if TYPE_CHECKING:
+    _FieldBase = forms.Field
+else:
+    _FieldBase = object
+
+
+class InputFieldMixin(_FieldBase):
     """Refuses NUL, control characters and lone surrogates in a form field's raw value."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             problem = text_problem(value)
             if problem:
@@ -371,11 +380,11 @@ class IntegerField(InputFieldMixin, forms.IntegerField):
 
     default_error_messages = {"invalid": gettext_lazy("Enter a whole number in the digits 0-9.")}
 
-    def __init__(self, *, min_value=None, max_value=None, **kwargs):
+    def __init__(self, *, min_value: int | None = None, max_value: int | None = None, **kwargs: Any) -> None:
         super().__init__(min_value=INT64_MIN if min_value is None else min_value,
                          max_value=INT64_MAX if max_value is None else max_value, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = ascii_digits(value)
             if value and not _INT_RE.fullmatch(value.replace(",", "")):
@@ -391,10 +400,10 @@ class DecimalField(InputFieldMixin, forms.DecimalField):
     """Finite and within its digits (Django's own field refuses NaN and Infinity; the
     digits bound keeps 1e999999999 from reaching arithmetic)."""
 
-    def __init__(self, *, max_digits=18, decimal_places=None, **kwargs):
+    def __init__(self, *, max_digits: int = 18, decimal_places: int | None = None, **kwargs: Any) -> None:
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = ascii_digits(value).replace(",", "")
             if value and not _DECIMAL_RE.fullmatch(value):
@@ -425,17 +434,17 @@ class CharField(InputFieldMixin, forms.CharField):
     (TEXT_MAX unless given). `nfkc=True` normalises (a phone number typed in full-width);
     `code=True` also drops spaces and hyphens (法人番号 1234-5678-9012-3)."""
 
-    def __init__(self, *, max_length=None, nfkc: bool = False, code: bool = False, **kwargs):
+    def __init__(self, *, max_length: int | None = None, nfkc: bool = False, code: bool = False, **kwargs: Any) -> None:
         self.nfkc, self.code = nfkc, code
         super().__init__(max_length=TEXT_MAX if max_length is None else max_length, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         value = super().to_python(value)
         if isinstance(value, str):
             value = normalise_text(value, nfkc=self.nfkc, code=self.code)
         return value
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
         if self.code:  # the browser must let a person type the hyphens that are dropped here
             attrs.pop("maxlength", None)
@@ -446,7 +455,7 @@ class CharField(InputFieldMixin, forms.CharField):
 class EmailField(InputFieldMixin, forms.EmailField):
     """An e-mail address typed in full-width (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ) is read after NFKC."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         value = super().to_python(value)
         return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
 
@@ -455,7 +464,7 @@ class URLField(InputFieldMixin, forms.URLField):
     pass
 
 
-def formfield_for(model_field, **kwargs):
+def formfield_for(model_field: Any, **kwargs: Any) -> Any:
     """ModelForm's `formfield_callback`: the input layer's fields for text and numbers,
     integers bounded by their column."""
     from django.db import models
@@ -479,14 +488,14 @@ def formfield_for(model_field, **kwargs):
 
 
 class _InputModelFormMetaclass(forms.models.ModelFormMetaclass):
-    def __new__(mcs, name, bases, attrs):
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
         meta = attrs.get("Meta")
         if meta is not None and not hasattr(meta, "formfield_callback"):
             meta.formfield_callback = staticmethod(formfield_for)
         return super().__new__(mcs, name, bases, attrs)
 
 
-def refuse_bad_characters(value) -> None:
+def refuse_bad_characters(value: Any) -> None:
     """A validator with the input layer's character rule, for fields not built here."""
     if isinstance(value, str) and (problem := text_problem(value)):
         raise ValidationError(problem, code="invalid_character")
@@ -504,10 +513,10 @@ def guard_fields(form: forms.BaseForm) -> None:
             if field.max_length is None:
                 field.max_length = TEXT_MAX
                 field.validators.append(MaxLengthValidator(TEXT_MAX))
-            field.input_guarded = True
+            field.input_guarded = True  # type: ignore[attr-defined]
 
 
-class ModelForm(forms.ModelForm, metaclass=_InputModelFormMetaclass):
+class ModelForm(forms.ModelForm, metaclass=_InputModelFormMetaclass):  # type: ignore[type-arg]  # not subscriptable at run time
     """The base of every ModelForm of the project: the fields it generates from model fields
     are the input layer's (whatever its own Meta says), integers bounded by their column."""
 
@@ -519,12 +528,12 @@ class ApiFieldMixin:
     """Refuses NUL, control characters and lone surrogates in a request value (the JSON parser
     does too; a serializer fed from elsewhere, a form body or a test, must not depend on it)."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str):
             problem = text_problem(data)
             if problem:
                 raise exceptions.ValidationError(problem, code="invalid_character")
-        return super().to_internal_value(data)
+        return super().to_internal_value(data)  # type: ignore[misc]  # a mixin for DRF fields
 
 
 def _api_refusal(exc: InputRefused) -> exceptions.ValidationError:
@@ -534,18 +543,18 @@ def _api_refusal(exc: InputRefused) -> exceptions.ValidationError:
 class ApiCharField(ApiFieldMixin, serializers.CharField):
     """DRF's CharField under the input rules; at most TEXT_MAX characters unless given."""
 
-    def __init__(self, *, nfkc: bool = False, code: bool = False, **kwargs):
+    def __init__(self, *, nfkc: bool = False, code: bool = False, **kwargs: Any) -> None:
         self.nfkc, self.code = nfkc, code
         kwargs.setdefault("max_length", TEXT_MAX)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         value = super().to_internal_value(data)
         return normalise_text(value, nfkc=self.nfkc, code=self.code)
 
 
 class ApiEmailField(ApiFieldMixin, serializers.EmailField):
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str):
             data = unicodedata.normalize("NFKC", data)
         return super().to_internal_value(data)
@@ -555,14 +564,14 @@ class ApiIntegerField(serializers.IntegerField):
     """A whole number from JSON or text: after NFKC only ASCII digits (DRF's own field takes
     ٣ as 3), bounded to a 64-bit column unless narrower bounds are given."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         if kwargs.get("min_value") is None:
             kwargs["min_value"] = INT64_MIN
         if kwargs.get("max_value") is None:
             kwargs["max_value"] = INT64_MAX
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, float) and data.is_integer():
             data = int(data)
         if isinstance(data, str) and (problem := text_problem(data)):
@@ -576,7 +585,7 @@ class ApiIntegerField(serializers.IntegerField):
 class ApiDecimalField(serializers.DecimalField):
     """A finite decimal within its digits, read like parse_decimal (NFKC, ASCII digits)."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str) and (problem := text_problem(data)):
             raise exceptions.ValidationError(problem, code="invalid_character")
         if isinstance(data, float):
@@ -588,9 +597,9 @@ class ApiDecimalField(serializers.DecimalField):
         return super().to_internal_value(number)
 
 
-def _input_mapping(mapping: dict) -> dict:
+def _input_mapping(mapping: dict[Any, Any]) -> dict[Any, Any]:
     """DRF's model-field → serializer-field map with the input layer's fields."""
-    def swap(field):
+    def swap(field: Any) -> Any:
         if isinstance(field, type) and issubclass(field, serializers.IntegerField):
             return ApiIntegerField
         return {serializers.CharField: ApiCharField, serializers.DecimalField: ApiDecimalField,
@@ -605,5 +614,5 @@ class InputSerializerMixin:
     serializer_field_mapping = _input_mapping(serializers.ModelSerializer.serializer_field_mapping)
 
 
-class InputModelSerializer(InputSerializerMixin, serializers.ModelSerializer):
+class InputModelSerializer(InputSerializerMixin, serializers.ModelSerializer[Any]):
     pass

@@ -12,6 +12,7 @@ import functools
 import re
 import threading
 import unicodedata
+from typing import Any
 
 import jaconv
 
@@ -50,13 +51,13 @@ _local = threading.local()
 
 
 @functools.cache
-def _dictionary():
+def _dictionary() -> Any:  # sudachipy ships no type information
     from sudachipy import Dictionary
 
     return Dictionary(dict="core")
 
 
-def _tokenizer():
+def _tokenizer() -> Any:
     """A tokenizer of this thread (a SudachiPy tokenizer is not shared between threads; the
     dictionary is)."""
     tokenizer = getattr(_local, "tokenizer", None)
@@ -109,9 +110,9 @@ def bigrams_of(text: str | None) -> list[str]:
     return list(out)
 
 
-def search_document(title: str, *parts) -> list[str]:
+def search_document(title: str, *parts: object) -> list[str]:
     """The token array of a title and further text parts (strings or lists of strings)."""
-    texts = [title]
+    texts: list[object] = [title]
     for part in parts:
         texts.extend(part if isinstance(part, (list, tuple)) else [part])
     body = "\n".join(str(t) for t in texts if t)

@@ -9,17 +9,21 @@ in the header, so it is noticed and mapped."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise
     url_name: str
     order: int = 50
     group: str = ""  # a key of NAV_GROUPS; "" = the group of the URL's namespace
@@ -39,7 +43,7 @@ class NavItem:
 @dataclass(frozen=True)
 class NavGroup:
     key: str
-    label: str
+    label: str | Promise
     order: int
 
 
@@ -76,7 +80,7 @@ GROUP_OF_NAMESPACE = {
 
 
 @cache
-def _providers():
+def _providers() -> list[Callable[[Any], list[NavItem]]]:
     providers = []
     for app_name in settings.INSTALLED_APPS:
         try:
@@ -90,12 +94,12 @@ def _providers():
     return providers
 
 
-def _items_for(request) -> list[tuple[NavItem, dict]]:
+def _items_for(request: HttpRequest) -> list[tuple[NavItem, dict[str, Any]]]:
     user = getattr(request, "user", None)
     items: list[NavItem] = []
     for provider in _providers():
         items.extend(provider(user))
-    result = []
+    result: list[tuple[NavItem, dict[str, Any]]] = []
     for item in sorted(items, key=lambda i: i.order):
         try:
             url = item.url
@@ -110,14 +114,14 @@ def _items_for(request) -> list[tuple[NavItem, dict]]:
     return result
 
 
-def navigation_for(request) -> list[dict]:
+def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     """Every item the caller may open, flat (マイページ lists them as links)."""
     return [entry for _item, entry in _items_for(request)]
 
 
-def navigation_groups_for(request) -> list[dict]:
+def navigation_groups_for(request: HttpRequest) -> list[dict[str, Any]]:
     """The header's top items: a group holding one item is that item's own link."""
-    groups: dict[str, dict] = {}
+    groups: dict[str, dict[str, Any]] = {}
     for item, entry in _items_for(request):
         key = item.group_key
         spec = NAV_GROUPS.get(key)

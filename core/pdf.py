@@ -8,6 +8,8 @@ single small document; callers check the PDF's text in tests (pdftotext / pypdf)
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.template.loader import render_to_string
 
@@ -24,7 +26,7 @@ def font_css() -> str:
     )
 
 
-def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
+def render_pdf(template_name: str, context: dict[str, Any], *, base_url: str | None = None) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -34,6 +36,7 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     # and renders every Japanese glyph as .notdef (seen with WeasyPrint 70).
     font_config = FontConfiguration()
     stylesheet = CSS(string=font_css(), font_config=font_config)
-    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf(
+    pdf: bytes = HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf(
         stylesheets=[stylesheet], font_config=font_config
     )
+    return pdf

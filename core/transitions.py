@@ -24,7 +24,7 @@ import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -46,8 +46,11 @@ class TransitionEvent:
     reason: str
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 @dataclass(frozen=True)
-class StateMachine:
+class StateMachine(Generic[M]):
     """The lifecycle of one model.
 
     edges:  status → the statuses it may become (a status absent from the keys is final).
@@ -57,10 +60,10 @@ class StateMachine:
             machine that has one, since they would skip it.
     """
 
-    model: type[models.Model]
+    model: type[M]
     edges: Mapping[str, frozenset[str]]
     field: str = "status"
-    check: Callable[[models.Model, str], None] | None = None
+    check: Callable[[M, str], None] | None = None
     after: Callable[[TransitionEvent], None] | None = None
     stamp_updated_at: bool = True
 
@@ -78,13 +81,13 @@ class StateMachine:
         return set(self.edges) | {s for targets in self.edges.values() for s in targets}
 
 
-_REGISTRY: dict[type[models.Model], StateMachine] = {}
+_REGISTRY: dict[type[models.Model], StateMachine[Any]] = {}
 
 
-def register(machine: StateMachine) -> StateMachine:
+def register(machine: StateMachine[M]) -> StateMachine[M]:
     """Called at import of `<app>/transitions.py`. Every status in the map must be one of
     the field's choices, so a typo in a map fails at start-up, not on the day it is used."""
-    choices = {value for value, _name in machine.model._meta.get_field(machine.field).choices or ()}
+    choices = {value for value, _name in _choices(machine)}
     unknown = machine.statuses() - choices
     if unknown:
         raise ValueError(f"{machine.label}: statuses not among the field's choices: {sorted(unknown)}")
@@ -102,12 +105,12 @@ def _discover() -> None:
                 raise
 
 
-def machines() -> dict[type[models.Model], StateMachine]:
+def machines() -> dict[type[models.Model], StateMachine[Any]]:
     _discover()
     return dict(_REGISTRY)
 
 
-def machine_for(model: type[models.Model]) -> StateMachine:
+def machine_for(model: type[models.Model]) -> StateMachine[Any]:
     _discover()
     concrete = model._meta.concrete_model or model
     try:
@@ -121,16 +124,22 @@ def _require_transaction() -> None:
         raise RuntimeError("Status changes are made inside the transaction of the service that makes them.")
 
 
-def _actor_or_none(actor):
+def _actor_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _label(machine: StateMachine, status: str) -> str:
-    choices = dict(machine.model._meta.get_field(machine.field).choices or ())
+def _choices(machine: StateMachine[Any]) -> list[tuple[str, Any]]:
+    field = machine.model._meta.get_field(machine.field)
+    assert isinstance(field, models.Field), f"{machine.field} is not a column"
+    return list(field.choices or ())
+
+
+def _label(machine: StateMachine[Any], status: str) -> str:
+    choices = dict(_choices(machine))
     return str(choices.get(status, status))
 
 
-def transition(obj: models.Model, *, to: str, by=None, reason: str = "", fields: Iterable[str] = ()) -> str:
+def transition(obj: models.Model, *, to: str, by: Any = None, reason: str = "", fields: Iterable[str] = ()) -> str:
     """Move `obj` (locked by the caller) to status `to`, saving `fields` too (values the
     caller has set on it for this step), and record the change. Returns the old status.
 
@@ -138,7 +147,7 @@ def transition(obj: models.Model, *, to: str, by=None, reason: str = "", fields:
     machine's check refuses."""
     _require_transaction()
     machine = machine_for(type(obj))
-    current = getattr(obj, machine.field)
+    current: str = getattr(obj, machine.field)
     if not machine.allows(current, to):
         raise ApplicationError(errors={"non_field_errors": [
             _("This %(object)s is “%(current)s” and cannot become “%(to)s”.")
@@ -159,7 +168,7 @@ def transition(obj: models.Model, *, to: str, by=None, reason: str = "", fields:
     return current
 
 
-def transition_many(queryset: models.QuerySet, *, to: str, by=None, reason: str = "",
+def transition_many(queryset: models.QuerySet[Any], *, to: str, by: Any = None, reason: str = "",
                     values: Mapping[str, Any] | None = None) -> int:
     """Move every row of `queryset` that may become `to` (by the map) to `to`, setting
     `values` on them too, and record each change. Rows in other statuses are left as they

@@ -40,7 +40,7 @@ _NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<body>(?:[^()]|\([^()]*\))*)\
 
 
 def _route_sample(route: str) -> str:
-    def value(match: re.Match) -> str:
+    def value(match: re.Match[str]) -> str:
         converter = match.group("converter") or "str"
         if converter == "int":
             return "1"
@@ -52,7 +52,7 @@ def _route_sample(route: str) -> str:
 
 
 def _regex_sample(regex: str) -> str:
-    def value(match: re.Match) -> str:
+    def value(match: re.Match[str]) -> str:
         body = match.group("body")
         literal = body.split("|")[0]
         if re.fullmatch(r"[\w\-]+", literal):
@@ -69,7 +69,7 @@ def _regex_sample(regex: str) -> str:
     return sample.replace("^", "").replace("$", "")
 
 
-def _sample(pattern) -> str:
+def _sample(pattern: object) -> str:
     if isinstance(pattern, RoutePattern):
         return _route_sample(str(pattern))
     if isinstance(pattern, RegexPattern):

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import health
+from core.health import Check
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -48,9 +51,9 @@ def info_page(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-def _health_response(checks, *, detail: bool) -> JsonResponse:
+def _health_response(checks: list[Check], *, detail: bool) -> JsonResponse:
     status = health.overall(checks)
-    body: dict = {"status": status}
+    body: dict[str, Any] = {"status": status}
     if detail:
         body["checks"] = {c.name: c.as_dict() for c in checks}
     response = JsonResponse(body, status=503 if status == health.FAIL else 200)

@@ -8,13 +8,15 @@ value on a copy; the markup is the same as Django's Select.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-_OPTIONS: dict[tuple, str] = {}
+_OPTIONS: dict[tuple[Any, ...], str] = {}
 _MAX_ENTRIES = 256
 
 
@@ -22,7 +24,7 @@ class CachedSelect(forms.Select):
     """`cache_key` names a choice set that never changes while the process runs (reference
     codes, model choices): its options are then found without looking at the choices."""
 
-    def __init__(self, attrs=None, choices=(), *, cache_key: str = ""):
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = (), *, cache_key: str = "") -> None:
         super().__init__(attrs, choices)
         self.cache_key = cache_key
 
@@ -43,7 +45,7 @@ class CachedSelect(forms.Select):
                 _OPTIONS[key] = html
         return html
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         options = self._options_html()
         if options is None or self.allow_multiple_selected:
             return super().render(name, value, attrs, renderer)

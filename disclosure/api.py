@@ -119,7 +119,8 @@ class DisclosureRequestListApi(APIView):
             data_classes=data["data_classes"], valid_until=data["valid_until"], message=data["message"],
         )
         # The same answer whether or not the number belongs to a registered company.
-        return Response({"id": created.pk, "status": DisclosureRequest.Status.PENDING}, status=status.HTTP_201_CREATED)
+        body = {"pk": created.pk, "status": DisclosureRequest.Status.PENDING}
+        return Response(RequestStatusSerializer(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=PolymorphicProxySerializer(
         component_name="DisclosureRequestListItem", serializers=[InstitutionRequestSerializer, BusinessRequestSerializer],

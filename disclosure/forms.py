@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consent.access import PURPOSE_CONSULTATION
 from core import input as inputs
 
 from .labels import DATA_CLASS_NAMES, PURPOSE_NAMES
@@ -29,13 +32,14 @@ class DisclosureRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         purposes = requestable_purposes()
-        self.fields["purpose"].choices = [(p, PURPOSE_NAMES[p]) for p in purposes]
-        self.fields["purpose"].initial = 6 if 6 in purposes else (purposes[0] if purposes else None)
+        cast(forms.ChoiceField, self.fields["purpose"]).choices = [(p, PURPOSE_NAMES[p]) for p in purposes]
+        self.fields["purpose"].initial = PURPOSE_CONSULTATION if PURPOSE_CONSULTATION in purposes else (purposes[0] if purposes else None)
         classes = sorted({c for p in purposes for c in requestable_classes(p)})
-        self.fields["data_classes"].choices = [(c, f"{c}. {DATA_CLASS_NAMES[c]}") for c in classes]
+        cast(forms.ChoiceField, self.fields["data_classes"]).choices = [(c, f"{c}. {DATA_CLASS_NAMES[c]}") for c in classes]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("handle") and not cleaned.get("corporate_number"):
             self.add_error("corporate_number", _("Enter the company's corporate number."))
         return cleaned
@@ -50,11 +54,12 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, requested: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["data_classes"].choices = [(c, f"{c}. {DATA_CLASS_NAMES[c]}") for c in requested]
+        cast(forms.ChoiceField, self.fields["data_classes"]).choices = [(c, f"{c}. {DATA_CLASS_NAMES[c]}") for c in requested]
         self.fields["data_classes"].initial = list(requested)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == "approve" and not cleaned.get("data_classes"):
             self.add_error("data_classes", _("Choose at least one class to approve, or reject the request."))
         return cleaned

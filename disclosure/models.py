@@ -16,6 +16,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -81,7 +82,7 @@ class DisclosureRequest(TimeStampedModel):
         return self.status
 
     @property
-    def effective_status_label(self) -> str:
+    def effective_status_label(self) -> str | Promise:
         return self.Status(self.effective_status).label
 
     @property

@@ -6,6 +6,7 @@ services.company_data_release after the consent decision — a company's data by
 from __future__ import annotations
 
 from django.apps import apps
+from django.db import models
 from django.db.models import QuerySet
 
 from accounts.models import Membership
@@ -13,11 +14,12 @@ from companies.models import Business
 from consent.access import (
     APPLICANT,
     PURPOSE_APPLICANT_RECORDS,
+    PURPOSE_CONSULTATION,
     SUPPORT_INSTITUTIONS,
     ConsentContext,
 )
 from consent.projection import project, rows_not_narrowed
-from consent.registry import classified_models, json_schema_of
+from consent.registry import IDENTITY, classified_models, json_schema_of
 
 from .filters import AnonymisedCompanyFilter, RequestFilter
 from .models import AccessLogEntry, DisclosureRequest, InstitutionBlock
@@ -124,7 +126,7 @@ def anonymised_company_list(*, viewer, filters: dict | None = None) -> QuerySet:
     institutions (for purpose 6 or for all purposes) and one that blocked the viewer's
     institution. Returns value rows, never model instances with names."""
     qs = Business.objects.all()
-    qs = rows_not_narrowed(qs, purpose=6, data_class=1, recipient=SUPPORT_INSTITUTIONS)
+    qs = rows_not_narrowed(qs, purpose=PURPOSE_CONSULTATION, data_class=IDENTITY, recipient=SUPPORT_INSTITUTIONS)
     qs = qs.exclude(institution_blocks__institution_id=viewer.institution_id)
     qs = AnonymisedCompanyFilter(filters or {}, queryset=qs).qs
     return qs.order_by("prefecture", "industry_jsic", "pk").values("pk", "prefecture", "industry_jsic", "employees", "corp_type")
@@ -132,7 +134,7 @@ def anonymised_company_list(*, viewer, filters: dict | None = None) -> QuerySet:
 
 # --- a company's data, grouped by data class -------------------------------------------
 
-def _business_models() -> list[tuple[type, str, bool, dict[str, int]]]:
+def _business_models() -> list[tuple[type[models.Model], str, bool, dict[str, int]]]:
     """(model, path to the business id, many rows?, field → class) for every model that
     declares DATA_CLASSES and belongs to a business. Built from consent.registry, so a new
     model with DATA_CLASSES is released without a change here."""
@@ -191,18 +193,24 @@ def company_data(*, business_id: int, classes_by_purpose: dict[int, list[int]], 
     return out
 
 
-def released_models() -> dict[str, type]:
+def released_models() -> dict[str, type[models.Model]]:
     """model_name → model of every model a company-data release may hold."""
-    return {model._meta.model_name: model for model, *_ in _business_models()}
+    return {model._meta.label_lower.split(".")[1]: model for model, *_ in _business_models()}
 
 
 def field_labels() -> dict[str, dict[str, str]]:
     """Verbose names of every released field, keyed like company_data's output."""
+    def label(model: type[models.Model], name: str) -> str:
+        found = model._meta.get_field(name)
+        return str(found.verbose_name) if isinstance(found, models.Field) else name
+
+    def key(model: type[models.Model]) -> str:
+        return model._meta.label_lower.split(".")[1]  # model_name
+
     return {
-        model._meta.model_name: {f: str(model._meta.get_field(f).verbose_name) for f in fields}
-        for model, _path, _many, fields in _business_models()
+        key(model): {f: label(model, f) for f in fields} for model, _path, _many, fields in _business_models()
     } | {
-        model._meta.model_name + "__title": {"": str(model._meta.verbose_name)} for model, *_ in _business_models()
+        key(model) + "__title": {"": str(model._meta.verbose_name)} for model, *_ in _business_models()
     }
 
 

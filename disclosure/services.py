@@ -35,6 +35,7 @@ from accounts.models import Membership
 from companies.models import Business
 from companies.validators import is_valid_corporate_number
 from consent.access import SUPPORT_INSTITUTIONS, ConsentContext, policy_table
+from consent.registry import IDENTITY
 from consent.services import institution_grant_create, institution_grant_revoke
 from core.audit import (
     audit_data_released,
@@ -298,6 +299,7 @@ def disclosure_request_decide(
         raise ApplicationError(errors={"non_field_errors": [_("This request has lapsed; it can no longer be answered.")]})
     if decision == "reject":
         _transition_dated(request, Status.REJECTED, actor=actor)
+        assert request.business_id is not None  # a request the business itself answers is addressed to it
         audit_disclosure_rejected(actor=actor, request=request, business_id=request.business_id,
                                   institution_id=request.institution_id, purpose=request.purpose,
                                   data_classes=list(request.data_classes))
@@ -467,22 +469,22 @@ def company_data_release(*, viewer, business_id: int, channel: str) -> Release |
     seen: set[int] = set()
     by_purpose: dict[int, list[int]] = {}
     for purpose in sorted(purposes):
-        classes = sorted(purposes[purpose] - seen)
-        if classes:
-            by_purpose[purpose] = classes
-            seen.update(classes)
+        unseen = sorted(purposes[purpose] - seen)
+        if unseen:
+            by_purpose[purpose] = unseen
+            seen.update(unseen)
     if not by_purpose:
         return None
     business = Business.objects.get(pk=business_id)
     data = company_data(business_id=business_id, classes_by_purpose=by_purpose, viewer=viewer, context=context)
-    for purpose, classes in by_purpose.items():
-        event = audit_data_released(actor=viewer, business_id=business_id, purpose=purpose, data_classes=classes,
+    for purpose, released in by_purpose.items():
+        event = audit_data_released(actor=viewer, business_id=business_id, purpose=purpose, data_classes=released,
                                     recipient=SUPPORT_INSTITUTIONS, policy_version=context.table.version,
                                     channel=channel, institution_id=viewer.institution_id)
         AccessLogEntry.objects.create(business_id=business_id, user=viewer, institution_id=viewer.institution_id,
-                                      data_classes=classes, purpose=purpose, channel=channel,
+                                      data_classes=released, purpose=purpose, channel=channel,
                                       disclosure_request=request_of_purpose[purpose], audit_event_id=event.pk)
-    shows_identity = any(1 in classes for classes in by_purpose.values())
+    shows_identity = any(IDENTITY in classes for classes in by_purpose.values())
     return Release(
         corporate_number=business.corporate_number,
         business_name=business.name if shows_identity else None,

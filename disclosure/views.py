@@ -15,6 +15,7 @@ from accounts.permissions import role_required
 from companies.presentation import display_value, financial_table
 from companies.reference import JSIC_MIDDLE, PREFECTURES
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 
 from . import selectors, services
 from .filters import SIZE_BAND_CHOICES, AnonymisedCompanyFilter, RequestFilter
@@ -35,13 +36,6 @@ def _querystring_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def _apply_errors(form, exc: ApplicationError) -> None:
-    for name, messages_ in exc.errors.items():
-        target = name if name in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 # --- institution side ------------------------------------------------------------------
@@ -87,7 +81,7 @@ def request_new(request):
                     corporate_number=None if handle else data["corporate_number"], handle=handle or None,
                 )
             except ApplicationError as exc:
-                _apply_errors(form, exc)
+                add_errors_to_form(form, exc.errors)
             else:
                 messages.success(request, _("Your request was sent. The company will answer on the portal."))
                 return redirect("disclosure:institution_requests")
@@ -148,7 +142,7 @@ def company_data_page(request, pk: int):
             rows = value if isinstance(value, list) else [value]
             fields = [f for f in (rows[0].keys() if rows else []) if f != "id"]
             block = {"title": labels.get(model_name + "__title", {}).get("", model_name), "rows": rows}
-            if rows and "fiscal_year" in fields:
+            if rows and "fiscal_year" in fields and model is not None:
                 # Financial years: one table, fiscal years across, items down.
                 rows = sorted(rows, key=lambda r: r.get("fiscal_year") or 0)
                 block["table"] = financial_table(model, fields, rows, names)
@@ -222,7 +216,7 @@ def decide(request, pk: int):
         services.disclosure_request_decide(actor=request.user, request_id=pk, decision=data["decision"],
                                            data_classes=data["data_classes"] if data["decision"] == "approve" else None)
     except ApplicationError as exc:
-        _apply_errors(form, exc)
+        add_errors_to_form(form, exc.errors)
         return render(request, "disclosure/inbox_detail.html", context, status=400)
     messages.success(request, _("Your answer was recorded.") if data["decision"] == "reject"
                      else _("You approved the request. You can revoke the approval at any time."))

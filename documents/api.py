@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -12,7 +13,6 @@ from rest_framework.views import APIView
 
 from . import selectors, services
 from .kinds import DocumentType
-from .models import Document
 from .views import file_response
 
 
@@ -25,16 +25,15 @@ class UploadSerializer(serializers.Serializer):
     valid_until = serializers.DateField(required=False, allow_null=True)
 
 
-DocumentSerializer = inline_serializer("Document", {
-    "id": serializers.IntegerField(), "document_type": serializers.ChoiceField(choices=DocumentType.choices),
-    "name": serializers.CharField(), "size": serializers.IntegerField(), "sha256": serializers.CharField(),
-    "issued_on": serializers.DateField(allow_null=True),
-})
+class DocumentSerializer(serializers.Serializer):
+    """A document's metadata (api.md); the file itself is GET …/file."""
 
-
-def document_view(d: Document) -> dict:
-    return {"id": d.pk, "document_type": d.document_type, "name": d.name, "size": d.size, "sha256": d.sha256,
-            "issued_on": d.issued_on.isoformat() if d.issued_on else None}
+    id = serializers.IntegerField(source="pk")
+    document_type = serializers.ChoiceField(choices=DocumentType.choices)
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    issued_on = serializers.DateField(allow_null=True)
 
 
 def _require_business_user(user) -> None:
@@ -57,26 +56,25 @@ class DocumentListApi(APIView):
         data = serializer.validated_data
         result = services.document_upload(actor=request.user, uploaded_file=data.get("file"), document_type=data["document_type"],
                                           issued_on=data.get("issued_on"), valid_until=data.get("valid_until"))
-        return Response(document_view(result.document), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+        return Response(DocumentSerializer(result.document).data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
-    @extend_schema(responses=inline_serializer("DocumentList", {
-        "id": serializers.IntegerField(), "document_type": serializers.CharField(), "name": serializers.CharField(),
-        "size": serializers.IntegerField(), "sha256": serializers.CharField(), "issued_on": serializers.DateField(allow_null=True),
-    }, many=True))
+    @extend_schema(responses=DocumentSerializer(many=True))
     def get(self, request):
         _require_business_user(request.user)
-        return Response([document_view(d) for d in selectors.document_list(viewer=request.user, filters=request.query_params)])
+        documents = selectors.document_list(viewer=request.user, filters=request.query_params)
+        return Response(DocumentSerializer(documents, many=True).data)
 
 
 class DocumentDetailApi(APIView):
     @extend_schema(responses=DocumentSerializer)
     def get(self, request, id: int):  # noqa: A002 - api.md names the parameter {id}
         _require_business_user(request.user)
-        return Response(document_view(selectors.document_for_owner_or_404(viewer=request.user, document_id=id)))
+        return Response(DocumentSerializer(selectors.document_for_owner_or_404(viewer=request.user, document_id=id)).data)
 
 
 class DocumentFileApi(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file itself.")})
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(
+        OpenApiTypes.BINARY, description="The file itself, served with its own content type.")})
     def get(self, request, id: int):  # noqa: A002 - api.md names the parameter {id}
         document = services.document_read(viewer=request.user, document_id=id, channel="api")
         return file_response(document)

@@ -3,6 +3,8 @@ total, so that the page and the API refuse alike)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,5 +38,5 @@ class AttachForm(forms.Form):
 
     def __init__(self, *args, documents=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document"].choices = [("", "---------")] + [
+        cast(forms.ChoiceField, self.fields["document"]).choices = [("", "---------")] + [
             (d.pk, f"{d.get_document_type_display()} — {d.name}") for d in documents]

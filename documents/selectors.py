@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from applications.models import Application
 from companies.selectors import may_view_record
@@ -55,7 +56,7 @@ def document_applications(*, document: Document) -> QuerySet:
 @dataclass
 class RequirementRow:
     document_type: str
-    label: str
+    label: str | Promise
     required: bool
     note: str
     documents: list[Document] = field(default_factory=list)

@@ -41,7 +41,7 @@ class CappedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
     def file_complete(self, file_size):
         self.file.seek(0)
         self.file.size = self.received
-        self.file.over_limit = self.received > self.limit
+        self.file.over_limit = self.received > self.limit  # type: ignore[attr-defined]  # our own flag on the file, read by the upload form
         return self.file
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from applications.selectors import application_for_applicant_or_404
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 
 from . import selectors, services
 from .forms import AttachForm, UploadForm
@@ -28,12 +29,6 @@ def _upload_form(data=None, files=None) -> UploadForm:
     return UploadForm(data, files, limit_mb=services.megabytes(settings.DOCUMENT_MAX_FILE_BYTES))
 
 
-def _errors_to_form(exc: ApplicationError, form) -> None:
-    for name, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
-
-
 def _upload(request, form: UploadForm, *, attach_to: int | None = None):
     """Run the upload service for a bound form; the result, or None with errors on the form."""
     if not form.is_valid():
@@ -43,7 +38,7 @@ def _upload(request, form: UploadForm, *, attach_to: int | None = None):
         return services.document_upload(actor=request.user, uploaded_file=data.get("file"), document_type=data["document_type"],
                                         issued_on=data.get("issued_on"), valid_until=data.get("valid_until"), attach_to=attach_to)
     except ApplicationError as exc:
-        _errors_to_form(exc, form)
+        add_errors_to_form(form, exc.errors)
         return None
 
 
@@ -115,7 +110,7 @@ def application_upload(request, pk: int):
     if result is None:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     else:
         _announce(request, result)
     return redirect(f"{application_detail_url(application.pk)}#documents")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -24,4 +26,4 @@ class SupportRecordForm(forms.Form):
 
     def __init__(self, *args, businesses, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["business"].choices = [(b.pk, b.name) for b in businesses]
+        cast(forms.ChoiceField, self.fields["business"]).choices = [(b.pk, b.name) for b in businesses]

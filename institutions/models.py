@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from consent.registry import SUPPORT_INSTITUTION, SUPPORT_RECORD
 from core.japanese import search_document
 from core.models import TimeStampedModel
 from core.search_fields import search_vector_field
@@ -39,7 +40,7 @@ class Institution(TimeStampedModel):
     search_vector = search_vector_field()
 
     DATA_CLASSES = {
-        f: 12
+        f: SUPPORT_INSTITUTION
         for f in ["name", "kind", "prefecture", "municipality", "services", "qualifications", "specialties",
                   "description", "certification_id", "website", "search_tokens", "search_vector"]
     }
@@ -88,7 +89,7 @@ class SupportRecord(TimeStampedModel):
     # 法人番号 it sent): its own records show this when the company's approval has ended.
     recorded_name = models.CharField(_("company as recorded"), max_length=200, blank=True)
 
-    DATA_CLASSES = {"supported_on": 13, "theme": 13, "summary": 13, "recorded_name": 13}
+    DATA_CLASSES = {"supported_on": SUPPORT_RECORD, "theme": SUPPORT_RECORD, "summary": SUPPORT_RECORD, "recorded_name": SUPPORT_RECORD}
 
     class Meta:
         indexes = [models.Index(fields=["business", "-supported_on"])]

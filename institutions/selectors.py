@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 
 from companies.models import Business
 from consent.access import (
+    PURPOSE_CONSULTATION,
     PURPOSE_TRACK_RECORD,
     SMES,
     SUPPORT_INSTITUTIONS,
@@ -14,6 +15,7 @@ from consent.access import (
     viewer_recipient,
 )
 from consent.projection import rows_released
+from consent.registry import IDENTITY
 
 from .filters import InstitutionFilter
 from .models import Institution, SupportRecord
@@ -71,4 +73,4 @@ def supportable_businesses(*, viewer) -> QuerySet[Business]:
     records are entered for these only, so entering one reveals nothing new."""
     if viewer_recipient(viewer) != SUPPORT_INSTITUTIONS:
         return Business.objects.none()
-    return rows_released(Business.objects.all(), purpose=6, classes=(1,), viewer=viewer, business_field="pk").order_by("name")
+    return rows_released(Business.objects.all(), purpose=PURPOSE_CONSULTATION, classes=(IDENTITY,), viewer=viewer, business_field="pk").order_by("name")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import role_required
 from companies.reference import PREFECTURES
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 
 from . import selectors, services
 from .filters import InstitutionFilter
@@ -65,9 +66,7 @@ def support_records(request):
                 services.support_record_create(actor=request.user, business_id=data["business"], supported_on=data["supported_on"],
                                                theme=data["theme"], summary=data["summary"])
             except ApplicationError as exc:
-                for name, errors in exc.errors.items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, error)
+                add_errors_to_form(form, exc.errors)
             else:
                 messages.success(request, _("The support record was saved."))
                 return redirect("institutions:support_records")

@@ -152,7 +152,7 @@ class PartnerRecordsApi(APIView):
                                                   "Use a new key for new content.")]}},
                 status=status.HTTP_422_UNPROCESSABLE_ENTITY,
             )
-        return Response(body, status=code)
+        return Response(PartnerBatchResultSerializer(body).data, status=code)
 
 
 urlpatterns = [path("partner/records", PartnerRecordsApi.as_view(), name="api-partner-records")]

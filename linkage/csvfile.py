@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from .models import RecordKind
@@ -105,6 +106,7 @@ def field_label(name: str) -> str:
     if name == "row":
         return _("line")
     try:
-        return str(FinancialYear._meta.get_field(name).verbose_name)
+        found = FinancialYear._meta.get_field(name)
+        return str(found.verbose_name) if isinstance(found, models.Field) else name
     except Exception:  # noqa: BLE001 - any other name is shown as is
         return name

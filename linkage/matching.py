@@ -21,6 +21,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import Any
 
 from django.db import connection
 
@@ -159,7 +160,7 @@ def _fetch(sql: str, keys: Sequence[tuple[int, MatchKey]]) -> dict[int, list[Can
     found: dict[int, list[Candidate]] = {}
     if not keys:
         return found
-    params = [
+    params: list[Any] = [
         [i for i, _k in keys],
         [k.prefecture for _i, k in keys],
         [k.name for _i, k in keys],

@@ -54,7 +54,7 @@ _KANJI = "\u3005\u4e00-\u9fff"
 _SMALL_KE_RE = re.compile(f"(?<=[{_KANJI}])[ガケ](?=[{_KANJI}])")
 
 
-_FOLD_TABLE = {**_HIRAGANA_TO_KATAKANA, **_VARIANT_KANJI}
+_FOLD_TABLE: dict[int, int | str | None] = {**_HIRAGANA_TO_KATAKANA, **_VARIANT_KANJI}
 _SPACES_RE = re.compile(r"\s+")
 
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from companies.models import Business
 from consent.access import PURPOSE_SHARING
 from consent.projection import rows_released
+from consent.registry import IDENTITY
 
 from .models import IntakeBatch, ReviewItem
 
@@ -38,7 +39,7 @@ def review_candidates(*, viewer, item: ReviewItem) -> tuple[list[tuple[Business,
     scores = {c["business_id"]: c["score"] for c in item.candidates}
     visible = {
         b.pk: b
-        for b in rows_released(Business.objects.filter(pk__in=scores), purpose=PURPOSE_SHARING, classes=(1,),
+        for b in rows_released(Business.objects.filter(pk__in=scores), purpose=PURPOSE_SHARING, classes=(IDENTITY,),
                                viewer=viewer, business_field="pk")
     }
     shown = [(visible[pk], score) for pk, score in sorted(scores.items(), key=lambda kv: -kv[1]) if pk in visible]

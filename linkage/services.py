@@ -251,6 +251,7 @@ def _apply(plan: RecordPlan, *, batch: IntakeBatch) -> None:
     row = plan.target
     if plan.outcome == Outcome.CREATED:
         if plan.kind == RecordKind.FINANCIALS:
+            assert plan.business_id is not None  # a financial year is created only for a business found
             row = FinancialYear.objects.create(business_id=plan.business_id, fiscal_year=plan.record["fiscal_year"],
                                                source=Source.PARTNER, source_detail=detail, **plan.changes)
         else:
@@ -259,6 +260,7 @@ def _apply(plan: RecordPlan, *, batch: IntakeBatch) -> None:
                                                source=SupportRecord.Source.PARTNER, source_detail=detail,
                                                recorded_name=sent[:200], **plan.changes)
     elif plan.outcome == Outcome.UPDATED:
+        assert row is not None, "an update has the row it updates"
         for name, value in plan.changes.items():
             setattr(row, name, value)
         row.source_detail = detail
@@ -269,12 +271,13 @@ def _apply(plan: RecordPlan, *, batch: IntakeBatch) -> None:
                                                   record_id=plan.record_id),
                         to=ReviewItem.Status.SUPERSEDED, reason="a later record found its business",
                         values={"decided_at": timezone.now()})
+        assert plan.business_id is not None  # these outcomes are those of a record that found its business
         PartnerRecord.objects.update_or_create(
             institution_id=batch.institution_id, kind=plan.kind, record_id=plan.record_id,
             defaults={
                 "business_id": plan.business_id, "last_batch": batch,
-                "financial_year": row if plan.kind == RecordKind.FINANCIALS else None,
-                "support_record": row if plan.kind == RecordKind.SUPPORT_RECORDS else None,
+                "financial_year": row if isinstance(row, FinancialYear) else None,
+                "support_record": row if isinstance(row, SupportRecord) else None,
             },
         )
     elif plan.outcome == Outcome.REVIEW:
@@ -337,7 +340,7 @@ def partner_batch_submit(*, client: PartnerClient, records: Any, idempotency_key
         if previous is not None:
             if previous.request_hash != fingerprint:
                 raise IdempotencyConflict
-            return 200, previous.response_body
+            return 200, previous.response_body or {}
     if not isinstance(records, list) or not records:
         raise ApplicationError(errors={"records": [_("Send a non-empty list of records.")]})
     if len(records) > MAX_BATCH_RECORDS:
@@ -363,7 +366,7 @@ def partner_batch_submit(*, client: PartnerClient, records: Any, idempotency_key
             seen[key] = index
         if record_errors:
             errors[str(index)] = record_errors
-        else:
+        elif record is not None:
             cleaned.append((index, record))
     if errors:
         raise ApplicationError(errors={"records": errors})  # type: ignore[dict-item]
@@ -501,7 +504,9 @@ def review_item_decide(*, actor, item_id: int, decision: str, business_id: int |
 
 def _targets_for(plan: RecordPlan, institution_id: int) -> tuple[dict, dict]:
     if plan.kind == RecordKind.FINANCIALS:
-        row = FinancialYear.objects.filter(business_id=plan.business_id, fiscal_year=plan.record["fiscal_year"]).first()
-        return ({(plan.business_id, plan.record["fiscal_year"]): row} if row else {}), {}
-    row = SupportRecord.objects.filter(institution_id=institution_id, partner_record_id=plan.record_id).first()
-    return {}, ({plan.record_id: row} if row else {})
+        if plan.business_id is None:
+            return {}, {}
+        year = FinancialYear.objects.filter(business_id=plan.business_id, fiscal_year=plan.record["fiscal_year"]).first()
+        return ({(plan.business_id, plan.record["fiscal_year"]): year} if year else {}), {}
+    record = SupportRecord.objects.filter(institution_id=institution_id, partner_record_id=plan.record_id).first()
+    return {}, ({plan.record_id: record} if record else {})

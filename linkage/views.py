@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import role_required
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 
 from .csvfile import field_label
 from .forms import CsvUploadForm, ImportConfirmForm, ReviewDecisionForm
@@ -55,9 +56,7 @@ def import_upload(request):
             report = records_import(data=data, filename=filename, institution_id=institution.pk, actor=request.user,
                                     kind=kind, dry_run=True)
         except ApplicationError as exc:
-            for name, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+            add_errors_to_form(form, exc.errors)
         else:
             token = secrets.token_urlsafe(16)
             cache.set(_upload_key(request.user.pk, token),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from typing import Any
 
 from celery import Celery
 
@@ -19,7 +20,7 @@ app.autodiscover_tasks()
 def _collect_beat_schedule(sender, **kwargs):
     from django.conf import settings
 
-    schedule = {}
+    schedule: dict[str, dict[str, Any]] = {}
     for app_name in settings.INSTALLED_APPS:
         try:
             module = importlib.import_module(f"{app_name}.schedule")

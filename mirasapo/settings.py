@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -117,9 +118,10 @@ TEMPLATES = [
 # creates and empties test databases. Without MIGRATION_DATABASE_URL one role does all.
 _app_database = env.db("DATABASE_URL") if PRODUCTION else env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:54329/mirasapo")
 MIGRATION_DATABASE_URL = env("MIGRATION_DATABASE_URL", default="")
-_owner_database = env.db_url_config(MIGRATION_DATABASE_URL) if MIGRATION_DATABASE_URL else None
+_owner_database: dict[str, Any] | None = env.db_url_config(MIGRATION_DATABASE_URL) if MIGRATION_DATABASE_URL else None
 DATABASE_AS_OWNER = _owner_database is not None and (TESTING or env.bool("MIRASAPO_DATABASE_AS_OWNER", default=False))
-DATABASES = {"default": _owner_database if DATABASE_AS_OWNER else _app_database}
+DATABASES: dict[str, dict[str, Any]] = {
+    "default": _owner_database if _owner_database is not None and DATABASE_AS_OWNER else _app_database}
 # The role granted row access after each migrate ("" = a single role, nothing to grant).
 DATABASE_APP_ROLE = _app_database["USER"] if _owner_database and _owner_database["USER"] != _app_database["USER"] else ""
 DATABASE_APP_PASSWORD = _app_database.get("PASSWORD", "") if DATABASE_APP_ROLE else ""

@@ -32,7 +32,7 @@ api_v1 = [
 
 # The admin has no sign-in form of its own: staff sign in through allauth, with its
 # rate limits and the two-factor step (accounts.middleware.RequireMFAMiddleware).
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # the wrapped view replaces the admin's form
 
 # Project-level pages anyone may open (allauth's entrance pages, i18n and static files
 # are recognised by tests/test_url_protection.py by their module).

@@ -44,7 +44,8 @@ class RecommendationsApi(APIView):
         requested = parse_int_or_none(request.query_params.get("limit", "10"))
         limit = min(max(requested, 1), 50) if requested is not None else 10
         _business, results = recommendations_for(viewer=request.user, limit=limit)
-        return Response({"programs": [_item(r) for r in results["program"]], "case_studies": [_item(r) for r in results["case_study"]]})
+        body = {"programs": [_item(r) for r in results["program"]], "case_studies": [_item(r) for r in results["case_study"]]}
+        return Response(RecommendationsSerializer(body).data)
 
 
 urlpatterns = [path("recommendations", RecommendationsApi.as_view(), name="api-recommendations")]

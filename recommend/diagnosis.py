@@ -34,8 +34,10 @@ from fractions import Fraction
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Business, FinancialYear
+from companies.record import field_label
 from consent.access import PURPOSE_SUPPORT_INFORMATION, SME_AGENCY, SystemRecipient
 from consent.projection import rows_released
+from consent.registry import FINANCIALS
 from programs.models import SizeBand, SupportProgram, size_band_of
 
 from .models import IndicatorScale
@@ -79,7 +81,7 @@ COMPLETE_YEAR_FIELDS = tuple(dict.fromkeys(f for needs in INDICATOR_NEEDS.values
 
 def missing_fields(year: FinancialYear) -> list[str]:
     """The verbose names of the figures this year lacks (empty: the year is complete)."""
-    return [str(FinancialYear._meta.get_field(f).verbose_name) for f in COMPLETE_YEAR_FIELDS if getattr(year, f) is None]
+    return [field_label(FinancialYear, f) for f in COMPLETE_YEAR_FIELDS if getattr(year, f) is None]
 
 
 def _div(a, b) -> float | None:
@@ -100,10 +102,11 @@ def indicators_of(year: FinancialYear, previous: FinancialYear | None, *, employ
         ebitda_ratio = float("inf") if year.interest_bearing_debt > year.cash_and_deposits else 0.0
     else:
         ebitda_ratio = (year.interest_bearing_debt - year.cash_and_deposits) / ebitda
-    if None in (year.receivables, year.inventory, year.payables) or not sales:
+    receivables, inventory, payables = year.receivables, year.inventory, year.payables
+    if receivables is None or inventory is None or payables is None or not sales:
         wc_period = None
     else:
-        wc_period = (year.receivables + year.inventory - year.payables) / (sales / 12)
+        wc_period = (receivables + inventory - payables) / (sales / 12)
     return {
         "sales_growth": None if growth is None else growth - 1,
         "operating_margin": _div(year.operating_profit, sales),
@@ -187,7 +190,7 @@ def peer_values(*, business: Business, fiscal_year: int) -> tuple[int, dict[str,
         peers = peers.filter(Q(employees__isnull=True) | Q(employees__lte=high))
     else:
         peers = peers.filter(employees__gte=low, **({"employees__lte": high} if high is not None else {}))
-    peers = rows_released(peers, purpose=PURPOSE_SUPPORT_INFORMATION, classes=(6,),
+    peers = rows_released(peers, purpose=PURPOSE_SUPPORT_INFORMATION, classes=(FINANCIALS,),
                           viewer=SystemRecipient(SME_AGENCY, "local benchmark"), business_field="pk")
     rows = FinancialYear.objects.filter(business__in=peers.values("pk"), fiscal_year__in=[fiscal_year - 1, fiscal_year])
     by_business: dict[int, dict[int, FinancialYear]] = {}
@@ -213,7 +216,7 @@ def _missing_reason(code: str, year: FinancialYear, previous: FinancialYear | No
         return str(_("No complete figures for fiscal year %(year)d, the year before, to compare with.") % {"year": year.fiscal_year - 1})
     if code == "labour_productivity" and not (year.employees or employees):
         return str(_("The number of employees is not registered."))
-    names = [str(FinancialYear._meta.get_field(f).verbose_name) for f in INDICATOR_NEEDS[code]
+    names = [field_label(FinancialYear, f) for f in INDICATOR_NEEDS[code]
              if f != "employees" and getattr(year, f) is None]
     if names:
         return str(_("Not registered: %(figures)s.") % {"figures": "、".join(names)})
@@ -315,8 +318,8 @@ def simulate(*, diagnosis: Diagnosis, program: SupportProgram) -> Projection | N
     staff = base.employees or None
     extra_depreciation = investment // DEPRECIATION_YEARS if investment else 0
     rows = []
-    net_assets_base = net_assets_with = base.net_assets or 0
-    total_assets_base = total_assets_with = base.total_assets or 0
+    net_assets_base = net_assets_with = float(base.net_assets or 0)
+    total_assets_base = total_assets_with = float(base.total_assets or 0)
     for t in range(1, PROJECTION_YEARS + 1):
         sales_base = base.sales * (1 + growth) ** t
         sales_with = base.sales * (1 + growth + uplift) ** t

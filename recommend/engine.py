@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,7 @@ from consent.access import (
     SystemRecipient,
 )
 from consent.projection import rows_released
+from consent.registry import CHALLENGES, FINANCIALS, IDENTITY, PROGRAM_USAGE
 from programs.models import THEME_LABELS, CaseStudy, SupportProgram, size_band_of
 
 from .models import Favourite, ViewEvent
@@ -95,7 +97,7 @@ class Recommendation:
 def usable_classes(business_id: int, context: ConsentContext | None = None) -> set[int]:
     context = context or ConsentContext([business_id])
     return {
-        c for c in (1, 6, 10, 11)
+        c for c in (IDENTITY, FINANCIALS, PROGRAM_USAGE, CHALLENGES)
         if all(context.decide(business_id, purpose=PURPOSE_SUPPORT_INFORMATION, data_class=c, recipient=r.recipient,
                               viewer=r).allowed
                for r in COMPUTING_RECIPIENTS)
@@ -113,25 +115,25 @@ def _allowing(queryset, *, data_class: int, business_field: str = "pk"):
 def build_profile(business: Business, *, classes: set[int] | None = None) -> Profile:
     classes = usable_classes(business.pk) if classes is None else classes
     profile = Profile(business_id=business.pk)
-    if 1 in classes:
+    if IDENTITY in classes:
         profile.attributes = True
         profile.industry, profile.prefecture = business.industry_jsic, business.prefecture
         profile.municipality, profile.founded_year = business.municipality, business.founded_year
         profile.employees, profile.size_band = business.employees, size_band_of(business.employees)
-    if 11 in classes:
+    if CHALLENGES in classes:
         for theme, description in Challenge.objects.filter(business=business).values_list("theme", "description"):
             profile.themes.add(theme)
             profile.challenge_text += " " + (description or "")
-    if 6 in classes:
+    if FINANCIALS in classes:
         profile.finance = True
         from .diagnosis import diagnose
 
         years = list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
-        if years and 1 in classes:
+        if years and IDENTITY in classes:
             # diagnose() takes the latest complete year (and the one before) itself.
             diagnosis = diagnose(business=business, years=years[-4:])
             profile.weak = [(i.label, i.themes) for i in diagnosis.weak]
-    profile.applications = 10 in classes
+    profile.applications = PROGRAM_USAGE in classes
     return profile
 
 
@@ -247,7 +249,7 @@ def _interactions(business_ids, *, applications: bool, program_by_code: dict[str
         key = ("program", p) if p else ("case_study", c)
         out[b][key] = max(out[b][key], 0) + W_VIEW
     if applications and program_by_code:
-        rows = _allowing(Application.objects.filter(business_id__in=business_ids), data_class=10, business_field="business_id")
+        rows = _allowing(Application.objects.filter(business_id__in=business_ids), data_class=PROGRAM_USAGE, business_field="business_id")
         for b, code in rows.exclude(status=Application.Status.DRAFT).values_list("business_id", "program").distinct():
             if code in program_by_code:
                 out[b][("program", program_by_code[code])] += W_APPLIED
@@ -271,7 +273,7 @@ def _collaborative(profile: Profile, business: Business, own: dict[tuple[str, in
     if profile.attributes:
         similar = _allowing(
             Business.objects.filter(Q(industry_jsic=profile.industry) | Q(prefecture=profile.prefecture)).exclude(pk=business.pk),
-            data_class=1,
+            data_class=IDENTITY,
         ).filter(Q(favourites__isnull=False) | Q(catalogue_views__isnull=False)).distinct()
         for pk, industry, prefecture, employees in similar.values_list("pk", "industry_jsic", "prefecture", "employees")[:MAX_NEIGHBOURS]:
             attr_ids[pk] = (industry == profile.industry, prefecture == profile.prefecture, size_band_of(employees) == profile.size_band)
@@ -341,7 +343,9 @@ def recommend(business: Business, *, limit: int = 10, today=None, exclude_saved:
     cf = _collaborative(profile, business, dict(own), program_by_code)
 
     results: dict[str, list[Recommendation]] = {"program": [], "case_study": []}
-    for kind, items, scorer in (("program", programs, _content_program), ("case_study", cases, _content_case)):
+    passes: list[tuple[str, Sequence[Any], Callable[[Profile, Any], tuple[float, list[str], bool]]]] = [
+        ("program", programs, _content_program), ("case_study", cases, _content_case)]
+    for kind, items, scorer in passes:
         raw = []
         for item in items:
             key = (kind, item.pk)

@@ -133,6 +133,7 @@ def workbook_bytes(*, business, diagnosis: Diagnosis, views: list[NonFinancialVi
     from openpyxl.utils import get_column_letter
 
     from companies.models import FinancialYear
+    from companies.record import field_label
 
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -173,7 +174,7 @@ def workbook_bytes(*, business, diagnosis: Diagnosis, views: list[NonFinancialVi
     trend.column_dimensions["A"].width = 28
 
     figures = book.create_sheet(_("Financial data"))
-    labels = [str(FinancialYear._meta.get_field(f).verbose_name) for f in FIGURES]
+    labels = [field_label(FinancialYear, f) for f in FIGURES]
     figures.append([_("Fiscal year"), *labels, _("Used in the diagnosis")])
     for cell in figures[1]:
         cell.font = bold

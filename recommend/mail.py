@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from applications.models import Application
+from consent.registry import IDENTITY
 from notifications.models import Category, MailPreference
 from notifications.services import mail_enqueue, mail_enqueue_bulk
 from programs.filters import ProgramFilter
@@ -73,7 +74,7 @@ def _eligible(programs: list[SupportProgram], *, industry: str, prefecture: str,
 
 def _consenting_memberships(category: str):
     memberships = _members_wanting(category)
-    return _allowing(memberships, data_class=1, business_field="business_id")
+    return _allowing(memberships, data_class=IDENTITY, business_field="business_id")
 
 
 def send_program_alerts(*, day: dt.date | None = None) -> int:
@@ -142,9 +143,10 @@ def send_deadline_reminders(*, today: dt.date | None = None) -> int:
         for days in REMINDER_DAYS:
             target = today + dt.timedelta(days=days)
             favourites = Favourite.objects.filter(program__deadline=target).select_related("program")
-            by_business = defaultdict(list)
+            by_business: defaultdict[int, list[SupportProgram]] = defaultdict(list)
             for fav in favourites:
-                by_business[fav.business_id].append(fav.program)
+                if fav.program is not None:
+                    by_business[fav.business_id].append(fav.program)
             members = _members_wanting(Category.DEADLINE).filter(business_id__in=list(by_business)).select_related("user")
             for membership in members:
                 for program in by_business[membership.business_id]:

@@ -15,6 +15,7 @@ from companies.models import (
     Succession,
 )
 from consent.access import APPLICANT, PURPOSE_APPLICANT_RECORDS, ConsentContext, require
+from consent.registry import FINANCIALS
 from programs.models import SupportProgram
 
 from .diagnosis import Diagnosis, diagnose
@@ -45,7 +46,7 @@ def favourites_for(*, viewer):
 def diagnosis_for(*, viewer) -> Diagnosis:
     """The business's own figures, shown to its own user: purpose 3, recipient 7."""
     business = business_of(viewer)
-    require(business_id=business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=6, recipient=APPLICANT, viewer=viewer)
+    require(business_id=business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=FINANCIALS, recipient=APPLICANT, viewer=viewer)
     years = list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
     return diagnose(business=business, years=years)
 
@@ -53,7 +54,7 @@ def diagnosis_for(*, viewer) -> Diagnosis:
 def financial_years_for(*, viewer) -> list[FinancialYear]:
     """Every registered year, partial ones too (the ロカベンシート lists them, flagged)."""
     business = business_of(viewer)
-    require(business_id=business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=6, recipient=APPLICANT, viewer=viewer)
+    require(business_id=business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=FINANCIALS, recipient=APPLICANT, viewer=viewer)
     return list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
 
 

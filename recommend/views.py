@@ -141,7 +141,7 @@ def saved_searches(request):
 def saved_search_create_view(request):
     form = SavedSearchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
         return redirect("recommend:saved_searches")
     try:
         saved_search_create(user=request.user, **form.cleaned_data)

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consent.registry import PROGRAM_USAGE, REVIEW
+
 
 class ReviewCriterion(models.Model):
     subsidy_round = models.ForeignKey("applications.SubsidyRound", on_delete=models.CASCADE, related_name="review_criteria",
@@ -47,7 +49,7 @@ class ReviewScore(models.Model):
     note = models.TextField(_("note"), blank=True)
     scored_at = models.DateTimeField(auto_now=True)
 
-    DATA_CLASSES = {"application": 10, "criterion": 9, "reviewer": 9, "points": 9, "note": 9, "scored_at": 9, "submission": 10}
+    DATA_CLASSES = {"application": PROGRAM_USAGE, "criterion": REVIEW, "reviewer": REVIEW, "points": REVIEW, "note": REVIEW, "scored_at": REVIEW, "submission": PROGRAM_USAGE}
 
     class Meta:
         verbose_name = _("review score")

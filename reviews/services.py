@@ -50,7 +50,7 @@ def _mean_total(application: Application) -> Decimal | None:
 
 
 @transaction.atomic
-def review_score_save(*, actor, application_id: int, points: dict, note: str = "") -> Decimal:
+def review_score_save(*, actor, application_id: int, points: dict, note: str = "") -> Decimal | None:
     """Store the reviewer's points for every criterion of the call; returns the
     application's review score (the mean of the reviewers' totals)."""
     application = _application_for_review(actor=actor, application_id=application_id)
@@ -102,4 +102,7 @@ def review_decide(*, actor, application_id: int, result: str) -> Application:
                  .values_list("criterion_id", flat=True))
     if not criteria_of(application) or any(c.pk not in scored for c in criteria_of(application)):
         raise ApplicationError(_("Score every criterion before deciding."))
-    return application_review_decide(actor=actor, application_id=application.pk, score=_mean_total(application), result=result)
+    score = _mean_total(application)
+    if score is None:
+        raise ApplicationError(_("Score every criterion before deciding."))
+    return application_review_decide(actor=actor, application_id=application.pk, score=score, result=result)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import role_required
 from applications.selectors import application_for_agency_or_404, review_rows
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 from core.input import CharField, IntegerField
 
 from . import services
@@ -62,9 +63,7 @@ def score(request, pk: int):
         except ApplicationError as exc:
             form = score_form if action == "score" else decide_form
             if form.is_bound:
-                for field, errors in exc.errors.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_errors_to_form(form, exc.errors)
             messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
     row = review_rows(viewer=request.user, applications=[application])[0]
     return render(request, "reviews/score.html", {

@@ -19,26 +19,13 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lintkit import ROOT, Finding, python_files, run  # noqa: E402 - scripts/ first on the path
+
 FIELD = "status"
 ALLOWED = frozenset({Path("core/transitions.py")})
-SKIP_DIRS = frozenset({".venv", "venv", ".git", "node_modules", "var", "migrations", "tests", "bench", "scripts",
-                       "static", "templates", "locale", "__pycache__", "docs"})
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: Path
-    line: int
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        shown = self.path.relative_to(ROOT) if self.path.is_relative_to(ROOT) else self.path
-        return f"{shown}:{self.line}: {self.code} {self.message}"
 
 
 def _targets(node: ast.AST) -> Iterator[ast.AST]:
@@ -82,16 +69,6 @@ def check_source(source: str, path: Path) -> list[Finding]:
     return findings
 
 
-def python_files(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*.py")):
-        relative = path.relative_to(root)
-        if any(part in SKIP_DIRS for part in relative.parts[:-1]):
-            continue
-        if relative.parts[0] in SKIP_DIRS:
-            continue
-        yield path
-
-
 def check(root: Path = ROOT) -> list[Finding]:
     findings: list[Finding] = []
     for path in python_files(root):
@@ -102,11 +79,7 @@ def check(root: Path = ROOT) -> list[Finding]:
 
 
 def main(argv: list[str]) -> int:
-    roots = [Path(a).resolve() for a in argv] or [ROOT]
-    findings = [f for root in roots for f in check(root)]
-    for finding in findings:
-        print(finding)
-    return 1 if findings else 0
+    return run(check, argv)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +30,8 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args, institutions, class_names: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].choices = [("", "---------"), *[(i.pk, f"{i.name}（{i.get_kind_display()}）") for i in institutions]]
-        self.fields["data_classes"].choices = [(c, class_names.get(c, str(c))) for c in sorted(REQUIRED_CLASSES + OPTIONAL_CLASSES)]
+        cast(forms.ChoiceField, self.fields["institution"]).choices = [("", "---------"), *[(i.pk, f"{i.name}（{i.get_kind_display()}）") for i in institutions]]
+        cast(forms.ChoiceField, self.fields["data_classes"]).choices = [(c, class_names.get(c, str(c))) for c in sorted(REQUIRED_CLASSES + OPTIONAL_CLASSES)]
         self.required_classes = REQUIRED_CLASSES
 
 

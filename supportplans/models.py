@@ -21,6 +21,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consent.registry import (
+    BUSINESS_PLAN,
+    CHALLENGES,
+    CONTACT_PERSON,
+    PROGRAM_USAGE,
+    SUPPORT_INSTITUTION,
+)
 from core.models import TimeStampedModel
 
 
@@ -55,13 +62,13 @@ class SupportPlanRequest(TimeStampedModel):
 
     DATA_CLASSES = {
         # Which application, approval and document (program usage, 10; the document is the plan, 7).
-        "application": 10, "disclosure_request": 10, "document": 7,
+        "application": PROGRAM_USAGE, "disclosure_request": PROGRAM_USAGE, "document": BUSINESS_PLAN,
         # The applicant's user who asked (担当者, 5) and the advisor who issued (支援機関, 12).
-        "requested_by": 5, "issued_by": 12,
-        "message": 11,
-        "advisor_name": 12, "institution": 12,
-        "region_findings": 7, "plan_findings": 7, "support_content": 7,
-        "status": 10, "issued_at": 10, "closed_at": 10, "decline_reason": 11,
+        "requested_by": CONTACT_PERSON, "issued_by": SUPPORT_INSTITUTION,
+        "message": CHALLENGES,
+        "advisor_name": SUPPORT_INSTITUTION, "institution": SUPPORT_INSTITUTION,
+        "region_findings": BUSINESS_PLAN, "plan_findings": BUSINESS_PLAN, "support_content": BUSINESS_PLAN,
+        "status": PROGRAM_USAGE, "issued_at": PROGRAM_USAGE, "closed_at": PROGRAM_USAGE, "decline_reason": CHALLENGES,
     }
 
     class Meta:
@@ -101,7 +108,7 @@ class SupportPlanComment(models.Model):
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(auto_now_add=True)
 
-    DATA_CLASSES = {"request": 11, "parent": 11, "author": 11, "author_side": 11, "body": 11, "field": 11, "created_at": 10}
+    DATA_CLASSES = {"request": CHALLENGES, "parent": CHALLENGES, "author": CHALLENGES, "author_side": CHALLENGES, "body": CHALLENGES, "field": CHALLENGES, "created_at": PROGRAM_USAGE}
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -30,6 +30,7 @@ from applications.models import Application, Program
 from companies.models import Business
 from consent.access import PURPOSE_CONSULTATION, SUPPORT_INSTITUTIONS, ConsentContext
 from consent.projection import project
+from consent.registry import CHALLENGES
 from core.audit import (
     audit_data_released,
     audit_support_plan_commented,
@@ -382,8 +383,8 @@ def support_plan_draft_release(*, viewer, request_id: int, channel: str = Access
                                     institution_id=viewer.institution_id)
         access_log_record(viewer=viewer, business_id=request.business_id, purpose=PURPOSE_CONSULTATION,
                           data_classes=released, channel=channel, audit_event_id=event.pk)
-    conversation = context.decide(request.business_id, purpose=PURPOSE_CONSULTATION, data_class=11,
-                                  recipient=SUPPORT_INSTITUTIONS, viewer=viewer).allowed and 11 in approved
+    conversation = context.decide(request.business_id, purpose=PURPOSE_CONSULTATION, data_class=CHALLENGES,
+                                  recipient=SUPPORT_INSTITUTIONS, viewer=viewer).allowed and CHALLENGES in approved
     return {"request": request, "draft": draft.data, "business": business.data, "released_classes": released,
             "withheld": sorted({d.path.split(".")[-1] for d in draft.dropped if d.data_class is not None}),
             "conversation": conversation}

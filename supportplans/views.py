@@ -3,15 +3,19 @@ draft (through the approval), comments, fills in the 様式4 and issues or decli
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import ChoiceField
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import role_required
 from applications.selectors import application_for_applicant_or_404
 from core.errors import ApplicationError
+from core.forms import add_errors_to_form
 from disclosure.labels import DATA_CLASS_NAMES
 
 from . import selectors, services
@@ -22,9 +26,7 @@ Status = SupportPlanRequest.Status
 
 
 def _errors_to_form(exc: ApplicationError, form) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+    add_errors_to_form(form, exc.errors)
 
 
 def _shown(field, value) -> str:
@@ -107,7 +109,7 @@ def application_requests(request, pk: int):
         raise PermissionDenied
     return render(request, "supportplans/application_requests.html", {
         "application": application, "rows": rows, "form": form, "open_request": open_request,
-        "required_classes": services.REQUIRED_CLASSES, "no_institution": form is not None and len(form.fields["institution"].choices) <= 1,
+        "required_classes": services.REQUIRED_CLASSES, "no_institution": form is not None and len(cast("list[Any]", cast(ChoiceField, form.fields["institution"]).choices)) <= 1,
     })
 
 
@@ -193,7 +195,7 @@ def advisor_detail(request, pk: int):
             else:
                 raise ApplicationError(_("Please correct the errors below."))
         except ApplicationError as exc:
-            target = {"comment": comment_form, "decline": decline_form}.get(action, form4)
+            target = {"comment": comment_form, "decline": decline_form}.get(action or "", form4)
             if target.is_bound:
                 _errors_to_form(exc, target)
             messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))

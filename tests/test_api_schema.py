@@ -5,13 +5,11 @@ views generate the schema, so a field a view returns is a field the schema docum
 
 from __future__ import annotations
 
-import copy
-import re
-
 import jsonschema
 import pytest
 from rest_framework.test import APIClient
 
+from tests.api_schema import assert_matches_schema
 from tests.disclosure.factories import make_request
 from tests.factories import BusinessFactory, institution_staff, mfa_login, prime_user
 
@@ -23,39 +21,6 @@ def schema(client):
     response = client.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     return response.json()
-
-
-def _inline(node, components):
-    """OpenAPI 3.0 → JSON Schema: resolve $ref, turn `nullable` into a null alternative,
-    and close objects (a field the schema does not list is a mismatch too)."""
-    if isinstance(node, list):
-        return [_inline(n, components) for n in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        return _inline(copy.deepcopy(components[node["$ref"].rsplit("/", 1)[1]]), components)
-    out = {k: _inline(v, components) for k, v in node.items() if k not in ("nullable", "readOnly", "writeOnly")}
-    if out.get("type") == "object" and "properties" in out and "additionalProperties" not in out:
-        out["additionalProperties"] = False
-    if node.get("nullable"):
-        return {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
-def _operation(schema, method: str, path: str):
-    for template, operations in schema["paths"].items():
-        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
-        if re.match(pattern, path) and method.lower() in operations:
-            return template, operations[method.lower()]
-    raise AssertionError(f"{method} {path} is not in the schema")
-
-
-def assert_matches_schema(schema, method: str, path: str, response) -> None:
-    template, operation = _operation(schema, method, path)
-    documented = operation["responses"].get(str(response.status_code))
-    assert documented is not None, f"{method} {template}: status {response.status_code} is not documented"
-    body_schema = documented["content"]["application/json"]["schema"]
-    jsonschema.validate(response.json(), _inline(body_schema, schema["components"]["schemas"]))
 
 
 def test_the_disclosure_endpoints_answer_what_the_schema_says(schema):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from accounts.services import API_TOKEN_DAYS, api_token_issue
@@ -10,12 +12,12 @@ from core.errors import ApplicationError
 class Command(BaseCommand):
     help = "Issue a new API token for a user and print its key (shown once; only its hash is stored)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
         parser.add_argument("--name", default="issue_api_token")
         parser.add_argument("--days", type=int, default=API_TOKEN_DAYS, help="validity in days (at most 365)")
 
-    def handle(self, *args, email: str, name: str, days: int, **options):
+    def handle(self, *args: Any, email: str, name: str, days: int, **options: Any) -> None:
         user = User.objects.filter(email=email.strip().lower()).first()
         if user is None:
             raise CommandError(f"No user with e-mail {email}.")

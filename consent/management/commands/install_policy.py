@@ -18,11 +18,11 @@ from consent.policy_loader import install_spec, load_spec
 class Command(BaseCommand):
     help = "Install a new version of the data-utilisation policy from a JSON file."
 
-    def create_parser(self, prog_name, subcommand, **kwargs):
+    def create_parser(self, prog_name: str, subcommand, **kwargs):
         # Our --version names the policy version; it replaces Django's own --version flag.
         return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file")
         parser.add_argument("--version", dest="policy_version", required=True)
         parser.add_argument("--effective-from", required=True, help="YYYY-MM-DD")

@@ -3,9 +3,10 @@ from __future__ import annotations
 import importlib
 import random
 import time
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from core.demo import SEED_ORDER, DemoContext
@@ -14,12 +15,12 @@ from core.demo import SEED_ORDER, DemoContext
 class Command(BaseCommand):
     help = "Fill an empty database with a deterministic, realistic demo data set and the demo accounts of api.md."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--companies", type=int, default=300)
         parser.add_argument("--seed", type=int, default=20261123)
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when demo data is already there.")
 
-    def handle(self, *args, companies: int, seed: int, if_empty: bool, **options):
+    def handle(self, *args: Any, companies: int, seed: int, if_empty: bool, **options: Any) -> None:
         from companies.models import Business
 
         if Business.objects.exists():

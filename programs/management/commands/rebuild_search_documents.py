@@ -3,6 +3,8 @@ institutions, e.g. after a change of the tokeniser or its dictionary."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -19,9 +21,9 @@ class Command(BaseCommand):
             (CaseStudy, "refresh_search_text", ["search_text", "search_tokens"]),
             (Institution, "refresh_search_tokens", ["search_tokens"]),
         ):
-            rows = list(model.objects.all())
+            rows: list[Any] = list(model._default_manager.all())
             for row in rows:
                 getattr(row, refresh)()
             with transaction.atomic():
-                model.objects.bulk_update(rows, fields, batch_size=500)
+                model._default_manager.bulk_update(rows, fields, batch_size=500)
             self.stdout.write(f"{model._meta.label}: {len(rows)} search documents rebuilt")
