@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application
 from consent.access import PURPOSE_SHARING, SME_AGENCY, ConsentContext
 from consent.projection import rows_released
+from consent.registry import APPLICATION_CONTENT, IDENTITY, PROGRAM_USAGE
 from core.transitions import history
 
 from .models import Award, DueDate, ExpenseLine, PlanChange
@@ -35,7 +36,7 @@ def award_of(*, application: Application) -> Award | None:
     return _award_queryset().filter(application=application).first()
 
 
-AGENCY_CLASSES = (8, 10)
+AGENCY_CLASSES = (APPLICATION_CONTENT, PROGRAM_USAGE)
 
 
 def agency_award_queue(*, viewer, status: str | None = None) -> QuerySet:
@@ -70,7 +71,7 @@ def business_name_for(*, viewer, application: Application) -> str:
     business = application.business
     if getattr(viewer, "membership_or_none", None) is not None and viewer.membership_or_none.business_id == business.pk:
         return business.name
-    decision = ConsentContext([business.pk]).decide(business.pk, purpose=PURPOSE_SHARING, data_class=1,
+    decision = ConsentContext([business.pk]).decide(business.pk, purpose=PURPOSE_SHARING, data_class=IDENTITY,
                                                     recipient=SME_AGENCY, viewer=viewer)
     return business.name if decision.allowed else "（非開示）"
 
