@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.bulk import analyze
 from core.demo import SEED_ORDER, DemoContext
 
 
@@ -42,6 +43,11 @@ class Command(BaseCommand):
                 step = time.monotonic()
                 module.seed(ctx)
                 self.stdout.write(f"  seeded {app_name} in {time.monotonic() - step:.1f}s")
+        # Statistics for what was just filled: without them the planner takes the new tables
+        # as empty until autovacuum comes by, and the consent filters' plans collapse.
+        step = time.monotonic()
+        analyze()
+        self.stdout.write(f"  analyzed in {time.monotonic() - step:.1f}s")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({companies} companies) in {time.monotonic() - started:.1f}s."))
         self.stdout.write(f"Demo password for every account: {ctx.password}")
         for email, secret in sorted(ctx.totp_secrets.items()):
