@@ -67,6 +67,11 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key is None:
+            # No session cookie: the user is anonymous (AuthenticationMiddleware reads the
+            # session only), so neither the lazy user lookup nor the URL check is needed.
+            return self.get_response(request)
         user = getattr(request, "user", None)
         path = request.path_info
         if (
