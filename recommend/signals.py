@@ -2,7 +2,8 @@
 
 The engine (recommend.engine) reads, for one business: its attributes (Business), challenges,
 financial years, applications, consent narrowings, favourites and views, and the catalogue
-(programs, case studies). A change of any of these marks the business's RecommendationSet
+(programs, case studies). A change of any of these (a consent change is seen by its
+ConsentChange row, as narrowings are replaced in bulk) marks the business's RecommendationSet
 stale in the same transaction and asks for a refresh after commit (debounced); a catalogue
 change marks every set stale (the beat job and the next reads refresh them). Other
 businesses' behaviour (the collaborative part) enters with the nightly refresh.
@@ -32,7 +33,7 @@ def connect() -> None:
     from django.apps import apps
 
     for label in ("companies.Business", "companies.Challenge", "companies.FinancialYear", "applications.Application",
-                  "consent.Narrowing", "recommend.Favourite", "recommend.ViewEvent"):
+                  "consent.Narrowing", "consent.ConsentChange", "recommend.Favourite", "recommend.ViewEvent"):
         model = apps.get_model(label)
         post_save.connect(_business_changed, sender=model, dispatch_uid=f"recommend.stale.save.{label}")
         post_delete.connect(_business_changed, sender=model, dispatch_uid=f"recommend.stale.delete.{label}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -81,8 +82,11 @@ def bench_template() -> str:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(old)))
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(f"{name}_tmp")))
     if not exists:
-        env = {**_base_env(), "DATABASE_URL": _with_db(owner, f"{name}_tmp")}
-        env.pop("MIGRATION_DATABASE_URL", None)
+        # Migrated as the deployment does (manage.py migrate as the owner role, granting the
+        # application role what it may do), so that clones serve gunicorn as that role.
+        env = {**_base_env(), "MIGRATION_DATABASE_URL": _with_db(owner, f"{name}_tmp")}
+        if os.environ.get("DATABASE_URL"):
+            env["DATABASE_URL"] = _with_db(os.environ["DATABASE_URL"], f"{name}_tmp")
         done = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=900)
         assert done.returncode == 0, done.stderr[-3000:]
@@ -92,8 +96,19 @@ def bench_template() -> str:
 
 
 @pytest.fixture(scope="module")
-def static_root(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("bench-static")
+def static_root() -> Path:
+    """Static files collected with the production storage (slow: compression) once per
+    state of the sources, under var/, and reused by later runs."""
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("**/static/**/*")):
+        if path.is_file() and ".venv" not in path.parts and "var" not in path.parts:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(ROOT)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    root = ROOT / "var" / f"bench-static-{digest.hexdigest()[:12]}"
+    for old in (ROOT / "var").glob("bench-static-*"):
+        if old != root:
+            shutil.rmtree(old, ignore_errors=True)
+    return root
 
 
 def test_every_bench_script_has_a_smoke_run():

@@ -146,3 +146,23 @@ def test_program_views_are_recorded_by_the_worker_or_at_once_without_a_broker(cl
     with mock.patch("recommend.tasks.record_view.apply_async", side_effect=OSError("broker away")):
         assert client.get(reverse("programs:program_detail", args=[program.pk])).status_code == 200
     assert ViewEvent.objects.filter(business=business, program=program).count() == 1
+
+
+def test_a_consent_change_marks_the_set_stale_and_the_refresh_honours_it(api_client):
+    """Narrowings are replaced in bulk (no per-row signal): the ConsentChange row marks the
+    set stale, and the next read shows what the engine gives under the new consent."""
+    from consent.services import consent_narrowings_replace
+    from tests.factories import prime_user
+
+    business, _programs, _cases = _world()
+    prime = prime_user(business)
+    recommendations_refresh(business_id=business.pk)
+    denied = [{"data_class": 11, "recipient": r, "purpose": None} for r in (1, 2, 3)]
+    assert consent_narrowings_replace(actor=prime, business=business, denied=denied) is not None
+    assert RecommendationSet.objects.get(business=business).stale
+    api_client.force_authenticate(member_user(business))
+    served = _api_json(api_client, limit=10, language="ja")
+    with translation.override("ja"):
+        expected = _engine_json(business, limit=10)
+    assert served == expected
+    assert not any("課題" in r for _i, _s, reasons in served["programs"] for r in reasons)  # challenges no longer used
