@@ -23,4 +23,4 @@ def test_a_changed_setting_changes_the_header(client, settings):
     assert client.get("/").headers["Content-Security-Policy"] == "default-src 'none'"
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}
     report_only = client.get("/").headers["Content-Security-Policy-Report-Only"]
-    assert report_only == build_policy(report_only=True) and report_only.startswith("img-src 'self'")
+    assert report_only == build_policy(report_only=True) and "img-src 'self'" in report_only
