@@ -116,7 +116,7 @@ def main() -> None:
             server.terminate()
             try:
                 server.wait(timeout=30)
-            except subprocess.TimeoutExpired:  # a busy machine: gunicorn's graceful stop takes longer
+            except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
 

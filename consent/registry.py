@@ -279,6 +279,7 @@ JSON_SCHEMAS: dict[str, Node] = {
             "path", "policy_version", "changed_at", "denied", "allowed", "actor_email", "prime_email", "email",
             "current_site", "subject", "body", "html", "note", "search_name", "item_name", "request",
             "week", "version", "date", "at", "counter", "portal_base_url", "preferences_url", "unsubscribe_url",
+            "due_on", "step_label",
         )},
         **_items(SUPPORT_INSTITUTION, "institution requested_by message"),
         **_items(PROGRAM_USAGE, "program receipt_number"),
@@ -286,6 +287,11 @@ JSON_SCHEMAS: dict[str, Node] = {
         **_items(IDENTITY, "business business_name"),
         "programs": ListOf(MapOf(META)),  # public catalogue items (programs are not business data)
     }),
+    # After adoption (awards): the planned expenses by category, and each plan change's
+    # before and after, are the application's content.
+    "awards.award.plan": MapOf(Item(APPLICATION_CONTENT)),
+    "awards.planchange.plan_before": MapOf(Item(APPLICATION_CONTENT)),
+    "awards.planchange.plan_after": MapOf(Item(APPLICATION_CONTENT)),
     "recommend.savedsearch.params": MapOf(META),  # catalogue search conditions
     # Precomputed recommendations (issue 16): {language: {kind: [catalogue item id, score,
     # reasons]}}, what recommend.engine computed under purpose 5's consent checks; read by

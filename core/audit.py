@@ -218,3 +218,24 @@ def audit_application_returned(*, actor: Any, application: models.Model, busines
     """The agency returned the application for correction (a review result), with the fields concerned."""
     return _record(kind=Kind.APPLICATION_REVIEWED, actor=actor, business_id=business_id, obj=application,
                    data={"result": "returned", "fields": sorted(fields), "submission": submission})
+
+
+# --- awards (after adoption) ---------------------------------------------------------------
+
+def audit_award_step(*, actor: Any, award: models.Model, business_id: int, step: str, from_status: str,
+                     to_status: str, amount: int | None = None) -> AuditEvent:
+    """A step of the post-adoption lifecycle (交付申請, 交付決定, 計画変更, 実績報告, 確定, 請求,
+    支払, 収益納付): the statuses and, where the step fixes one, the amount."""
+    data: dict[str, Any] = {"step": step, "from": from_status, "to": to_status}
+    if amount is not None:
+        data["amount"] = amount
+    return _record(kind=Kind.AWARD_STEP, actor=actor, business_id=business_id, obj=award, data=data)
+
+
+def audit_award_ledger_changed(*, actor: Any, award: models.Model, business_id: int, line_id: int,
+                               action: Literal["added", "removed", "assessed"], amount: int,
+                               receipt_id: int | None = None) -> AuditEvent:
+    """A line of the expense ledger (経費明細) added or removed by the applicant, or assessed
+    at 確定検査 (`amount` is then the accepted amount)."""
+    return _record(kind=Kind.AWARD_LEDGER, actor=actor, business_id=business_id, obj=award,
+                   data={"line": line_id, "action": action, "amount": amount, "receipt": receipt_id})

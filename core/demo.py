@@ -17,6 +17,7 @@ SEED_ORDER = [
     "accounts",       # the demo accounts of api.md, memberships, researchers
     "consent",        # narrowings of some businesses
     "applications",   # rounds, applications, reviews, adoptions
+    "awards",         # after adoption: grant, ledger, report, payment
     "programs",       # support programs and case studies
     "disclosure",     # disclosure requests in every state
     "recommend",      # favourites, views, saved searches

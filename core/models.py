@@ -54,6 +54,8 @@ class AuditEvent(models.Model):
         DOCUMENT_ATTACHED = "document.attached", _("Document attached to an application")
         DOCUMENT_DETACHED = "document.detached", _("Document removed from an application")
         DOCUMENT_READ = "document.read", _("Document read")
+        AWARD_STEP = "award.step", _("Award step (grant, report, confirmation, payment)")
+        AWARD_LEDGER = "award.ledger", _("Expense ledger changed")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)

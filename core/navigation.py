@@ -65,6 +65,7 @@ GROUP_OF_NAMESPACE = {
     "documents": "data",
     "disclosure": "data",
     "applications": "apply",
+    "awards": "apply",
     "programs": "find",
     "recommend": "find",
     "institutions": "find",

@@ -201,6 +201,15 @@ def document_attach(*, actor, application_id: int, document_id: int) -> bool:
     return _attach(actor=actor, application=application, document=document)
 
 
+def document_attach_evidence(*, actor, application: Application, document: Document) -> bool:
+    """After adoption: a receipt or other evidence of the project (awards' expense ledger)
+    attached to the application, whose attachments are otherwise closed, in the caller's
+    transaction, so the agency may read it at 確定検査 (see _reading_as)."""
+    if document.business_id != application.business_id or application.status in ATTACHABLE_STATUSES:
+        raise Http404
+    return _attach(actor=actor, application=application, document=document)
+
+
 @transaction.atomic
 def document_detach(*, actor, application_id: int, document_id: int) -> None:
     business_id = _business_id_for_writer(actor)

@@ -40,12 +40,15 @@ def seed(ctx: DemoContext) -> None:
     # the same ctx.extra key).
     if "password_hash" not in ctx.extra:
         ctx.extra["password_hash"] = make_password(ctx.password)
-    institutions = Institution.objects.bulk_create([
+    institutions = [
         Institution(name=name, kind=kind, prefecture=pref, municipality=city, services=services, specialties=specialties,
                     qualifications=qualifications, description=f"{city}を中心に、{specialties.replace(',', '・')}の相談に応じます。",
                     certification_id=f"1{pref}{i:09d}" if kind == K.CERTIFIED_SUPPORTER else "")
         for i, (name, kind, pref, city, services, specialties, qualifications, _email) in enumerate(INSTITUTIONS)
-    ])
+    ]
+    for institution in institutions:
+        institution.refresh_search_tokens()
+    Institution.objects.bulk_create(institutions)
     ctx.institution_ids = [i.pk for i in institutions]
     ctx.extra["shokokai_id"], ctx.extra["yorozu_id"] = institutions[0].pk, institutions[1].pk
     for institution, row in zip(institutions, INSTITUTIONS, strict=True):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.japanese import search_document
 from core.models import TimeStampedModel
+from core.search_fields import search_vector_field
 
 
 class Institution(TimeStampedModel):
@@ -29,16 +33,31 @@ class Institution(TimeStampedModel):
                                         help_text=_("For a certified supporter: the 認定支援機関 ID."))
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(default=True)
+    # The search document of 支援者検索 (core.japanese.search_document; programs/search.py),
+    # built from the profile at every save.
+    search_tokens = ArrayField(models.TextField(), default=list, blank=True, editable=False)
+    search_vector = search_vector_field()
 
     DATA_CLASSES = {
         f: 12
         for f in ["name", "kind", "prefecture", "municipality", "services", "qualifications", "specialties",
-                  "description", "certification_id", "website"]
+                  "description", "certification_id", "website", "search_tokens"]
     }
 
     class Meta:
         ordering = ["prefecture", "name", "id"]
-        indexes = [models.Index(fields=["is_active", "prefecture", "kind"])]
+        indexes = [models.Index(fields=["is_active", "prefecture", "kind"]),
+                   GinIndex(fields=["search_vector"], name="institution_search_vector")]
+
+    def refresh_search_tokens(self) -> None:
+        self.search_tokens = search_document(self.name, self.get_kind_display(), self.municipality, self.services,
+                                             self.specialties, self.description, self.qualifications)
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_tokens()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_tokens"}
+        super().save(*args, **kwargs)
 
     @property
     def specialty_list(self) -> list[str]:

@@ -25,7 +25,7 @@ MIN_COMPANIES_PER_THEME = 3
 
 
 def institution_search(*, filters: dict | None = None) -> QuerySet[Institution]:
-    qs = Institution.objects.filter(is_active=True).order_by("prefecture", "kind", "name", "pk")
+    qs = Institution.objects.filter(is_active=True).defer("search_tokens", "search_vector").order_by("prefecture", "kind", "name", "pk")
     return InstitutionFilter(filters or {}, queryset=qs).qs
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "applications",
     "documents",
+    "awards",
     "disclosure",
     "programs",
     "recommend",

@@ -94,3 +94,23 @@ class MailPreference(TimeStampedModel):
 
     def allows(self, category: str) -> bool:
         return bool(getattr(self, category, True)) if category in Category.values else True
+
+
+class Notice(models.Model):
+    """An お知らせ in the portal beside the mail: one per user and event (`key`, the same
+    idempotency key as the mail where there is one), unread until the user opens the list.
+    It names the event (`kind`) and where to look; no business data is copied into it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notice_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"

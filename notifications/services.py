@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from core.transitions import transition_many
 
 from .links import ALL_OPTIONAL, read_unsubscribe_token
-from .models import Category, MailPreference, OutboxMessage
+from .models import Category, MailPreference, Notice, OutboxMessage
 from .tasks import publish
 
 
@@ -122,3 +122,16 @@ def mail_unsubscribe(*, token: str) -> tuple[int, str]:
                     to=OutboxMessage.Status.CANCELLED, reason="recipient unsubscribed",
                     values={"last_error": "recipient unsubscribed"})
     return user_id, category
+
+
+def notice_post(*, user, key: str, kind: str, url: str = "") -> Notice:
+    """An お知らせ for `user` in the caller's transaction; the same key twice is the one notice."""
+    notice, _created = Notice.objects.get_or_create(key=key, defaults={"user": user, "kind": kind, "url": url})
+    return notice
+
+
+def notices_mark_read(*, user) -> int:
+    """The user opened the list: every notice of theirs is read."""
+    from django.utils import timezone
+
+    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -10,7 +11,14 @@ from django.views.decorators.csrf import csrf_exempt
 from .forms import MailPreferenceForm
 from .links import ALL_OPTIONAL, read_unsubscribe_token
 from .models import Category
-from .services import mail_preference_of, mail_preference_update, mail_unsubscribe
+from .notice_kinds import notice_label
+from .selectors import notices_of
+from .services import (
+    mail_preference_of,
+    mail_preference_update,
+    mail_unsubscribe,
+    notices_mark_read,
+)
 
 
 @login_required
@@ -26,6 +34,20 @@ def preferences(request):
     else:
         form = MailPreferenceForm(initial={c: getattr(current, c) for c in Category.values})
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+@login_required
+def notices(request):
+    """お知らせ: the signed-in user's notices, newest first; unread ones are marked until
+    the user marks them read."""
+    if request.method == "POST":
+        notices_mark_read(user=request.user)
+        messages.success(request, _("All notices are marked as read."))
+        return redirect("notifications:notices")
+    page = Paginator(notices_of(user=request.user), 30).get_page(request.GET.get("page"))
+    rows = [{"label": notice_label(n.kind), "url": n.url, "at": n.created_at, "unread": n.read_at is None} for n in page]
+    return render(request, "notifications/notices.html", {"page": page, "rows": rows,
+                                                          "unread": any(r["unread"] for r in rows)})
 
 
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a session; the signed token is the credential

@@ -34,7 +34,7 @@ class ProgramListApi(generics.ListAPIView):
     serializer_class = ProgramSerializer
     filterset_class = ProgramFilter
     pagination_class = ProgramPagination
-    queryset = SupportProgram.objects.defer("body", "search_text").order_by("deadline", "id")
+    queryset = SupportProgram.objects.defer("body", "search_text", "search_tokens", "search_vector").order_by("deadline", "id")
 
 
 urlpatterns = [path("programs", ProgramListApi.as_view(), name="api-programs")]

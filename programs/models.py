@@ -16,8 +16,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Challenge
-from core.japanese import normalise
+from core.japanese import normalise, search_document
 from core.models import TimeStampedModel
+from core.search_fields import search_vector_field
 
 # The challenge themes (companies.Challenge.Theme) as the catalogue labels them; kept here
 # so that the catalogue and its recommendations carry their own translations.
@@ -80,6 +81,10 @@ class SupportProgram(TimeStampedModel):
     industries = ArrayField(models.CharField(max_length=2), default=list, blank=True, verbose_name=_("target industries"))
     # Empty = nationwide; otherwise JIS X 0401 codes.
     prefectures = ArrayField(models.CharField(max_length=2), default=list, blank=True, verbose_name=_("prefectures"))
+    # Empty = every municipality of the prefectures; otherwise a municipal program's towns.
+    municipalities = ArrayField(models.CharField(max_length=100), default=list, blank=True, verbose_name=_("municipalities"))
+    # A program for starting a business (創業): only for businesses founded at most this many years ago.
+    max_business_age = models.PositiveSmallIntegerField(_("for businesses founded within (years)"), null=True, blank=True)
     min_employees = models.PositiveIntegerField(_("minimum employees"), null=True, blank=True)
     max_employees = models.PositiveIntegerField(_("maximum employees"), null=True, blank=True)
     themes = ArrayField(models.CharField(max_length=20, choices=Challenge.Theme.choices), default=list, blank=True, verbose_name=_("themes"))
@@ -97,10 +102,14 @@ class SupportProgram(TimeStampedModel):
     assumed_cost_saving = models.DecimalField(_("assumed cost saving (share of sales)"), max_digits=5, decimal_places=3, default=0)
     assumed_investment = models.BigIntegerField(_("assumed investment (yen)"), null=True, blank=True)
     search_text = models.TextField(editable=False, default="")
+    # The search document (core.japanese.search_document; programs/search.py).
+    search_tokens = ArrayField(models.TextField(), default=list, blank=True, editable=False)
+    search_vector = search_vector_field()
 
     class Meta:
         ordering = ["deadline", "id"]
         indexes = [
+            GinIndex(fields=["search_vector"], name="program_search_vector"),
             GinIndex(fields=["search_text"], name="program_search_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(fields=["name"], name="program_name_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(fields=["industries"], name="program_industries_gin"),
@@ -122,6 +131,13 @@ class SupportProgram(TimeStampedModel):
 
     def refresh_search_text(self) -> None:
         self.search_text = build_search_text(self.name, self.agency, self.summary, self.body, self.tags)
+        self.search_tokens = search_document(self.name, self.agency, self.summary, self.body, self.tags)
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "search_tokens"}
+        super().save(*args, **kwargs)
 
     @property
     def nationwide(self) -> bool:
@@ -146,11 +162,14 @@ class CaseStudy(TimeStampedModel):
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True, verbose_name=_("tags"))
     published_on = models.DateField(_("published on"))
     search_text = models.TextField(editable=False, default="")
+    search_tokens = ArrayField(models.TextField(), default=list, blank=True, editable=False)
+    search_vector = search_vector_field()
 
     class Meta:
         ordering = ["-published_on", "id"]
         verbose_name_plural = "case studies"
         indexes = [
+            GinIndex(fields=["search_vector"], name="case_search_vector"),
             GinIndex(fields=["search_text"], name="case_search_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(fields=["title"], name="case_title_trgm", opclasses=["gin_trgm_ops"]),
         ]
@@ -160,3 +179,10 @@ class CaseStudy(TimeStampedModel):
 
     def refresh_search_text(self) -> None:
         self.search_text = build_search_text(self.title, self.company_label, self.challenge, self.actions, self.results, self.tags)
+        self.search_tokens = search_document(self.title, self.company_label, self.challenge, self.actions, self.results, self.tags)
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "search_tokens"}
+        super().save(*args, **kwargs)

@@ -29,14 +29,14 @@ def _with_favourite_flag(queryset: QuerySet, *, viewer, field: str) -> QuerySet:
 def program_list(*, viewer, filters: dict) -> ProgramFilter:
     """The FilterSet over every program (public), with the viewer's saved flag."""
     queryset = _with_favourite_flag(
-        SupportProgram.objects.defer("body", "search_text"), viewer=viewer, field="program"
+        SupportProgram.objects.defer("body", "search_text", "search_tokens", "search_vector"), viewer=viewer, field="program"
     )
     return ProgramFilter(filters, queryset=queryset)
 
 
 def case_study_list(*, viewer, filters: dict) -> CaseStudyFilter:
     queryset = _with_favourite_flag(
-        CaseStudy.objects.defer("actions", "results", "search_text"), viewer=viewer, field="case_study"
+        CaseStudy.objects.defer("actions", "results", "search_text", "search_tokens", "search_vector"), viewer=viewer, field="case_study"
     )
     return CaseStudyFilter(filters, queryset=queryset)
 

@@ -11,6 +11,11 @@ Formulas (METI, ローカルベンチマーク「財務分析」):
 
 Cut points are data (IndicatorScale, loaded from data/local_benchmark_scales.json).
 
+Only complete fiscal years count: a year lacking a figure the six indicators need (a
+partner's half-filled year, say, with sales only) is flagged and skipped, so the diagnosis
+is of the latest complete year and 売上高増加率 compares it with the complete year before.
+An indicator that cannot be computed says why (INDICATOR_NEEDS names its figures).
+
 Consent: the business's own figures are shown to its own users under purpose 3 (the
 applicant's records), recipient 7 (the business itself). The peers are other businesses:
 only those allowing purpose 5, class 6, recipient 2 enter the peer set, only as
@@ -60,6 +65,25 @@ FORMULAS = {
     "working_capital_period": _("(Receivables + inventory − payables) ÷ (sales ÷ 12)"),
     "equity_ratio": _("Net assets ÷ total assets"),
 }
+
+
+# What each indicator needs from a year (and, for growth, from the year before).
+INDICATOR_NEEDS = {
+    "sales_growth": ("sales",),
+    "operating_margin": ("sales", "operating_profit"),
+    "labour_productivity": ("operating_profit", "employees"),
+    "ebitda_debt_ratio": ("interest_bearing_debt", "cash_and_deposits", "operating_profit", "depreciation"),
+    "working_capital_period": ("receivables", "inventory", "payables", "sales"),
+    "equity_ratio": ("net_assets", "total_assets"),
+}
+# A year is complete when it has every figure the six indicators need (employees may come
+# from the business's own record).
+COMPLETE_YEAR_FIELDS = tuple(dict.fromkeys(f for needs in INDICATOR_NEEDS.values() for f in needs if f != "employees"))
+
+
+def missing_fields(year: FinancialYear) -> list[str]:
+    """The verbose names of the figures this year lacks (empty: the year is complete)."""
+    return [str(FinancialYear._meta.get_field(f).verbose_name) for f in COMPLETE_YEAR_FIELDS if getattr(year, f) is None]
 
 
 def _div(a, b) -> float | None:
@@ -127,6 +151,7 @@ class IndicatorResult:
     by_peers: bool
     themes: list[str]
     unit: str
+    missing_reason: str = ""
 
 
 @dataclass
@@ -139,6 +164,8 @@ class Diagnosis:
     indicators: list[IndicatorResult] = field(default_factory=list)
     series: dict[str, list[tuple[int, float | None]]] = field(default_factory=dict)
     years: list[FinancialYear] = field(default_factory=list)
+    # Years left out because a figure is missing: (fiscal year, names of the missing figures).
+    partial_years: list[tuple[int, list[str]]] = field(default_factory=list)
 
     @property
     def weak(self) -> list[IndicatorResult]:
@@ -173,23 +200,40 @@ def peer_values(*, business: Business, fiscal_year: int) -> tuple[int, dict[str,
     values: dict[str, list[float]] = {code: [] for code in LABELS}
     count = 0
     for years in by_business.values():
-        current = years.get(fiscal_year)
-        if current is None:
-            continue
+        current, previous = years.get(fiscal_year), years.get(fiscal_year - 1)
+        if current is None or missing_fields(current):
+            continue  # a peer's partial year is no comparison either
+        if previous is not None and missing_fields(previous):
+            previous = None
         count += 1
-        for code, value in indicators_of(current, years.get(fiscal_year - 1)).items():
+        for code, value in indicators_of(current, previous).items():
             if value is not None:
                 values[code].append(value)
     return count, values
 
 
+def _missing_reason(code: str, year: FinancialYear, previous: FinancialYear | None, *, employees: int | None) -> str:
+    if code == "sales_growth" and previous is None:
+        return str(_("No complete figures for fiscal year %(year)d, the year before, to compare with.") % {"year": year.fiscal_year - 1})
+    if code == "labour_productivity" and not (year.employees or employees):
+        return str(_("The number of employees is not registered."))
+    names = [str(FinancialYear._meta.get_field(f).verbose_name) for f in INDICATOR_NEEDS[code]
+             if f != "employees" and getattr(year, f) is None]
+    if names:
+        return str(_("Not registered: %(figures)s.") % {"figures": "、".join(names)})
+    return str(_("Cannot be computed from these figures (a division by zero)."))
+
+
 def diagnose(*, business: Business, years: list[FinancialYear]) -> Diagnosis:
-    """Score the latest year against peers; the caller has already passed the consent
-    decision for the business's own figures (see module docstring)."""
+    """Score the latest complete year against peers; the caller has already passed the
+    consent decision for the business's own figures (see module docstring)."""
     years = sorted(years, key=lambda y: y.fiscal_year)
+    partial = [(y.fiscal_year, missing_fields(y)) for y in years if missing_fields(y)]
+    skipped = {fy for fy, _missing in partial}
+    years = [y for y in years if y.fiscal_year not in skipped]
     band = size_band_of(business.employees)
     diagnosis = Diagnosis(business_id=business.pk, fiscal_year=years[-1].fiscal_year if years else None, size_band=band,
-                          industry=business.industry_jsic, peer_count=0, years=years)
+                          industry=business.industry_jsic, peer_count=0, years=years, partial_years=partial)
     if not years:
         return diagnosis
     by_year = {y.fiscal_year: y for y in years}
@@ -201,18 +245,28 @@ def diagnose(*, business: Business, years: list[FinancialYear]) -> Diagnosis:
             series[code].append((y.fiscal_year, value))
         latest = values
     diagnosis.series = series
-    peer_count, peers = peer_values(business=business, fiscal_year=years[-1].fiscal_year)
+    last = years[-1]
+    peer_count, peers = peer_values(business=business, fiscal_year=last.fiscal_year)
     diagnosis.peer_count = peer_count
-    for scale in IndicatorScale.objects.all():
-        value = latest.get(scale.code)
-        peer_list = [p for p in peers.get(scale.code, []) if p != float("inf")] if peer_count >= MIN_PEERS else []
-        by_peers = len(peers.get(scale.code, [])) >= MIN_PEERS
-        level = level_by_peers(scale, value, peers[scale.code]) if by_peers else level_by_reference(scale, value)
+    scales = {scale.code: scale for scale in IndicatorScale.objects.all()}
+    for code in LABELS:
+        scale = scales.get(code)
+        value = latest.get(code)
+        reason = "" if value is not None else _missing_reason(code, last, by_year.get(last.fiscal_year - 1), employees=business.employees)
+        if scale is None:
+            diagnosis.indicators.append(IndicatorResult(
+                code=code, label=str(LABELS[code]), formula=str(FORMULAS[code]), value=value, level=None, peer_count=0,
+                peer_median=None, by_peers=False, themes=[], unit="", missing_reason=reason or str(_("No scale is set for this indicator.")),
+            ))
+            continue
+        peer_list = [p for p in peers.get(code, []) if p != float("inf")] if peer_count >= MIN_PEERS else []
+        by_peers = len(peers.get(code, [])) >= MIN_PEERS
+        level = level_by_peers(scale, value, peers[code]) if by_peers else level_by_reference(scale, value)
         diagnosis.indicators.append(IndicatorResult(
-            code=scale.code, label=str(LABELS.get(scale.code, scale.code)), formula=str(FORMULAS.get(scale.code, "")),
-            value=value, level=level, peer_count=len(peers.get(scale.code, [])) if by_peers else 0,
+            code=code, label=str(LABELS[code]), formula=str(FORMULAS[code]),
+            value=value, level=level, peer_count=len(peers.get(code, [])) if by_peers else 0,
             peer_median=statistics.median(peer_list) if by_peers and peer_list else None,
-            by_peers=by_peers, themes=list(scale.themes), unit=scale.unit,
+            by_peers=by_peers, themes=list(scale.themes), unit=scale.unit, missing_reason=reason,
         ))
     return diagnosis
 

@@ -124,14 +124,15 @@ def build_profile(business: Business, *, classes: set[int] | None = None) -> Pro
 
         years = list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
         if years and 1 in classes:
-            diagnosis = diagnose(business=business, years=years[-2:])
+            # diagnose() takes the latest complete year (and the one before) itself.
+            diagnosis = diagnose(business=business, years=years[-4:])
             profile.weak = [(i.label, i.themes) for i in diagnosis.weak]
     profile.applications = 10 in classes
     return profile
 
 
 def _eligible_programs(profile: Profile, today):
-    queryset = SupportProgram.objects.filter(Q(deadline__isnull=True) | Q(deadline__gte=today)).defer("body", "search_text")
+    queryset = SupportProgram.objects.filter(Q(deadline__isnull=True) | Q(deadline__gte=today)).defer("body", "search_text", "search_tokens", "search_vector")
     if profile.attributes:
         queryset = queryset.filter(Q(prefectures=[]) | Q(prefectures__contains=[profile.prefecture]))
         queryset = queryset.filter(Q(industries=[]) | Q(industries__contains=[profile.industry]))
@@ -312,7 +313,7 @@ def recommend(business: Business, *, limit: int = 10, today=None, exclude_saved:
     classes = usable_classes(business.pk)
     profile = build_profile(business, classes=classes)
     programs = _eligible_programs(profile, today)
-    cases = list(CaseStudy.objects.defer("actions", "results", "search_text"))
+    cases = list(CaseStudy.objects.defer("actions", "results", "search_text", "search_tokens", "search_vector"))
     program_by_code = dict(SupportProgram.objects.exclude(application_program="").values_list("application_program", "pk"))
     own = _interactions([business.pk], applications=profile.applications, program_by_code=program_by_code).get(business.pk, {})
     saved = set(Favourite.objects.filter(business=business).values_list("program_id", "case_study_id"))

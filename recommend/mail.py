@@ -84,7 +84,7 @@ def send_program_alerts(*, day: dt.date | None = None) -> int:
     end = start + dt.timedelta(days=1)
     today = timezone.localdate()
     programs = list(SupportProgram.objects.filter(published_at__gte=start, published_at__lt=end)
-                    .filter(Q(deadline__isnull=True) | Q(deadline__gte=today)).defer("body", "search_text"))
+                    .filter(Q(deadline__isnull=True) | Q(deadline__gte=today)).defer("body", "search_text", "search_tokens", "search_vector"))
     if not programs:
         return 0
     rows = []
@@ -118,7 +118,7 @@ def send_saved_search_alerts(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             locked = SavedSearch.objects.select_for_update().get(pk=search.pk)
             since = locked.alerted_until or locked.created_at
-            base = SupportProgram.objects.filter(published_at__gt=since, published_at__lte=now).defer("body", "search_text")
+            base = SupportProgram.objects.filter(published_at__gt=since, published_at__lte=now).defer("body", "search_text", "search_tokens", "search_vector")
             filterset = ProgramFilter(locked.params, queryset=base)
             if not filterset.is_valid():
                 continue
@@ -182,7 +182,7 @@ def build_weekly_digest(*, today: dt.date | None = None) -> int:
     programs = list(
         SupportProgram.objects.filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
         .filter(Q(opens_on__isnull=True) | Q(opens_on__lte=today + dt.timedelta(days=30)))
-        .defer("body", "search_text").order_by("-published_at", "id")
+        .defer("body", "search_text", "search_tokens", "search_vector").order_by("-published_at", "id")
     )
     fresh = [p for p in programs if p.published_at >= since] or programs
     template = _path_template()

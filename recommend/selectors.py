@@ -8,12 +8,21 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from companies.models import Business, FinancialYear
-from consent.access import APPLICANT, PURPOSE_APPLICANT_RECORDS, require
+from companies.models import (
+    Business,
+    BusinessPlan,
+    BusinessProfile,
+    Challenge,
+    ContactPerson,
+    FinancialYear,
+    Succession,
+)
+from consent.access import APPLICANT, PURPOSE_APPLICANT_RECORDS, ConsentContext, require
 from programs.models import CaseStudy, SupportProgram
 
 from .diagnosis import Diagnosis, diagnose
 from .engine import Recommendation
+from .lokaben import WITHHELD, NonFinancialView, nonfinancial_views
 from .models import Favourite, RecommendationSet, SavedSearch, ViewEvent
 
 
@@ -51,9 +60,9 @@ def recommendations_for(*, viewer, limit: int = 10):
     stored = row.items.get(language) or row.items.get(settings.LANGUAGE_CODE) or {}
     entries = {kind: stored.get(kind, [])[:limit] for kind in ("program", "case_study")}
     programs = SupportProgram.objects.filter(pk__in=[e["id"] for e in entries["program"]]).filter(
-        Q(deadline__isnull=True) | Q(deadline__gte=today)).defer("body", "search_text").in_bulk()
+        Q(deadline__isnull=True) | Q(deadline__gte=today)).defer("body", "search_text", "search_tokens", "search_vector").in_bulk()
     cases = CaseStudy.objects.filter(pk__in=[e["id"] for e in entries["case_study"]]).defer(
-        "actions", "results", "search_text").in_bulk()
+        "actions", "results", "search_text", "search_tokens", "search_vector").in_bulk()
     for kind, items in (("program", programs), ("case_study", cases)):
         for entry in entries[kind]:
             item = items.get(entry["id"])
@@ -78,6 +87,34 @@ def diagnosis_for(*, viewer) -> Diagnosis:
     require(business_id=business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=6, recipient=APPLICANT, viewer=viewer)
     years = list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
     return diagnose(business=business, years=years)
+
+
+def financial_years_for(*, viewer) -> list[FinancialYear]:
+    """Every registered year, partial ones too (the ロカベンシート lists them, flagged)."""
+    business = business_of(viewer)
+    require(business_id=business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=6, recipient=APPLICANT, viewer=viewer)
+    return list(FinancialYear.objects.filter(business=business).order_by("fiscal_year"))
+
+
+def nonfinancial_for(*, viewer) -> list[NonFinancialView]:
+    """The four non-financial views from the business's own record, each data class as the
+    consent releases it to the business's own user (purpose 3, recipient 7)."""
+    business = business_of(viewer)
+    context = ConsentContext([business.pk])
+
+    def allowed(data_class: int) -> bool:
+        return context.decide(business.pk, purpose=PURPOSE_APPLICANT_RECORDS, data_class=data_class, recipient=APPLICANT,
+                              viewer=viewer).allowed
+
+    def one(model, data_class: int):
+        return model.objects.filter(business=business).first() if allowed(data_class) else WITHHELD
+
+    return nonfinancial_views(
+        business=business if allowed(1) else WITHHELD,
+        profile=one(BusinessProfile, 3), succession=one(Succession, 4), contact=one(ContactPerson, 5),
+        plan=one(BusinessPlan, 7),
+        challenges=list(Challenge.objects.filter(business=business).order_by("theme")) if allowed(11) else WITHHELD,
+    )
 
 
 def simulation_programs(*, diagnosis: Diagnosis):

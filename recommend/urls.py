@@ -11,6 +11,7 @@ urlpatterns = [
     path("mypage/saved/toggle/", views.favourite_toggle_view, name="favourite_toggle"),
     path("mypage/diagnosis/", views.diagnosis, name="diagnosis"),
     path("mypage/diagnosis/simulation/", views.simulation, name="simulation"),
+    path("mypage/diagnosis/lokaben.xlsx", views.diagnosis_workbook, name="diagnosis_workbook"),
     path("mypage/saved-searches/", views.saved_searches, name="saved_searches"),
     path("mypage/saved-searches/new/", views.saved_search_create_view, name="saved_search_create"),
     path("mypage/saved-searches/<int:search_id>/alerts/", views.saved_search_update_view, name="saved_search_update"),

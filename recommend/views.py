@@ -12,9 +12,13 @@ from programs.models import SupportProgram
 
 from .diagnosis import simulate
 from .forms import FavouriteForm, SavedSearchForm
+from .lokaben import workbook_bytes
 from .selectors import (
+    business_of,
     diagnosis_for,
     favourites_for,
+    financial_years_for,
+    nonfinancial_for,
     recommendations_for,
     saved_searches_for,
     simulation_programs,
@@ -86,8 +90,22 @@ def diagnosis(request):
     cases = CaseStudy.objects.filter(themes__overlap=weak_themes).order_by("-published_on", "id")[:6] if weak_themes else []
     return render(request, "recommend/diagnosis.html", {
         "diagnosis": result, "chart_data": _chart_data(result), "programs": programs, "cases": cases,
-        "min_peers": 5,
+        "min_peers": 5, "views": nonfinancial_for(viewer=request.user),
     })
+
+
+@role_required("business")
+def diagnosis_workbook(request):
+    """The ロカベンシート (Excel): the six indicators, their trend, the figures and the four
+    non-financial views, as the page shows them."""
+    from django.http import HttpResponse
+
+    result = diagnosis_for(viewer=request.user)
+    content = workbook_bytes(business=business_of(request.user), diagnosis=result,
+                             views=nonfinancial_for(viewer=request.user), all_years=financial_years_for(viewer=request.user))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="lokaben_{result.fiscal_year or "none"}.xlsx"'
+    return response
 
 
 @role_required("business")
@@ -104,7 +122,10 @@ def simulation(request):
         else:
             program = SupportProgram.objects.get(pk=program.pk)
             projection = simulate(diagnosis=result, program=program)
-            if projection is None:
+            if projection is None and result.partial_years:
+                error = _("Your record has no complete fiscal year to project from: %(years)s lack figures (see the diagnosis).") % {
+                    "years": "、".join(str(fy) for fy, _missing in result.partial_years)}
+            elif projection is None:
                 error = _("Your record has no financial year to project from.")
     return render(request, "recommend/simulation.html", {
         "diagnosis": result, "choices": choices, "program": program, "projection": projection, "error": error,

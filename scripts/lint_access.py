@@ -63,6 +63,7 @@ BUSINESS_DATA_MODELS: dict[str, frozenset[str]] = {
     "applications.models": frozenset({"Application", "ApplicationSnapshot", "ApplicationCorrection"}),
     "institutions.models": frozenset({"SupportRecord"}),
     "documents.models": frozenset({"Document", "Attachment"}),
+    "awards.models": frozenset({"Award", "PlanChange", "ExpenseLine", "PerformanceReport", "ProfitReport", "DueDate"}),
 }
 CONSENT_APP = "consent"
 FORBIDDEN_MODULE = "consent.models"

@@ -1,0 +1,21 @@
+"""The subsidy panel of an application page (after adoption): the award's status, the
+timeline of every step with what is still due (overdue marked) and the link to the
+subsidy page. Included with `{% award_panel application %}`, so applications need not
+import this app."""
+
+from __future__ import annotations
+
+from django import template
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("awards/_panel.html", takes_context=True)
+def award_panel(context, application, agency=False):
+    award = selectors.award_of(application=application) if application.status in ("adopted", "completed") else None
+    return {
+        "application": application, "award": award, "agency": agency,
+        "steps": selectors.timeline(application=application, award=award) if award else [],
+    }
