@@ -14,6 +14,7 @@ from rest_framework import renderers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import HasRole
@@ -98,9 +99,13 @@ class _OpenDataApi(APIView):
             records = (self.as_record(v) for v in rows.iterator(chunk_size=2000))
             return _stream_csv(self.csv_fields, records, self.csv_filename,
                                encoding=csv_files.csv_encoding(request.query_params))
-        paginator = OpenDataPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response([self.as_record(v) for v in page])
+        def compute():
+            paginator = OpenDataPagination()
+            page = paginator.paginate_queryset(rows, request, view=self)
+            return paginator.get_paginated_response([self.as_record(v) for v in page]).data
+
+        # Cached per URL and invalidated on change (analytics.open_data.cached_page).
+        return Response(open_data.cached_page(f"{type(self).__name__}|{request.build_absolute_uri()}", compute))
 
 
 class OpenDataAdoptionsApi(_OpenDataApi):
