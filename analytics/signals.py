@@ -8,6 +8,8 @@ import threading
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from core.demo import SEEDING, seeded
+
 SOURCES = ("applications.Application", "companies.Business", "institutions.Institution", "consent.Narrowing",
            "consent.ConsentChange", "consent.PolicyVersion", "consent.Purpose")
 
@@ -17,6 +19,9 @@ _queued = threading.local()
 
 def _changed(sender, instance, **kwargs) -> None:
     from .open_data import cache_invalidate
+
+    if SEEDING.get():  # seed_demo fills an empty database: nothing derived exists yet
+        return
 
     if kwargs.get("raw"):
         return
@@ -34,9 +39,16 @@ def _changed(sender, instance, **kwargs) -> None:
     transaction.on_commit(cache_invalidate)
 
 
+def _seeded(sender, **kwargs) -> None:
+    from .open_data import cache_invalidate
+
+    cache_invalidate()
+
+
 def connect() -> None:
     from django.apps import apps
 
+    seeded.connect(_seeded, dispatch_uid="analytics.opendata.seeded")
     for label in SOURCES:
         model = apps.get_model(label)
         post_save.connect(_changed, sender=model, dispatch_uid=f"analytics.opendata.save.{label}")

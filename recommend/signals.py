@@ -13,9 +13,14 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
+from core.demo import SEEDING
+
 
 def _business_changed(sender, instance, **kwargs) -> None:
     from .services import recommendations_mark_stale
+
+    if SEEDING.get():  # seed_demo fills an empty database: nothing derived exists yet
+        return
 
     business_id = instance.pk if sender._meta.label == "companies.Business" else getattr(instance, "business_id", None)
     if business_id is not None and not kwargs.get("raw"):
@@ -24,6 +29,9 @@ def _business_changed(sender, instance, **kwargs) -> None:
 
 def _catalogue_changed(sender, instance, **kwargs) -> None:
     from .services import recommendations_mark_stale
+
+    if SEEDING.get():  # seed_demo fills an empty database: nothing derived exists yet
+        return
 
     if not kwargs.get("raw"):
         recommendations_mark_stale()
