@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Business
 from companies.reference import PREFECTURE_CHOICES
 from companies.validators import is_valid_corporate_number, normalise_corporate_number
+from core import input as inputs
 
 from .selectors import corporate_number_taken
 
@@ -26,17 +27,21 @@ class BusinessSignupForm(SignupForm):
                  (Business.CorpType.SOLE_PROPRIETOR, _("Sole proprietor (個人事業主)"))],
         initial=Business.CorpType.CORPORATION,
     )
-    corporate_number = forms.CharField(
-        label=_("Corporate number"), required=False, max_length=20,
+    corporate_number = inputs.CharField(
+        label=_("Corporate number"), required=False, max_length=20, code=True,
         help_text=_("13 digits, for a corporation only. It is checked as you type."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "data-corporate-number": "1"}),
     )
-    name = forms.CharField(label=_("Business name"), max_length=200,
+    name = inputs.CharField(label=_("Business name"), max_length=200,
                            help_text=_("A sole proprietor enters the trade name or their own name."))
     prefecture = forms.ChoiceField(label=_("Prefecture"), choices=[("", _("Choose a prefecture"))] + PREFECTURE_CHOICES)
-    representative_name = forms.CharField(label=_("Representative"), max_length=100)
+    representative_name = inputs.CharField(label=_("Representative"), max_length=100)
 
     field_order = ["email", "password1", "password2", "corp_type", "corporate_number", "name", "prefecture", "representative_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        inputs.guard_fields(self)  # allauth's e-mail and password fields: the input layer's character rule
 
     def clean(self):
         cleaned = super().clean()
@@ -65,8 +70,8 @@ class BusinessSignupForm(SignupForm):
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address of the member"))
-    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    email = inputs.EmailField(label=_("E-mail address of the member"))
+    full_name = inputs.CharField(label=_("Full name"), max_length=100)
     can_draft_applications = forms.BooleanField(label=_("May draft applications"), required=False)
     can_edit_record = forms.BooleanField(label=_("May edit the business record"), required=False)
 
@@ -77,7 +82,7 @@ class MemberPermissionsForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Name of the token"), max_length=100,
+    name = inputs.CharField(label=_("Name of the token"), max_length=100,
                            help_text=_("Where you use it, e.g. the name of your accounting software."))
     days = forms.TypedChoiceField(label=_("Valid for"), coerce=int, initial=90,
                                   choices=[(30, _("30 days")), (90, _("90 days")), (365, _("1 year"))])

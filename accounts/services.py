@@ -68,7 +68,7 @@ def member_create(*, actor: User, email: str, full_name: str = "", can_draft_app
 
     mail_enqueue(to_user=member, template="member_added", category="accounts",
                  context={"business": actor.business.name, "prime_email": actor.email},
-                 idempotency_key=f"member-added:{member.pk}")
+                 idempotency_key=f"member-added:{member.pk}", business_id=actor.business.pk)
     return member
 
 

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import HasRole
 from consent.access import require_researcher
-from core import csv_files
+from core import csv_files, formatting
 from core.db import reads_from_replica
 
 from . import extract, open_data, services
@@ -47,20 +47,53 @@ class _Echo:
 
 
 def _valid_filters(form_class, request) -> dict:
-    params = {k: v for k, v in request.query_params.items() if k not in ("format", "page", "page_size", "encoding")}
+    params = {k: v for k, v in request.query_params.items() if k not in ("format", "page", "page_size", "encoding", "labels")}
     form = form_class(params)
     if not form.is_valid():
         raise ValidationError({field: [str(m) for m in errors] for field, errors in form.errors.items()})
     return form.filters()
 
 
-def _stream_csv(header: list[str], records, filename: str, *, encoding: str = "utf-8") -> StreamingHttpResponse:
+def _program_label(code) -> str:
+    from applications.models import Program
+
+    return str(Program(code).label) if code in Program.values else (code or "")
+
+
+def _result_label(code) -> str:
+    from applications.models import Application
+
+    values = Application.ReviewResult
+    return str(values(code).label) if code in values.values else (code or "")
+
+
+# For people (?labels=1, the portal's own download links): the name beside each code, in a
+# column of its own right after it; the contract's columns keep their names and order.
+CODE_LABELS = {
+    "prefecture": ("prefecture_name", formatting.prefecture_name),
+    "program": ("program_name", _program_label),
+    "result": ("result_name", _result_label),
+}
+
+
+def _stream_csv(header: list[str], records, filename: str, *, encoding: str = "utf-8",
+                labels: bool = False) -> StreamingHttpResponse:
     writer = csv.writer(_Echo(), lineterminator="\r\n")
+    columns: list[tuple[str, str, object]] = []  # (output header, source field, label function or None)
+    for name in header:
+        columns.append((name, name, None))
+        if labels and name in CODE_LABELS:
+            label_name, label_of = CODE_LABELS[name]
+            columns.append((label_name, name, label_of))
 
     def lines():
-        yield writer.writerow(header)
+        yield writer.writerow([column for column, _field, _label in columns])
         for record in records:
-            yield writer.writerow([record[name] if record[name] is not None else "" for name in header])
+            row = []
+            for _column, field, label_of in columns:
+                value = record[field]
+                row.append("" if value is None else (label_of(value) if label_of else value))
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(csv_files.encode_stream(lines(), encoding), content_type=csv_files.content_type(encoding))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -77,6 +110,8 @@ FILTER_PARAMETERS = [
     OpenApiParameter("fiscal_year", OpenApiTypes.INT), OpenApiParameter("prefecture", OpenApiTypes.STR),
     OpenApiParameter("program", OpenApiTypes.STR), OpenApiParameter("q", OpenApiTypes.STR, description="法人番号 or name"),
     OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+    OpenApiParameter("labels", OpenApiTypes.STR, enum=["1"],
+                     description="CSV for people: a *_name column with the name beside each code column"),
 ]
 
 
@@ -98,7 +133,9 @@ class _OpenDataApi(APIView):
         if request.query_params.get("format") == "csv":
             records = (self.as_record(v) for v in rows.iterator(chunk_size=2000))
             return _stream_csv(self.csv_fields, records, self.csv_filename,
-                               encoding=csv_files.csv_encoding(request.query_params))
+                               encoding=csv_files.csv_encoding(request.query_params),
+                               labels=request.query_params.get("labels") == "1")
+
         def compute():
             paginator = OpenDataPagination()
             page = paginator.paginate_queryset(rows, request, view=self)

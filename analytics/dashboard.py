@@ -3,16 +3,17 @@ consent decision, and the reads that group it.
 
 Consent. The dashboard is purpose 2 (情報共有 within government), recipient 2 (the SME
 Agency). The policy table allows every class to recipient 2 for purpose 2, but a business
-may narrow any (class, recipient), so the summary is built from
-`consent.access.businesses_allowing` per class:
+may narrow any (class, recipient), so the summary is built from the rows the set-based
+projection releases to the dashboard job (`consent.projection.release_rows`, one query):
 
 - an application counts at all only where its business allows class 1 (prefecture and
   industry are class 1) and class 10 (the program, round, year and the granted amount are
   制度活用情報) — without them the row has no dimension and no fact;
-- it counts towards "decided" and "adopted" only where the business allows class 9 (審査情報);
+- it counts towards "decided" and "adopted" only where the business allows class 9 (審査情報)
+  (the projection gives its review result as NULL otherwise);
 - its requested amount counts only where the business allows class 8 (申請事業内容);
 - a procedure (経営力向上計画 etc.) counts only where the applicant ticked the data-use
-  consent (`procedure_rule_q`).
+  consent (the projection's procedure-origin rule).
 
 Freshness. `dashboard_summary_refresh` rebuilds the whole table in one transaction
 (readers keep seeing the previous summary until it commits) every 10 minutes (Celery beat,
@@ -26,21 +27,14 @@ import time
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application, Program
-from companies.models import Business
 from companies.reference import JSIC_MIDDLE, PREFECTURES
-from consent.access import (
-    PURPOSE_SHARING,
-    SME_AGENCY,
-    SystemRecipient,
-    businesses_allowing,
-    procedure_rule_q,
-)
+from consent.access import PURPOSE_SHARING, SME_AGENCY, SystemRecipient
+from consent.projection import Column, ReleasedRows, release_rows
 
 from .models import DashboardCell, SummaryRefresh
 
@@ -60,44 +54,33 @@ NEXT_DIMENSION = {"fiscal_year": "program", "program": "round", "round": "prefec
 METRICS = ("applications", "adopted", "adoption_rate", "granted_amount")
 
 
-def _allowed_exists(data_class: int):
-    """A per-row Exists(): does this application's business allow (purpose 2, class, recipient 2)?"""
-    inner = businesses_allowing(
-        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_SHARING, data_class=data_class, viewer=DASHBOARD,
+SOURCE_COLUMNS = [
+    Column(name, lookup) for name, lookup in (
+        ("fiscal_year", "fiscal_year"), ("program", "program"), ("round_number", "round_number"),
+        ("prefecture", "business__prefecture"), ("industry", "business__industry_jsic"),
+        ("review_result", "review_result"), ("requested_amount", "requested_amount"),
+        ("granted_amount", "granted_amount"),
     )
-    return Exists(inner)
+]
 
 
-def dashboard_source_queryset():
-    """Submitted applications the agency may aggregate (see the module docstring)."""
-    qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES).filter(procedure_rule_q(purpose=PURPOSE_SHARING))
-    for data_class in (1, 10):
-        qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=data_class, viewer=DASHBOARD, business_field="business_id")
-    return qs
+def dashboard_source() -> ReleasedRows:
+    """Submitted applications as the projection releases them to the dashboard job: rows
+    only where the business allows classes 1 and 10, the review result (9) and the
+    requested amount (8) NULL where it does not allow those (see the module docstring)."""
+    qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES)
+    return release_rows(qs, viewer=DASHBOARD, purpose=PURPOSE_SHARING, columns=SOURCE_COLUMNS, require=(1, 10))
 
 
-def _summary_queryset():
-    review_ok = _allowed_exists(9)
-    content_ok = _allowed_exists(8)
-    decided = Q(review_result__in=[Application.ReviewResult.ADOPTED, Application.ReviewResult.NOT_ADOPTED])
+def _summary_sql() -> tuple[str, list]:
+    sql, params = dashboard_source().sql_with_params()
+    adopted, not_adopted = Application.ReviewResult.ADOPTED, Application.ReviewResult.NOT_ADOPTED
     return (
-        dashboard_source_queryset()
-        .values("fiscal_year", "program", "round_number")
-        .annotate(
-            prefecture=F("business__prefecture"),
-            industry=Coalesce(F("business__industry_jsic"), Value("")),
-        )
-        .values("fiscal_year", "program", "round_number", "prefecture", "industry")
-        .annotate(
-            n_applications=Count("id"),
-            n_decided=Count("id", filter=decided & Q(review_ok)),
-            n_adopted=Count("id", filter=Q(review_result=Application.ReviewResult.ADOPTED) & Q(review_ok)),
-            sum_requested=Coalesce(Sum("requested_amount", filter=Q(content_ok)), Value(0), output_field=IntegerField()),
-            sum_granted=Coalesce(
-                Sum("granted_amount", filter=Q(review_result=Application.ReviewResult.ADOPTED)), Value(0), output_field=IntegerField()
-            ),
-        )
-        .order_by()
+        "SELECT s.fiscal_year, s.program, s.round_number, s.prefecture, COALESCE(s.industry, '') AS industry,"
+        " COUNT(*), COUNT(*) FILTER (WHERE s.review_result IN (%s, %s)), COUNT(*) FILTER (WHERE s.review_result = %s),"
+        " COALESCE(SUM(s.requested_amount), 0), COALESCE(SUM(s.granted_amount), 0)"
+        f" FROM ({sql}) s GROUP BY 1, 2, 3, 4, 5",
+        [adopted, not_adopted, adopted, *params],
     )
 
 
@@ -107,15 +90,14 @@ def dashboard_summary_refresh() -> SummaryRefresh:
     aggregate. Readers see the previous summary until this commits (MVCC), so the
     dashboard is never empty or half-built. Called by the beat task and by the bench."""
     started = time.monotonic()
-    sql, params = _summary_queryset().query.sql_with_params()
+    sql, params = _summary_sql()
     with connection.cursor() as cursor:
         cursor.execute("LOCK TABLE analytics_dashboardcell IN EXCLUSIVE MODE")  # one rebuild at a time; reads go on
         cursor.execute("DELETE FROM analytics_dashboardcell")
         cursor.execute(
             "INSERT INTO analytics_dashboardcell (fiscal_year, program, round_number, prefecture, industry, applications,"
             " decided, adopted, requested_amount, granted_amount)"
-            " SELECT s.fiscal_year, s.program, s.round_number, s.prefecture, s.industry, s.n_applications, s.n_decided,"
-            f" s.n_adopted, s.sum_requested, s.sum_granted FROM ({sql}) s",
+            f" {sql}",
             params,
         )
         cells = cursor.rowcount

@@ -25,8 +25,8 @@ Design
   "treated × post" dummy can; the pooled estimate is reported beside it for comparison.
 * Consent. Purpose 1 (EBPM), recipient 2 (the agency): classes 1 (industry, size), 6
   (financials), 9 (the review result) and 10 (program, round, year) — a business is in the
-  analysis only where it allows all four (`businesses_allowing`), and procedures only with the
-  opt-in (`procedure_rule_q`).
+  analysis only where it allows all four, and procedures only with the opt-in: its inputs
+  are the rows the set-based projection releases (`consent.projection.release_rows`).
 
 Everything needed to reproduce a result is in its parameters (and the data as of the run).
 """

@@ -12,13 +12,8 @@ import statsmodels.api as sm
 from applications.models import Application
 from companies.models import FinancialYear
 from companies.reference import jsic_major_of
-from consent.access import (
-    PURPOSE_EBPM,
-    SME_AGENCY,
-    SystemRecipient,
-    businesses_allowing,
-    procedure_rule_q,
-)
+from consent.access import PURPOSE_EBPM, SME_AGENCY, SystemRecipient
+from consent.projection import Column, release_rows, rows_released
 
 from .ebpm import (
     MAX_MAP_POINTS,
@@ -39,31 +34,35 @@ def _band(value, edges) -> int:
     return len(edges)
 
 
+EBPM = SystemRecipient(SME_AGENCY, "EBPM")
+# A unit enters only where its business allows all four classes of purpose 1.
+EBPM_CLASSES = (1, 6, 9, 10)
+UNIT_COLUMNS = [Column(name, name) for name in ("business_id", "review_result", "program", "fiscal_year", "round_number",
+                                                "business__industry_jsic", "business__employees")]
+FINANCIAL_COLUMNS = [Column(name, name) for name in ("business_id", "fiscal_year", "sales", "ordinary_profit", "operating_profit",
+                                                     "personnel_cost", "depreciation", "net_assets", "total_assets")]
+
+
 def _allowed(qs, *, business_field: str):
-    for data_class in (1, 6, 9, 10):
-        qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=data_class, viewer=SystemRecipient(SME_AGENCY, "EBPM"),
-                                 business_field=business_field)
-    return qs
+    """The rows the projection releases to the EBPM job (procedures only with the opt-in)."""
+    return rows_released(qs, viewer=EBPM, purpose=PURPOSE_EBPM, classes=EBPM_CLASSES, business_field=business_field)
 
 
 def load_units(params: EbpmParams) -> pd.DataFrame:
     """One row per unit: business, treated, event year, round, industry, employees."""
     apps = Application.objects.filter(
         is_procedure=False, review_result__in=[Application.ReviewResult.ADOPTED, Application.ReviewResult.NOT_ADOPTED],
-    ).filter(procedure_rule_q(purpose=PURPOSE_EBPM))
+    )
     if params.program:
         apps = apps.filter(program=params.program)
-    apps = _allowed(apps, business_field="business_id")
     ever_adopted = set(
         _allowed(Application.objects.filter(review_result=Application.ReviewResult.ADOPTED), business_field="business_id")
         .values_list("business_id", flat=True).distinct()
     )
-    rows = (
-        apps.filter(fiscal_year__in=params.cohort_years)
-        .order_by("business_id", "fiscal_year", "round_number", "id")
-        .values_list("business_id", "review_result", "program", "fiscal_year", "round_number",
-                     "business__industry_jsic", "business__employees")
-    )
+    rows = release_rows(
+        apps.filter(fiscal_year__in=params.cohort_years).order_by("business_id", "fiscal_year", "round_number", "id"),
+        viewer=EBPM, purpose=PURPOSE_EBPM, columns=UNIT_COLUMNS, require=EBPM_CLASSES,
+    ).queryset
     units: dict[int, dict] = {}
     for business_id, result, program, year, round_number, industry, employees in rows:
         adopted = result == Application.ReviewResult.ADOPTED
@@ -91,10 +90,8 @@ def load_units(params: EbpmParams) -> pd.DataFrame:
 
 
 def load_financials(business_ids: list[int], years: tuple[int, int]) -> pd.DataFrame:
-    qs = _allowed(FinancialYear.objects.filter(business_id__in=business_ids, fiscal_year__gte=years[0], fiscal_year__lte=years[1]),
-                  business_field="business_id")
-    rows = qs.values_list("business_id", "fiscal_year", "sales", "ordinary_profit", "operating_profit", "personnel_cost",
-                          "depreciation", "net_assets", "total_assets")
+    qs = FinancialYear.objects.filter(business_id__in=business_ids, fiscal_year__gte=years[0], fiscal_year__lte=years[1])
+    rows = release_rows(qs, viewer=EBPM, purpose=PURPOSE_EBPM, columns=FINANCIAL_COLUMNS, require=EBPM_CLASSES).queryset
     frame = pd.DataFrame(rows, columns=["business_id", "fiscal_year", "sales", "ordinary_profit", "operating_profit",
                                         "personnel_cost", "depreciation", "net_assets", "total_assets"])
     for col in frame.columns[2:]:

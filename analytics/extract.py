@@ -1,15 +1,19 @@
 """The research extract (api.md, seed 003 ※5): one CSV row per application, streamed from a
 server-side cursor so that a million rows need no more memory than ten.
 
-Consent, in the order applied:
-- only approved researchers (recipient 4's per-viewer condition: `require_researcher`, 403);
-- procedures only where the applicant ticked the data-use consent (`procedure_rule_q`);
-- a business that denies class 1 (purpose 1, recipient 4) has no rows (`businesses_allowing`);
-- classes 6, 9 and 10 are emptied per row where the business denies them: each is an
-  Exists() built from `businesses_allowing` on the row's business, evaluated in the same query;
-- only the ※5 items (consent.registry.RESEARCH_EXTRACT_COLUMNS): the header is that list.
-  The four sole-proprietor identity fields are empty for a 法人 and the 法人番号 is empty for
-  a sole proprietor (who has none).
+Consent: the rows and their columns are released through the set-based projection
+(`consent.projection.release_rows`, purpose 1, the viewer; one query):
+- only approved researchers (recipient 4's per-viewer condition; the API answers others 403
+  first, and the projection gives anyone else no rows);
+- procedures only where the applicant ticked the data-use consent;
+- a business that denies class 1 (purpose 1, recipient 4) has no rows;
+- classes 6, 9 and 10 are NULL (empty) per row where the business denies them;
+- only the ※5 items (consent.registry.RESEARCH_ITEMS; the header is
+  consent.registry.RESEARCH_EXTRACT_COLUMNS). The four sole-proprietor identity fields are
+  empty for a 法人 and the 法人番号 is empty for a sole proprietor (who has none).
+
+`released_extract(viewer=, filters=)` returns the released query; its
+`sql_with_params()` is the SQL a COPY … TO STDOUT can run unchanged.
 
 `value_added` is ※5's 付加価値額 as the seed lists it: 粗利 (gross profit) + 減価償却費
 (depreciation) of that year (applications.rules.value_added); empty when either is missing.
@@ -25,18 +29,13 @@ import hashlib
 from collections.abc import Iterator
 
 from django.db import transaction
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models import F, FilteredRelation, Q
 
 from applications import rules
 from applications.models import Application
 from companies.models import Business
-from consent.access import (
-    PURPOSE_EBPM,
-    RESEARCHERS,
-    businesses_allowing,
-    procedure_rule_q,
-    viewer_recipient,
-)
+from consent.access import PURPOSE_EBPM, RESEARCHERS, viewer_recipient
+from consent.projection import Column, ReleasedRows, release_rows
 from consent.registry import RESEARCH_EXTRACT_COLUMNS
 from core import csv_files
 
@@ -47,42 +46,46 @@ CLASS_OF = dict(RESEARCH_EXTRACT_COLUMNS)
 CHUNK_SIZE = 5000
 
 
-def _allowed(data_class: int, viewer):
-    return Exists(businesses_allowing(
-        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_EBPM, data_class=data_class,
-        viewer=viewer, recipient=RESEARCHERS,
-    ))
+# What the query reads, in the order extract_row takes it; the classes come from the registry.
+COLUMNS = [
+    Column(name, lookup) for name, lookup in (
+        ("corp_type", "business__corp_type"), ("corporate_number", "business__corporate_number"),
+        ("name", "business__name"), ("address", "business__address"),
+        ("representative_name", "business__representative_name"), ("phone", "business__phone"),
+        ("employees", "business__employees"), ("capital", "business__capital"), ("offices", "business__offices"),
+        ("founded_year", "business__founded_year"), ("prefecture", "business__prefecture"),
+        ("industry_jsic", "business__industry_jsic"),
+        ("sales", "pre_fy__sales"), ("ordinary_profit", "pre_fy__ordinary_profit"),
+        ("gross_profit", "pre_fy__gross_profit"), ("depreciation", "pre_fy__depreciation"),
+        ("review_result", "review_result"), ("review_score", "review_score"), ("program", "program"),
+        ("fiscal_year", "fiscal_year"), ("implementation_fiscal_year", "implementation_fiscal_year"),
+        ("round_number", "round_number"),
+    )
+]
 
 
-def extract_queryset(*, viewer, filters: dict):
-    """The rows this viewer may receive: businesses_allowing derives the recipient from the
-    viewer and checks the researcher's approved pledge itself, so anyone else gets no rows
-    (the API answers them 403 first)."""
-    if viewer_recipient(viewer) != RESEARCHERS:
-        return Application.objects.none().values_list("pk")
-    qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES).filter(procedure_rule_q(purpose=PURPOSE_EBPM))
-    qs = businesses_allowing(qs, purpose=PURPOSE_EBPM, data_class=1, viewer=viewer, recipient=RESEARCHERS,
-                             business_field="business_id")
+def released_extract(*, viewer, filters: dict) -> ReleasedRows:
+    """The extract as the projection releases it to this viewer (see the module docstring)."""
+    qs = Application.objects.exclude(status__in=EXCLUDED_STATUSES)
     if filters.get("fiscal_year"):
         qs = qs.filter(fiscal_year=filters["fiscal_year"])
     if filters.get("program"):
         qs = qs.filter(program=filters["program"])
     if filters.get("prefecture"):
         qs = qs.filter(business__prefecture=filters["prefecture"])
-    return (
-        qs.annotate(
-            pre_fy=FilteredRelation("business__financials", condition=Q(business__financials__fiscal_year=F("fiscal_year") - 1)),
-            ok6=_allowed(6, viewer), ok9=_allowed(9, viewer), ok10=_allowed(10, viewer),
-        )
-        .order_by("id")
-        .values_list(
-            "business__corp_type", "business__corporate_number", "business__name", "business__address",
-            "business__representative_name", "business__phone", "business__employees", "business__capital",
-            "business__offices", "business__founded_year", "business__prefecture", "business__industry_jsic",
-            "pre_fy__sales", "pre_fy__ordinary_profit", "pre_fy__gross_profit", "pre_fy__depreciation", "review_result", "review_score", "program", "fiscal_year",
-            "implementation_fiscal_year", "round_number", "ok6", "ok9", "ok10",
-        )
-    )
+    qs = qs.annotate(
+        pre_fy=FilteredRelation("business__financials", condition=Q(business__financials__fiscal_year=F("fiscal_year") - 1)),
+    ).order_by("id")
+    return release_rows(qs, viewer=viewer, purpose=PURPOSE_EBPM, columns=COLUMNS, require=(1,))
+
+
+def extract_queryset(*, viewer, filters: dict):
+    """The rows this viewer may receive (tuples in the order of COLUMNS): the projection
+    derives the recipient from the viewer and checks the researcher's approved pledge
+    itself, so anyone else gets no rows (the API answers them 403 first)."""
+    if viewer_recipient(viewer) != RESEARCHERS:
+        return Application.objects.none().values_list("pk")
+    return released_extract(viewer=viewer, filters=filters).queryset
 
 
 def _blank(value) -> str | int:
@@ -92,7 +95,7 @@ def _blank(value) -> str | int:
 def extract_row(values: tuple) -> list:
     (corp_type, corporate_number, name, address, representative, phone, employees, capital, offices, founded_year,
      prefecture, industry, sales, ordinary_profit, gross_profit, depreciation, review_result,
-     review_score, program, fiscal_year, implementation_fiscal_year, round_number, ok6, ok9, ok10) = values
+     review_score, program, fiscal_year, implementation_fiscal_year, round_number) = values
     sole = corp_type == Business.CorpType.SOLE_PROPRIETOR
     # ※5 「付加価値額(粗利、減価償却費)」: gross profit + depreciation of the year (the rule module's).
     value_added = rules.value_added(gross_profit, depreciation)
@@ -100,10 +103,9 @@ def extract_row(values: tuple) -> list:
         "" if sole else _blank(corporate_number),
         name if sole else "", address if sole else "", representative if sole else "", phone if sole else "",
         _blank(employees), _blank(capital), _blank(offices), _blank(founded_year), _blank(prefecture), _blank(industry),
-        _blank(sales) if ok6 else "", _blank(ordinary_profit) if ok6 else "", _blank(value_added) if ok6 else "",
-        review_result if ok9 else "", _blank(review_score) if ok9 else "",
-        program if ok10 else "", fiscal_year if ok10 else "", _blank(implementation_fiscal_year) if ok10 else "",
-        _blank(round_number) if ok10 else "",
+        _blank(sales), _blank(ordinary_profit), _blank(value_added),
+        _blank(review_result), _blank(review_score),
+        _blank(program), _blank(fiscal_year), _blank(implementation_fiscal_year), _blank(round_number),
     ]
 
 

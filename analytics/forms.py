@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import PROCEDURES, Program
 from companies.reference import JSIC_MIDDLE_CHOICES, PREFECTURE_CHOICES
+from core import input as inputs
 
 from .dashboard import DIMENSION_LABELS, DIMENSIONS
 from .ebpm import OUTCOMES
@@ -21,9 +22,9 @@ METRIC_CHOICES = [
 
 
 class DashboardFilterForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("Fiscal year"), required=False, min_value=2000, max_value=2100)
+    fiscal_year = inputs.IntegerField(label=_("Fiscal year"), required=False, min_value=2000, max_value=2100)
     program = forms.ChoiceField(label=_("Program"), required=False, choices=BLANK + list(Program.choices))
-    round_number = forms.IntegerField(label=_("Round"), required=False, min_value=1, max_value=99)
+    round_number = inputs.IntegerField(label=_("Round"), required=False, min_value=1, max_value=99)
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False, choices=PREFECTURE_OPTIONS)
     industry = forms.ChoiceField(label=_("Industry"), required=False, choices=BLANK + JSIC_MIDDLE_CHOICES)
     by = forms.ChoiceField(label=_("Break down by"), required=False, choices=[(d, DIMENSION_LABELS[d]) for d in DIMENSIONS])
@@ -37,7 +38,7 @@ class DashboardFilterForm(forms.Form):
 
 
 class ExtractFilterForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("Application fiscal year"), required=False, min_value=2000, max_value=2100)
+    fiscal_year = inputs.IntegerField(label=_("Application fiscal year"), required=False, min_value=2000, max_value=2100)
     program = forms.ChoiceField(label=_("Program"), required=False, choices=BLANK + list(Program.choices))
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False, choices=PREFECTURE_OPTIONS)
 
@@ -46,8 +47,8 @@ class ExtractFilterForm(forms.Form):
 
 
 class OpenDataFilterForm(forms.Form):
-    q = forms.CharField(label=_("Corporate number or name"), required=False, max_length=100)
-    fiscal_year = forms.IntegerField(label=_("Fiscal year"), required=False, min_value=2000, max_value=2100)
+    q = inputs.CharField(label=_("Corporate number or name"), required=False, max_length=100)
+    fiscal_year = inputs.IntegerField(label=_("Fiscal year"), required=False, min_value=2000, max_value=2100)
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False, choices=PREFECTURE_OPTIONS)
     program = forms.ChoiceField(label=_("Program"), required=False, choices=BLANK + list(Program.choices))
 
@@ -56,17 +57,17 @@ class OpenDataFilterForm(forms.Form):
 
 
 class ResearcherRegisterForm(forms.Form):
-    affiliation = forms.CharField(label=_("Research institution"), max_length=200,
+    affiliation = inputs.CharField(label=_("Research institution"), max_length=200,
                                   help_text=_("University, research institute or 施設等機関 you belong to."))
 
 
 class PledgeForm(forms.Form):
-    affiliation = forms.CharField(label=_("Research institution"), max_length=200)
-    research_purpose = forms.CharField(label=_("Purpose of use"), widget=forms.Textarea(attrs={"rows": 4}),
+    affiliation = inputs.CharField(label=_("Research institution"), max_length=200)
+    research_purpose = inputs.CharField(label=_("Purpose of use"), widget=forms.Textarea(attrs={"rows": 4}),
                                        help_text=_("The policy evaluation (EBPM) you will carry out. The data may be used for this purpose only."))
-    research_record = forms.CharField(label=_("Main research record"), widget=forms.Textarea(attrs={"rows": 4}),
+    research_record = inputs.CharField(label=_("Main research record"), widget=forms.Textarea(attrs={"rows": 4}),
                                       help_text=_("Publications and projects that show your experience with such data."))
-    information_management = forms.CharField(label=_("Information-management system"), widget=forms.Textarea(attrs={"rows": 4}),
+    information_management = inputs.CharField(label=_("Information-management system"), widget=forms.Textarea(attrs={"rows": 4}),
                                              help_text=_("Where the data is kept, who may access it, how it is protected and deleted."))
     accepted_terms = forms.BooleanField(
         label=_("I pledge to use the data only for policy evaluation (EBPM), to keep it confidential, not to give it to any third party and to delete it when the research ends."),
@@ -77,24 +78,24 @@ class PledgeForm(forms.Form):
 class PledgeDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect)
     approved_until = forms.DateField(label=_("Approved until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Note to the researcher"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = inputs.CharField(label=_("Note to the researcher"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PledgeWithdrawForm(forms.Form):
-    note = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = inputs.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class EbpmForm(forms.Form):
-    title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    title = inputs.CharField(label=_("Title"), required=False, max_length=200)
     program = forms.ChoiceField(label=_("Program"), required=False, choices=[("", _("All subsidies"))] + SUBSIDY_CHOICES)
-    first_year = forms.IntegerField(label=_("First cohort fiscal year"), min_value=2000, max_value=2100, initial=2020)
-    last_year = forms.IntegerField(label=_("Last cohort fiscal year"), min_value=2000, max_value=2100, initial=2023)
+    first_year = inputs.IntegerField(label=_("First cohort fiscal year"), min_value=2000, max_value=2100, initial=2020)
+    last_year = inputs.IntegerField(label=_("Last cohort fiscal year"), min_value=2000, max_value=2100, initial=2023)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[
         ("log_sales", _("Sales (log)")), ("sales", _("Sales (million yen)")), ("ordinary_profit", _("Ordinary profit (million yen)")),
         ("value_added", _("Value added (million yen)")),
     ], initial="log_sales")
-    pre_years = forms.IntegerField(label=_("Years before"), min_value=1, max_value=5, initial=2)
-    post_years = forms.IntegerField(label=_("Years after"), min_value=1, max_value=6, initial=3)
+    pre_years = inputs.IntegerField(label=_("Years before"), min_value=1, max_value=5, initial=2)
+    post_years = inputs.IntegerField(label=_("Years after"), min_value=1, max_value=6, initial=3)
     industry_level = forms.ChoiceField(label=_("Same industry"), choices=[
         ("major", _("JSIC major division")), ("middle", _("JSIC middle class")), ("none", _("Do not match on industry")),
     ], initial="major")

@@ -1,7 +1,8 @@
 """Open data (seed 003 ※6; purpose 9, recipient 8): adopted subsidy cases, and for
 procedures only the fact and date of certification where the applicant opted in.
 
-Which rows, which fields:
+Everything leaves through the set-based projection (`consent.projection.release_rows`,
+purpose 9, the public as a SystemRecipient). Which rows, which fields:
 - a case is published only where its business allows purpose 9 / recipient 8 for class 1
   (who: 法人番号, name, prefecture, municipality) and class 10 (what: program, year, round,
   result). A business that narrowed either is excluded entirely: an anonymous row would not
@@ -12,7 +13,7 @@ Which rows, which fields:
 - only 法人 (corporations): ※6 names the 法人番号 and 法人名; a sole proprietor's name is a
   person's name, which the item list does not include;
 - certified procedures (certified_on set) only with the checklist opt-in
-  (`procedure_rule_q(purpose=9)`), and only corporate number, name, program and date.
+  (the projection's procedure-origin rule), and only corporate number, name, program and date.
 """
 
 from __future__ import annotations
@@ -20,17 +21,12 @@ from __future__ import annotations
 import hashlib
 import time
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from applications.models import Application
 from companies.models import Business
-from consent.access import (
-    PUBLIC,
-    PURPOSE_OPEN_DATA,
-    SystemRecipient,
-    businesses_allowing,
-    procedure_rule_q,
-)
+from consent.access import PUBLIC, PURPOSE_OPEN_DATA, SystemRecipient
+from consent.projection import Column, release_rows
 from consent.registry import OPEN_DATA_COLUMNS
 
 OPEN_DATA = SystemRecipient(PUBLIC, "open data")
@@ -38,16 +34,24 @@ ADOPTION_FIELDS = [name for name, _class in OPEN_DATA_COLUMNS]
 CERTIFICATION_FIELDS = ["corporate_number", "name", "program", "certified_on"]
 
 
-def _allowed(data_class: int):
-    return Exists(businesses_allowing(
-        Business.objects.filter(pk=OuterRef("business_id")), purpose=PURPOSE_OPEN_DATA, data_class=data_class, viewer=OPEN_DATA,
-    ))
-
-
-def _published(qs: QuerySet) -> QuerySet:
-    for data_class in (1, 10):
-        qs = businesses_allowing(qs, purpose=PURPOSE_OPEN_DATA, data_class=data_class, viewer=OPEN_DATA, business_field="business_id")
-    return qs
+ADOPTION_COLUMNS = [
+    Column(name, lookup) for name, lookup in (
+        ("corporate_number", "business__corporate_number"), ("name", "business__name"),
+        ("prefecture", "business__prefecture"), ("municipality", "business__municipality"),
+        ("plan_title", "plan_title"), ("program", "program"), ("fiscal_year", "fiscal_year"),
+        ("round", "round_number"),
+        # The result published is the adoption (制度活用情報, class 10: the case's status), not
+        # the review (class 9, never open data); every row is an adopted case.
+        ("result", "status"), ("support_institution", "support_institution__name"),
+    )
+]
+ADOPTED_STATES = (Application.Status.ADOPTED, Application.Status.COMPLETED)
+CERTIFICATION_COLUMNS = [
+    Column(name, lookup) for name, lookup in (
+        ("corporate_number", "business__corporate_number"), ("name", "business__name"), ("program", "program"),
+        ("certified_on", "certified_on"),
+    )
+]
 
 
 def _filter(qs: QuerySet, filters: dict) -> QuerySet:
@@ -71,37 +75,33 @@ def adoption_list(*, filters: dict) -> QuerySet:
     """Rows of dicts with exactly ADOPTION_FIELDS (ordered newest first)."""
     qs = Application.objects.filter(is_procedure=False, review_result=Application.ReviewResult.ADOPTED,
                                     business__corp_type=Business.CorpType.CORPORATION)
-    qs = _filter(_published(qs), filters)
-    return (
-        qs.annotate(ok8=_allowed(8), ok12=_allowed(12))
-        .order_by("-fiscal_year", "program", "round_number", "id")
-        .values_list("business__corporate_number", "business__name", "business__prefecture", "business__municipality",
-                     "plan_title", "program", "fiscal_year", "round_number", "review_result", "support_institution__name",
-                     "ok8", "ok12")
-    )
+    qs = _filter(qs, filters).order_by("-fiscal_year", "program", "round_number", "id")
+    # Classes 1 and 10 or no row; the plan title (8) and the institution (12) per row.
+    return release_rows(qs, viewer=OPEN_DATA, purpose=PURPOSE_OPEN_DATA, columns=ADOPTION_COLUMNS, require=(1, 10)).queryset
 
 
 def adoption_record(values: tuple) -> dict:
     (corporate_number, name, prefecture, municipality, plan_title, program, fiscal_year, round_number, result,
-     institution, ok8, ok12) = values
+     institution) = values
     return {
         "corporate_number": corporate_number or "",
         "name": name,
         "prefecture": prefecture,
         "municipality": municipality,
-        "plan_title": plan_title if ok8 else "",
+        "plan_title": plan_title or "",
         "program": program,
         "fiscal_year": fiscal_year,
         "round": round_number,
-        "result": result,
-        "support_institution": (institution or "") if ok12 else "",
+        "result": Application.ReviewResult.ADOPTED if result in ADOPTED_STATES else result,
+        "support_institution": institution or "",
     }
 
 
 def certification_list(*, filters: dict) -> QuerySet:
-    qs = Application.objects.filter(is_procedure=True, certified_on__isnull=False, business__corp_type=Business.CorpType.CORPORATION).filter(procedure_rule_q(purpose=PURPOSE_OPEN_DATA))
-    qs = _filter(_published(qs), filters)
-    return qs.order_by("-certified_on", "id").values_list("business__corporate_number", "business__name", "program", "certified_on")
+    # The projection serves a procedure without the checklist opt-in to no one but the applicant.
+    qs = Application.objects.filter(is_procedure=True, certified_on__isnull=False, business__corp_type=Business.CorpType.CORPORATION)
+    qs = _filter(qs, filters).order_by("-certified_on", "id")
+    return release_rows(qs, viewer=OPEN_DATA, purpose=PURPOSE_OPEN_DATA, columns=CERTIFICATION_COLUMNS, require=(1, 10)).queryset
 
 
 def certification_record(values: tuple) -> dict:

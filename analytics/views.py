@@ -321,8 +321,8 @@ def open_data_page(request):
     query = urlencode({k: v for k, v in filters.items() if k != "q"})
     return render(request, "analytics/open_data.html", {
         "form": form, "page": page, "records": records, "certifications": certifications,
-        "csv_url": reverse("api-open-data-adoptions") + "?" + urlencode({**{k: v for k, v in filters.items()}, "format": "csv"}),
+        "csv_url": reverse("api-open-data-adoptions") + "?" + urlencode({**{k: v for k, v in filters.items()}, "format": "csv", "labels": "1"}),
         "json_url": reverse("api-open-data-adoptions") + ("?" + query if query else ""),
-        "cert_csv_url": reverse("api-open-data-certifications") + "?" + urlencode({**filters, "format": "csv"}),
+        "cert_csv_url": reverse("api-open-data-certifications") + "?" + urlencode({**filters, "format": "csv", "labels": "1"}),
         "page_query": urlencode(filters),
     })

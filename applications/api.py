@@ -9,6 +9,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.input import ApiCharField, ApiIntegerField
+
 from . import eligibility, services
 from .selectors import application_history_with_timeline
 
@@ -24,10 +26,10 @@ class JizokukaEligibilityApi(APIView):
             "industry": serializers.ChoiceField(choices=list(eligibility.THRESHOLDS)),
             "staff": serializers.ListField(child=serializers.DictField()),
             "previous_adoptions": serializers.ListField(child=serializers.DictField(), required=False),
-            "target_round": serializers.IntegerField(),
+            "target_round": ApiIntegerField(min_value=1, max_value=999),
             "lines": serializers.ListField(child=serializers.DictField(), required=False,
                                            help_text="Optional lines of business [{jsic, share}]: the main line decides the group."),
-            "industry_reason": serializers.CharField(required=False, help_text="Why `industry` differs from the group the lines give."),
+            "industry_reason": ApiCharField(required=False, max_length=500, help_text="Why `industry` differs from the group the lines give."),
             "regular_hours": serializers.DictField(required=False, help_text="{daily_hours, weekly_hours, monthly_days} of a regular "
                                                    "employee; a part_time item with the same keys is tested against 3/4."),
         }),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from companies.models import Business
 from core.demo import DemoContext
 
-from .models import PROCEDURES, Application, Program, SubsidyRound
+from .models import PROCEDURES, Application, ApplicationEvent, Program, SubsidyRound
 
 JST = ZoneInfo("Asia/Tokyo")
 # 持続化補助金<一般型>: deadlines of the rounds other than 9-11 (those come from seed 003 §11
@@ -115,6 +115,51 @@ def _application(ctx, business: dict, program: str, counter: int, *, round_=None
     )
 
 
+def history_of(application: Application) -> list[tuple[str, str, dt.datetime]]:
+    """The steps that lead to the application's status, as the lifecycle takes them
+    (applications/transitions.py): (from, to, when)."""
+    S = Application.Status
+    submitted = application.submitted_at
+    if application.status == S.DRAFT or submitted is None:
+        return []
+    steps = [(S.DRAFT, S.SUBMITTED, submitted)]
+    if application.is_procedure:
+        if application.status == S.CERTIFIED:
+            certified = dt.datetime.combine(application.certified_on or submitted.date(), dt.time(10, 0), tzinfo=JST)
+            steps.append((S.SUBMITTED, S.CERTIFIED, max(certified, submitted + dt.timedelta(hours=1))))
+        return steps
+    if application.status == S.SUBMITTED:
+        return steps
+    decided = application.reviewed_at or submitted + dt.timedelta(days=60)
+    steps.append((S.SUBMITTED, S.UNDER_REVIEW, submitted + dt.timedelta(days=3)))
+    if application.status == S.UNDER_REVIEW:
+        return steps
+    outcome = S.NOT_ADOPTED if application.status == S.NOT_ADOPTED else S.ADOPTED
+    steps.append((S.UNDER_REVIEW, outcome, decided))
+    if application.status == S.COMPLETED:
+        steps.append((S.ADOPTED, S.COMPLETED, application.completed_at or decided + dt.timedelta(days=300)))
+    return steps
+
+
+def _histories(applications: list[Application]) -> None:
+    """Seeded applications get the history their status implies: the events the applicant
+    sees (ApplicationEvent) and the lifecycle's rows (core.StatusChange), at the seeded
+    dates, so that no application shows 採択 with a history saying it was never submitted."""
+    from core.bulk import copy_insert
+    from core.models import StatusChange
+
+    events, changes = [], []
+    for application in applications:
+        for from_status, to_status, at in history_of(application):
+            events.append({"application_id": application.pk, "from_status": from_status, "to_status": to_status,
+                           "actor_id": None, "at": at, "cycle": 1})
+            changes.append({"model": "applications.application", "object_id": str(application.pk), "field": "status",
+                            "from_status": from_status, "to_status": to_status, "actor_id": None, "at": at,
+                            "reason": "demo"})
+    copy_insert(ApplicationEvent, events)
+    copy_insert(StatusChange, changes)
+
+
 def _reviewed(ctx, round_) -> tuple[str, Decimal]:
     """A score and the status it gives: about 55% adopted, the cut-off varying by round."""
     rng = ctx.rng
@@ -172,7 +217,11 @@ def seed(ctx: DemoContext) -> None:
     for program, kwargs in owner_apps:
         counter += 1
         applications.append(_application(ctx, owner, program, counter, **kwargs))
+    for application in applications:
+        if application.status != Application.Status.DRAFT:
+            application.submission_count = 1
     Application.objects.bulk_create(applications, batch_size=5000)
+    _histories(applications)
     owner_user = ctx.users.get("owner@demo.mirasapo.jp")
     if owner_user is not None:
         from .services import application_start

@@ -7,11 +7,13 @@ draft can be saved as the applicant goes.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from companies.reference import JSIC_MIDDLE, PREFECTURES
+from core import input as inputs
 
 from . import jizokuka, rules
 from .prefill import PREFILL_FIELDS, PROCEDURE_PREFILL
@@ -23,17 +25,23 @@ AMOUNT_MESSAGES = {
 }
 
 
-def amount_field(label, *, allow_negative: bool = False) -> forms.IntegerField:
-    return forms.IntegerField(
+def amount_field(label, *, allow_negative: bool = False) -> inputs.IntegerField:
+    return inputs.IntegerField(
         label=label, required=False, min_value=None if allow_negative else 0, max_value=10**13,
         error_messages=AMOUNT_MESSAGES, widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
 
-def count_field(label) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=0, max_value=10**7, error_messages={
+def count_field(label) -> inputs.IntegerField:
+    return inputs.IntegerField(label=label, required=False, min_value=0, max_value=10**7, error_messages={
         "invalid": _("Enter a whole number."), "min_value": _("Enter a number of zero or more."),
     })
+
+
+def hours_field(label) -> inputs.DecimalField:
+    """Scheduled hours or days (a month has at most 744 hours), to two decimal places."""
+    return inputs.DecimalField(label=label, required=False, min_value=Decimal("0.1"), max_value=744, decimal_places=2,
+                               error_messages={"invalid": _("Enter a number.")})
 
 
 # Limits a person sees (maxlength and a counter) and the server enforces: a free text of an
@@ -42,8 +50,8 @@ TEXT_AREA_MAX = 5000
 TITLE_MAX = 100
 
 
-def text(label, *, area: bool = False, max_length: int = 300) -> forms.CharField:
-    return forms.CharField(label=label, required=False, max_length=TEXT_AREA_MAX if area else max_length,
+def text(label, *, area: bool = False, max_length: int = 300, **kwargs) -> inputs.CharField:
+    return inputs.CharField(label=label, required=False, max_length=TEXT_AREA_MAX if area else max_length, **kwargs,
                            widget=forms.Textarea(attrs={"rows": 4}) if area else forms.TextInput)
 
 
@@ -57,16 +65,16 @@ TAX_STATUS_CHOICES = [("", "—"), *rules.TAX_STATUSES.items()]
 RECORD_FORM_FIELDS = {
     "company_name": lambda: text(_("Name of the business")),
     "company_name_kana": lambda: text(_("Name (kana)")),
-    "corporate_number": lambda: text(_("Corporate number"), max_length=13),
+    "corporate_number": lambda: text(_("Corporate number"), max_length=13, code=True),
     "prefecture": lambda: forms.ChoiceField(label=_("Prefecture"), required=False, choices=[("", "—")] + sorted(PREFECTURES.items())),
     "municipality": lambda: text(_("Municipality")),
     "address": lambda: text(_("Address")),
     "representative_name": lambda: text(_("Representative")),
     "representative_birth_date": lambda: date_field(_("Representative's date of birth")),
-    "phone": lambda: text(_("Phone"), max_length=20),
+    "phone": lambda: text(_("Phone"), max_length=20, nfkc=True),
     "employees": lambda: count_field(_("Regularly employed staff")),
     "capital": lambda: amount_field(_("Capital (yen)")),
-    "founded_year": lambda: forms.IntegerField(label=_("Year founded"), required=False, min_value=1800, max_value=2100,
+    "founded_year": lambda: inputs.IntegerField(label=_("Year founded"), required=False, min_value=1800, max_value=2100,
                                                error_messages={"invalid": _("Enter a year such as 1998.")}),
     "industry_jsic": lambda: forms.ChoiceField(label=_("Industry (JSIC middle class)"), required=False,
                                                choices=[("", "—")] + [(c, f"{c} {n}") for c, n in sorted(JSIC_MIDDLE.items())]),
@@ -77,9 +85,9 @@ RECORD_FORM_FIELDS = {
     "consumption_tax_status": lambda: forms.ChoiceField(label=_("Consumption tax status"), required=False, choices=TAX_STATUS_CHOICES),
     "contact_name": lambda: text(_("Contact person")),
     "contact_department": lambda: text(_("Contact's department")),
-    "contact_phone": lambda: text(_("Contact's phone"), max_length=20),
-    "contact_email": lambda: forms.EmailField(label=_("Contact's e-mail"), required=False),
-    "fy_year": lambda: forms.IntegerField(label=_("Latest fiscal year"), required=False, min_value=1990, max_value=2100,
+    "contact_phone": lambda: text(_("Contact's phone"), max_length=20, nfkc=True),
+    "contact_email": lambda: inputs.EmailField(label=_("Contact's e-mail"), required=False),
+    "fy_year": lambda: inputs.IntegerField(label=_("Latest fiscal year"), required=False, min_value=1990, max_value=2100,
                                           error_messages={"invalid": _("Enter a year such as 2024.")}),
     "fy_sales": lambda: amount_field(_("Sales")),
     "fy_gross_profit": lambda: amount_field(_("Gross profit"), allow_negative=True),
@@ -127,7 +135,7 @@ class PrefilledForm(forms.Form):
         for name, value in self.cleaned_data.items():
             if name.startswith("wb_") or name == "confirm_all":
                 continue
-            data[name] = value.isoformat() if isinstance(value, dt.date) else value
+            data[name] = value.isoformat() if isinstance(value, dt.date) else str(value) if isinstance(value, Decimal) else value
         return data
 
 
@@ -162,10 +170,19 @@ class JizokukaForm(PrefilledForm):
     invoice_special = forms.BooleanField(label=_("Request the invoice special rule"), required=False)
     was_tax_exempt = forms.BooleanField(label=_("Was tax-exempt and registers as a qualified invoice issuer"), required=False)
     deficit = forms.BooleanField(label=_("The business made a loss in the latest fiscal year"), required=False)
-    lowest_wage_hourly = forms.IntegerField(label=_("Lowest wage in the workplace now (yen an hour)"), required=False,
+    lowest_wage_hourly = inputs.IntegerField(label=_("Lowest wage in the workplace now (yen an hour)"), required=False,
                                             min_value=1, max_value=100_000, error_messages={"invalid": _("Enter a whole number.")})
-    planned_wage_hourly = forms.IntegerField(label=_("Lowest wage at the end of the project (yen an hour)"), required=False,
+    planned_wage_hourly = inputs.IntegerField(label=_("Lowest wage at the end of the project (yen an hour)"), required=False,
                                              min_value=1, max_value=100_000, error_messages={"invalid": _("Enter a whole number.")})
+    # §2 (d-2): part-time staff by group, with the scheduled time of a regular employee of the
+    # same workplace; the 3/4 test at submission decides whether they count (rules.part_time_check).
+    part_time_staff = count_field(_("Part-time staff (number of people)"))
+    regular_daily_hours = hours_field(_("Regular employee: scheduled hours a day"))
+    regular_weekly_hours = hours_field(_("Regular employee: scheduled hours a week"))
+    regular_monthly_days = hours_field(_("Regular employee: scheduled days a month"))
+    part_daily_hours = hours_field(_("Part-time staff: scheduled hours a day"))
+    part_weekly_hours = hours_field(_("Part-time staff: scheduled hours a week"))
+    part_monthly_days = hours_field(_("Part-time staff: scheduled days a month"))
     wage_ledger_items = forms.MultipleChoiceField(label=_("Our wage ledger shows"), required=False,
                                                   choices=rules.WAGE_LEDGER_ITEMS, widget=forms.CheckboxSelectMultiple)
     worker_register_items = forms.MultipleChoiceField(label=_("Our worker register shows"), required=False,
@@ -258,12 +275,12 @@ ExpenseFormSet = forms.formset_factory(ExpenseLineForm, extra=2, max_num=40, val
 
 
 class ReviewForm(forms.Form):
-    review_score = forms.DecimalField(label=_("Review score"), min_value=0, max_value=100, decimal_places=2)
+    review_score = inputs.DecimalField(label=_("Review score"), min_value=0, max_value=100, decimal_places=2)
     review_result = forms.ChoiceField(label=_("Review result"), choices=[("adopted", _("Adopted")), ("not_adopted", _("Not adopted"))])
 
 
 class CompletionForm(forms.Form):
-    completion_report = forms.CharField(label=_("Completion report"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    completion_report = inputs.CharField(label=_("Completion report"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
 
 
 class CertifyForm(forms.Form):
@@ -287,7 +304,7 @@ class StartForm(forms.Form):
             self.fields["subsidy_round"] = forms.ModelChoiceField(label=_("Round"), queryset=rounds, empty_label=None,
                                                                   error_messages={"required": _("Choose a round.")})
             # The frame chosen in the self-check wizard (a frame of the chosen round).
-            self.fields["frame"] = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+            self.fields["frame"] = inputs.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def chosen_frame(self):
         from .models import Frame
@@ -307,7 +324,7 @@ class ReturnLineForm(forms.Form):
     checks the field against the application's own)."""
 
     field = forms.ChoiceField(label=_("Item"), required=False)
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000,
+    reason = inputs.CharField(label=_("Reason"), required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, fields: dict[str, str] | None = None, **kwargs):

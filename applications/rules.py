@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from companies.reference import JSIC_MIDDLE, PREFECTURES
+from core.formatting import japanese_date
 from core.input import InputRefused, parse_decimal
 
 # --- §1 業種の考え方: three groups of industry ------------------------------------------------
@@ -166,6 +167,50 @@ def is_part_timer(person: Hours, regular: Hours) -> bool:
     return days and (at_most(person.daily_hours, regular.daily_hours) or at_most(person.weekly_hours, regular.weekly_hours))
 
 
+HOURS_NAMES = ("daily_hours", "weekly_hours", "monthly_days")
+
+
+def _hours_of(content: dict, prefix: str) -> Hours:
+    values = []
+    for name in HOURS_NAMES:
+        value = content.get(f"{prefix}_{name}")
+        try:
+            values.append(parse_decimal(value, max_digits=6, decimal_places=2) if value not in (None, "") else None)
+        except InputRefused:
+            values.append(None)
+    return Hours(*values)
+
+
+@dataclass(frozen=True)
+class PartTimeCheck:
+    counted: int  # part-time staff who count as 常時使用する従業員 (more than 3/4)
+    errors: dict
+    note: str = ""
+
+
+def part_time_check(content: dict) -> PartTimeCheck:
+    """§2 (d-2) on an application: the part-time group against a regular employee of the same
+    workplace. Not counted where their days a month and their hours a day (or a week) are
+    3/4 or less; counted otherwise. Part-time staff without the hours to test are refused."""
+    count = _int_or_none(content.get("part_time_staff")) or 0
+    if count <= 0:
+        return PartTimeCheck(0, {})
+    regular, part = _hours_of(content, "regular"), _hours_of(content, "part")
+
+    def complete(hours: Hours) -> bool:
+        return hours.monthly_days is not None and (hours.daily_hours is not None or hours.weekly_hours is not None)
+
+    if not complete(regular) or not complete(part):
+        return PartTimeCheck(0, {"part_time_staff": [_(
+            "For the 3/4 test, enter the scheduled days a month and the hours a day or a week of a regular employee "
+            "and of the part-time staff.")]})
+    if is_part_timer(part, regular):
+        return PartTimeCheck(0, {}, _("The part-time staff work three quarters of a regular employee's hours and days "
+                                      "or less: not counted."))
+    return PartTimeCheck(count, {}, _("The part-time staff work more than three quarters of a regular employee's hours or "
+                                      "days: they count as regularly employed staff."))
+
+
 def count_employees(staff: list[tuple[str, int]]) -> int:
     """§2: only the roles that count as 常時使用する従業員."""
     return sum(count for role, count in staff if COUNTED_ROLES[role])
@@ -266,7 +311,7 @@ def frame_condition_errors(frame, answers: FrameAnswers) -> dict[str, list[str]]
     if frame.startup_window_start or frame.startup_window_end:
         # §11: 「公募締切時から起算して過去3か年」 — the round's own window, not its deadline.
         start, end = frame.startup_window_start, frame.startup_window_end
-        window = {"start": start.isoformat() if start else "—", "end": end.isoformat() if end else "—"}
+        window = {"start": japanese_date(start) if start else "—", "end": japanese_date(end) if end else "—"}
         if answers.opened_on is None:
             errors["opened_on"] = [_("Enter the day the business opened (start-up frame).")]
         elif (start and answers.opened_on < start) or (end and answers.opened_on > end):
@@ -412,7 +457,7 @@ def compare_with_regional(workplace: Decimal, prefecture: str, on: dt.date) -> W
     if row is None:
         return WageComparison(False, workplace, None, None,
                               _("No regional minimum wage of %(prefecture)s is registered for %(date)s; the SME Agency adds it.")
-                              % {"prefecture": name, "date": on.isoformat()})
+                              % {"prefecture": name, "date": japanese_date(on)})
     context = {"prefecture": name, "year": row.fiscal_year, "regional": row.hourly, "workplace": workplace}
     if workplace < row.hourly:
         return WageComparison(False, workplace, row.hourly, row.fiscal_year, _(
@@ -451,7 +496,7 @@ def wage_increase_errors(frame, answers: FrameAnswers) -> dict[str, list[str]]:
 
 # §8 労働基準法に基づく賃金台帳・労働者名簿の記載事項: asked where the frame needs the records.
 WAGE_LEDGER_ITEMS = [
-    ("name", gettext_lazy("Name")), ("sex", gettext_lazy("Sex")), ("pay_period", gettext_lazy("Pay period")),
+    ("name", pgettext_lazy("person", "Name")), ("sex", gettext_lazy("Sex")), ("pay_period", gettext_lazy("Pay period")),
     ("working_days", gettext_lazy("Days worked")), ("working_hours", gettext_lazy("Hours worked")),
     ("overtime_hours", gettext_lazy("Overtime hours")), ("holiday_hours", gettext_lazy("Holiday work hours")),
     ("night_hours", gettext_lazy("Night work hours")), ("pay_items", gettext_lazy("Kinds and amounts of base pay and allowances")),
@@ -666,10 +711,12 @@ def jizokuka_rule_errors(application, *, on: dt.date) -> dict[str, list[str]]:
     decision, industry_errors = application_industry(content)
     errors.update(industry_errors)
     employees = _int_or_none(content.get("employees"))
+    part_time = part_time_check(content)
+    errors.update(part_time.errors)
     if employees is not None:
-        size = small_business_check(decision.group, employees)
+        size = small_business_check(decision.group, employees + part_time.counted)
         if not size.ok:
-            errors["employees"] = [size.message]
+            errors["employees"] = [size.message + (" " + part_time.note if part_time.counted else "")]
     round_ = application.subsidy_round
     frames = frames_of_round(round_)
     frame = application.frame
@@ -690,7 +737,7 @@ def jizokuka_rule_errors(application, *, on: dt.date) -> dict[str, list[str]]:
     if content.get("bonus_succession") and round_ is not None:
         if not succession_bonus_ok(date_or_none(content.get("representative_birth_date")), round_.reference_date):
             errors["bonus_succession"] = [_("The succession bonus needs a representative aged %(age)s or more on %(date)s.")
-                                          % {"age": SUCCESSION_BONUS_AGE, "date": round_.reference_date.isoformat()}]
+                                          % {"age": SUCCESSION_BONUS_AGE, "date": japanese_date(round_.reference_date)}]
     return errors
 
 

@@ -22,9 +22,9 @@ from consent.access import (
     PURPOSE_SHARING,
     SME_AGENCY,
     ConsentContext,
-    businesses_allowing,
+    viewer_recipient,
 )
-from consent.projection import origin_of, project
+from consent.projection import origin_of, project, rows_released
 
 from .corrections import correctable_fields
 from .models import (
@@ -95,8 +95,9 @@ def review_queue(*, viewer, status: str | None = None) -> QuerySet:
     qs = Application.objects.exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
     if status:
         qs = qs.filter(status=status)
-    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=8, viewer=viewer, recipient=SME_AGENCY,
-                             business_field="business")
+    if viewer_recipient(viewer) != SME_AGENCY:
+        raise Http404
+    qs = rows_released(qs, purpose=PURPOSE_SHARING, classes=(8,), viewer=viewer, business_field="business")
     return qs.select_related("business", "subsidy_round").defer("content", "prefill", "snapshot").order_by("-submitted_at", "-id")
 
 

@@ -304,6 +304,11 @@ def submission_errors(application: Application, *, pledge: bool) -> dict[str, li
         errors["revenue_description"] = [_("Describe the revenue the project earns.")]
     if c.get("bonus_succession") and not str(c.get("successor_name") or "").strip():
         errors["successor_name"] = [_("Name the successor candidate who leads the project.")]
+    # The 様式4 (事業支援計画書) issued by a 商工会・商工会議所 of the business's area (supportplans).
+    if application.program == Program.JIZOKUKA_GENERAL:
+        from supportplans.selectors import submission_errors as support_plan_errors
+
+        errors.update(support_plan_errors(application))
     # Seed 003 §4: the pledge must be given.
     if not pledge:
         errors["pledge"] = [_("You must give the pledge on the exclusion of anti-social forces.")]

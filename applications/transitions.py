@@ -42,7 +42,7 @@ def _after(event: TransitionEvent) -> None:
     if recipient is not None and event.to_status != Status.WITHDRAWN:
         mail_enqueue(
             to_user=recipient, template="application_status", category="applications",
-            idempotency_key=f"application:{application.pk}:status:{event.to_status}",
+            idempotency_key=f"application:{application.pk}:status:{event.to_status}", business_id=application.business_id,
             context={"application_id": application.pk, "receipt_number": application.receipt_number or "",
                      "program": application.program, "status": event.to_status, "plan_title": application.plan_title},
         )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("applications/<int:pk>/complete/", views.complete, name="complete"),
     path("applications/<int:pk>/pdf/", views.pdf, name="pdf"),
     path("applications/<int:pk>/snapshots/", views.snapshots, name="snapshots"),
+    path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("review/applications/", views.review_list, name="review-list"),
     path("review/applications/<int:pk>/", views.review_detail, name="review-detail"),
     path("review/applications/<int:pk>/pdf/", views.review_pdf, name="review-pdf"),

@@ -52,6 +52,7 @@ from .selectors import (
     review_rows,
     snapshot_comparison,
 )
+from .transitions import WITHDRAWABLE
 
 FORM_PROGRAMS = [Program.JIZOKUKA_GENERAL, Program.KEIEIRYOKU_KOJO, Program.JIGYO_KEIZOKU, Program.KEIEI_KAKUSHIN]
 
@@ -128,6 +129,9 @@ SECTIONS_JIZOKUKA = [
     (gettext_lazy("Revenue from the project (収益納付)"), ["revenue_expected", "revenue_description"]),
     (gettext_lazy("Bonus points requested"), ["bonus_succession", "successor_name", "bonus_depopulated", "bonus_keieiryoku",
                                    "keieiryoku_certified_on"]),
+    (gettext_lazy("Part-time staff (3/4 test)"), ["part_time_staff", "regular_daily_hours", "regular_weekly_hours",
+                                                  "regular_monthly_days", "part_daily_hours", "part_weekly_hours",
+                                                  "part_monthly_days"]),
     (gettext_lazy("Frame and industry group"), ["frame", "industry_group", "industry_group_reason", "invoice_special", "was_tax_exempt"]),
     (gettext_lazy("Conditions of the frame"), ["opened_on", "specific_startup_support", "successor_finalist", "plans_growth_beyond_limit",
                                     "deficit", "lowest_wage_hourly", "planned_wage_hourly", "wage_ledger_items",
@@ -326,7 +330,30 @@ def detail(request, pk: int):
     return render(request, "applications/detail.html", {
         "application": application, "completion_form": form, "events": application.events.all(),
         "corrections": application_corrections(application=application) if application.status == Application.Status.RETURNED else [],
+        "can_withdraw": application.status in WITHDRAWABLE and request.user.is_prime,
     })
+
+
+@role_required("business")
+def withdraw(request, pk: int):
+    """取下げ before a decision, from the applicant's page: a confirmation step first (the
+    Prime holder only; the service refuses anything after a decision)."""
+    application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
+    if not request.user.is_prime:
+        raise PermissionDenied
+    if application.status not in WITHDRAWABLE:
+        messages.error(request, _("This application can no longer be withdrawn: it has been decided or withdrawn already."))
+        return redirect("applications:detail", pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        reason = request.POST.get("reason", "")[:200]
+        try:
+            services.application_withdraw(actor=request.user, application_id=pk, reason=reason)
+        except ApplicationError as exc:
+            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+        else:
+            messages.success(request, _("The application was withdrawn."))
+        return redirect("applications:detail", pk=pk)
+    return render(request, "applications/withdraw.html", {"application": application})
 
 
 def _snapshots_page(request, application, back_url: str, *, purpose: int, receipt_number: str | None):
@@ -550,8 +577,10 @@ def _wizard_next(step: str, answers: dict) -> str:
 
 def _wizard_initial(step: str, answers: dict) -> dict:
     initial = dict(answers.get(step) or {})
-    if step == "wage" and "hourly" in initial:
-        initial.pop("hourly")
+    if step == "wage":
+        initial.pop("hourly", None)
+        initial.pop("lowest", None)
+        initial["ledger"] = [{k: v for k, v in row.items() if k != "hourly"} for row in initial.get("ledger") or []]
     return initial
 
 
@@ -576,24 +605,16 @@ def selfcheck_wizard(request, step: str = "eligibility"):
         return redirect("applications:wizard", step="frame")
     form = None
     if step in WIZARD_FORMS:
-        kwargs = {"subsidy_round": subsidy_round} if step == "frame" else {}
+        kwargs = {"subsidy_round": subsidy_round} if step == "frame" else {"frame": frame} if step == "wage" else {}
         form_class = WIZARD_FORMS[step]
         if request.method == "POST":
             form = form_class(request.POST, **kwargs)
             if form.is_valid():
-                data = wizard.jsonable(form.cleaned_data)
-                try:
-                    if step == "wage":
-                        data["hourly"] = str(form.hourly())
-                except rules.RuleInputError as exc:
-                    for field, messages in exc.errors.items():
-                        form.add_error(field if field in form.fields else None, messages)
-                else:
-                    answers[step] = data
-                    if step == "eligibility":  # another round: the frame must be chosen again
-                        answers.pop("frame", None)
-                    wizard.save_state(request, answers)
-                    return redirect("applications:wizard", step=_wizard_next(step, answers))
+                answers[step] = form.answers() if step == "wage" else wizard.jsonable(form.cleaned_data)
+                if step == "eligibility":  # another round: the frame must be chosen again
+                    answers.pop("frame", None)
+                wizard.save_state(request, answers)
+                return redirect("applications:wizard", step=_wizard_next(step, answers))
         else:
             form = form_class(initial=_wizard_initial(step, answers), **kwargs)
     verdicts = wizard.evaluate(answers)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.reference import JSIC_MIDDLE, PREFECTURES
+from core import input as inputs
 
 from . import eligibility, rules
 from .models import Frame, Program, SubsidyRound
@@ -36,13 +37,13 @@ COUNT = {"invalid": gettext_lazy("Enter a whole number."), "min_value": gettext_
 HOURS = {"invalid": gettext_lazy("Enter a number.")}
 
 
-def _count(label) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=0, max_value=100_000, error_messages=COUNT,
+def _count(label) -> inputs.IntegerField:
+    return inputs.IntegerField(label=label, required=False, min_value=0, max_value=100_000, error_messages=COUNT,
                               widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
 
 def _hours(label) -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=False, min_value=Decimal("0.1"), max_value=744, decimal_places=2,
+    return inputs.DecimalField(label=label, required=False, min_value=Decimal("0.1"), max_value=744, decimal_places=2,
                               error_messages=HOURS)
 
 
@@ -53,12 +54,12 @@ def selfcheck_rounds():
 class EligibilityStep(forms.Form):
     subsidy_round = forms.ModelChoiceField(label=gettext_lazy("Round"), queryset=SubsidyRound.objects.none(), empty_label=None)
     main_jsic = forms.ChoiceField(label=gettext_lazy("Main line of business (JSIC)"), choices=JSIC_CHOICES, required=False)
-    main_share = forms.IntegerField(label=gettext_lazy("Its share of sales (%)"), required=False, min_value=0, max_value=100, initial=100)
+    main_share = inputs.IntegerField(label=gettext_lazy("Its share of sales (%)"), required=False, min_value=0, max_value=100, initial=100)
     second_jsic = forms.ChoiceField(label=gettext_lazy("Another line of business (optional)"), choices=JSIC_CHOICES, required=False)
-    second_share = forms.IntegerField(label=gettext_lazy("Its share of sales (%)"), required=False, min_value=0, max_value=100)
+    second_share = inputs.IntegerField(label=gettext_lazy("Its share of sales (%)"), required=False, min_value=0, max_value=100)
     industry_group = forms.ChoiceField(label=gettext_lazy("Industry group"), required=False,
                                        choices=[("", gettext_lazy("As the industry code says"))] + list(rules.INDUSTRY_GROUPS.items()))
-    industry_group_reason = forms.CharField(label=gettext_lazy("Why another group"), required=False, max_length=500,
+    industry_group_reason = inputs.CharField(label=gettext_lazy("Why another group"), required=False, max_length=500,
                                             widget=forms.Textarea(attrs={"rows": 2}))
     regular = _count(gettext_lazy("Regular employees (including officers who are also employees)"))
     officers = _count(gettext_lazy("Company officers, the owner and family members living with the owner"))
@@ -158,26 +159,109 @@ class ReapplyStep(forms.Form):
         choices=[(n, str(n)) for n in eligibility.PROGRAM_ROUNDS["r2_low_infection"]], widget=forms.CheckboxSelectMultiple)
 
 
-class WageStep(forms.Form):
-    prefecture = forms.ChoiceField(label=gettext_lazy("Prefecture of the workplace"), choices=[("", "—")] + sorted(PREFECTURES.items()))
-    kind = forms.ChoiceField(label=gettext_lazy("How the lowest-paid employee is paid"), choices=list(rules.PAY_KINDS.items()))
-    base = forms.DecimalField(label=gettext_lazy("Base pay (yen)"), min_value=0, max_value=10**9, decimal_places=0)
-    allowances = forms.DecimalField(label=gettext_lazy("Allowances that count: position, duties … (yen)"), required=False, min_value=0,
-                                    max_value=10**9, decimal_places=0)
-    excluded = forms.DecimalField(label=gettext_lazy("Pay that does not count: bonus, overtime, holiday and night premiums, commuting, "
-                                                     "family and attendance allowances, extraordinary pay (yen)"),
-                                  required=False, min_value=0, max_value=10**9, decimal_places=0)
+def _yen(label, *, required: bool = False) -> inputs.DecimalField:
+    return inputs.DecimalField(label=label, required=required, min_value=0, max_value=10**9, decimal_places=0)
+
+
+class WageLedgerRow(forms.Form):
+    """One employee of the wage ledger (賃金台帳, seed 003 §8): each pay item on its own, so
+    that §7's excluded items are left out by rule rather than by the visitor's arithmetic,
+    and the scheduled (所定) time the kind of pay needs."""
+
+    name = inputs.CharField(label=gettext_lazy("Employee (name or initials)"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=gettext_lazy("Paid"), required=False, choices=[("", "—"), *rules.PAY_KINDS.items()])
+    base = _yen(gettext_lazy("Base pay (yen)"))
+    allowances = _yen(gettext_lazy("Allowances that count: position, duties … (yen)"))
+    bonus = _yen(rules.EXCLUDED_PAY["bonus"])
+    overtime = _yen(rules.EXCLUDED_PAY["overtime"])
+    commuting = _yen(rules.EXCLUDED_PAY["commuting"])
+    family = _yen(rules.EXCLUDED_PAY["family"])
+    attendance = _yen(rules.EXCLUDED_PAY["attendance"])
+    extraordinary = _yen(rules.EXCLUDED_PAY["extraordinary"])
     monthly_hours = _hours(gettext_lazy("Average scheduled hours a month (monthly pay)"))
     daily_hours = _hours(gettext_lazy("Scheduled hours a day (daily or annual pay)"))
-    working_days = forms.DecimalField(label=gettext_lazy("Scheduled working days a year (annual pay)"), required=False,
-                                      min_value=1, max_value=366, decimal_places=1)
-    planned_wage_hourly = forms.IntegerField(label=gettext_lazy("Lowest wage planned at the end of the project (yen an hour)"),
-                                             required=False, min_value=1, max_value=100_000)
+    working_days = inputs.DecimalField(label=gettext_lazy("Scheduled working days a year (annual pay)"), required=False,
+                                       min_value=1, max_value=366, decimal_places=1)
+    # §7 ④ 歩合給: the commission of the last 12 months (or since hiring) over the hours worked
+    # then, added to the fixed pay's hourly figure.
+    commission_total = _yen(gettext_lazy("Commission over the period (yen)"))
+    commission_hours = inputs.DecimalField(label=gettext_lazy("Hours worked over that period"), required=False,
+                                           min_value=Decimal("0.1"), max_value=9000, decimal_places=2)
+    commission_months = inputs.DecimalField(label=gettext_lazy("Months of that period (at most 12)"), required=False,
+                                            min_value=Decimal("0.1"), max_value=12, decimal_places=1)
+
+    PAY_FIELDS = ("base", "allowances", *rules.EXCLUDED_PAY)
+    COMMISSION_FIELDS = ("commission_total", "commission_hours", "commission_months")
+
+    def clean(self):
+        cleaned = super().clean()
+        commission = any(cleaned.get(name) not in (None, "") for name in self.COMMISSION_FIELDS)
+        if not commission and not any(cleaned.get(name) not in (None, "") for name in ("kind", *self.PAY_FIELDS)):
+            return cleaned  # a blank row
+        if not cleaned.get("kind") and not commission:
+            self.add_error("kind", _("Choose how this employee is paid."))
+            return cleaned
+        try:
+            fixed = Decimal(0)
+            if cleaned.get("kind") and cleaned.get("base") not in (None, ""):
+                fixed = rules.hourly_wage(
+                    cleaned["kind"], {name: cleaned.get(name) for name in self.PAY_FIELDS},
+                    monthly_hours=cleaned.get("monthly_hours"), daily_hours=cleaned.get("daily_hours"),
+                    working_days=cleaned.get("working_days"))
+            elif not commission:
+                raise rules.RuleInputError({"base": [_("Enter the base pay.")]})
+            cleaned["hourly"] = fixed if not commission else rules.hourly_from_commission(
+                cleaned.get("commission_total"), cleaned.get("commission_hours"), cleaned.get("commission_months"),
+                fixed_hourly=fixed)
+        except rules.RuleInputError as exc:
+            for name, messages in exc.errors.items():
+                name = {"months": "commission_months", "hours_worked": "commission_hours"}.get(name, name)
+                self.add_error(name if name in self.fields else None, messages)
+        return cleaned
+
+
+WageLedger = forms.formset_factory(WageLedgerRow, extra=3, max_num=50, validate_max=True)
+
+
+class WageStep(forms.Form):
+    """§7: the wage ledger, employee by employee (part-timers included); each one's hourly
+    figure from the pay that counts, the workplace's figure is the lowest of them. Where the
+    frame needs the records (§8), which items the wage ledger and the worker register show."""
+
+    prefecture = forms.ChoiceField(label=gettext_lazy("Prefecture of the workplace"), choices=[("", "—")] + sorted(PREFECTURES.items()))
+    planned_wage_hourly = inputs.IntegerField(label=gettext_lazy("Lowest wage planned at the end of the project (yen an hour)"),
+                                              required=False, min_value=1, max_value=100_000)
+    wage_ledger_items = forms.MultipleChoiceField(label=gettext_lazy("Our wage ledger shows"), required=False,
+                                                  choices=rules.WAGE_LEDGER_ITEMS, widget=forms.CheckboxSelectMultiple)
+    worker_register_items = forms.MultipleChoiceField(label=gettext_lazy("Our worker register shows"), required=False,
+                                                      choices=rules.WORKER_REGISTER_ITEMS, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, data=None, *, frame=None, initial=None, **kwargs):
+        super().__init__(data, initial=initial, **kwargs)
+        if frame is None or not frame.requires_wage_records:
+            del self.fields["wage_ledger_items"], self.fields["worker_register_items"]
+        rows = (initial or {}).get("ledger") if data is None else None
+        self.ledger = WageLedger(data, prefix="emp", initial=rows or None)
+
+    def is_valid(self) -> bool:
+        head, ledger = super().is_valid(), self.ledger.is_valid()
+        if head and ledger and not self.rows():
+            self.add_error(None, _("Enter at least one employee of the wage ledger."))
+            return False
+        return head and ledger
+
+    def rows(self) -> list[dict]:
+        return [row.cleaned_data for row in self.ledger.forms if row.cleaned_data.get("hourly") is not None]
 
     def hourly(self) -> Decimal:
-        d = self.cleaned_data
-        return rules.hourly_wage(d["kind"], {"base": d.get("base"), "allowances": d.get("allowances"), "bonus": d.get("excluded")},
-                                 monthly_hours=d.get("monthly_hours"), daily_hours=d.get("daily_hours"), working_days=d.get("working_days"))
+        """The workplace's figure: its lowest-paid employee's hourly pay (§7)."""
+        return rules.workplace_minimum([row["hourly"] for row in self.rows()])
+
+    def answers(self) -> dict:
+        data = jsonable({k: v for k, v in self.cleaned_data.items()})
+        rows = [jsonable({k: v for k, v in row.items() if v not in (None, "")}) for row in self.rows()]
+        lowest = min(range(len(rows)), key=lambda i: Decimal(rows[i]["hourly"]))
+        return {**data, "ledger": rows, "hourly": str(self.hourly()), "lowest": rows[lowest].get("name") or str(lowest + 1)}
 
 
 def jsonable(data: dict) -> dict:
@@ -269,8 +353,11 @@ def evaluate(answers: dict) -> dict:
         hourly = Decimal(w["hourly"])
         on = check_date(subsidy_round)
         comparison = rules.compare_with_regional(hourly, w.get("prefecture", ""), on)
-        lines = [_("Hourly equivalent of the lowest-paid employee's counted pay: %(hourly)s yen.") % {"hourly": hourly},
-                 comparison.message]
+        lines = [_("%(name)s: %(hourly)s yen an hour") % {"name": row.get("name") or _("Employee %(n)s") % {"n": i},
+                                                          "hourly": row["hourly"]}
+                 for i, row in enumerate(w.get("ledger") or [], start=1)]
+        lines += [_("Hourly equivalent of the lowest-paid employee's counted pay: %(hourly)s yen.") % {"hourly": hourly},
+                  comparison.message]
         ok = comparison.ok
         if ok and frame.wage_increase_yen is not None:
             planned = w.get("planned_wage_hourly")
@@ -280,6 +367,9 @@ def evaluate(answers: dict) -> dict:
             lines += [m for ms in errors.values() for m in ms]
             ok = not errors
         if frame.requires_wage_records:
+            record_errors = rules.wage_record_errors(w)
+            lines += [m for ms in record_errors.values() for m in ms]
+            ok = ok and not record_errors
             lines.append(_("Have your wage ledger and worker register ready: the form asks for the items they record."))
         result["wage"] = {"ok": ok, "lines": lines}
     return result

@@ -64,8 +64,6 @@ class ExpenseLineForm(forms.Form):
     region = forms.ChoiceField(label=_("Lodging area or city"), required=False, choices=[("", "—")])
     nights = forms.IntegerField(label=_("Nights"), required=False, min_value=1, max_value=366)
     lodging_per_night = amount_field(_("Lodging per night (yen)"), required=False)
-    receipt = forms.TypedChoiceField(label=_("Receipt from your documents"), required=False, coerce=int, empty_value=None,
-                                     choices=[("", "—")])
     receipt_file = forms.FileField(label=_("…or upload the receipt (PDF, JPEG, PNG)"), required=False)
 
     def __init__(self, *args, documents=(), places=(), **kwargs):
@@ -75,6 +73,7 @@ class ExpenseLineForm(forms.Form):
         self.fields["receipt"] = forms.IntegerField(label=_("Receipt from your documents"), required=False, min_value=1,
                                                     max_value=2**63 - 1, widget=forms.Select(
                                                         choices=[("", "—")] + [(d.pk, str(d)) for d in documents]))
+        self.fields["receipt_file"] = self.fields.pop("receipt_file")  # after the choice from the vault
 
 
 class ReportForm(forms.Form):

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from consent.access import PURPOSE_SHARING, SME_AGENCY, businesses_allowing
+from consent.access import PURPOSE_SHARING
+from consent.projection import rows_released
 from core.transitions import history
 
 from .models import Award, DueDate, ExpenseLine, PlanChange
@@ -33,6 +34,9 @@ def award_of(*, application: Application) -> Award | None:
     return _award_queryset().filter(application=application).first()
 
 
+AGENCY_CLASSES = (8, 10)
+
+
 def agency_award_queue(*, viewer, status: str | None = None) -> QuerySet:
     """Awards of businesses that let the agency use their application data (purpose 2),
     with `overdue` (a due step not done by its date) computed in the same query."""
@@ -41,12 +45,22 @@ def agency_award_queue(*, viewer, status: str | None = None) -> QuerySet:
     qs = Award.objects.all()
     if status in Status.values:
         qs = qs.filter(status=status)
-    qs = businesses_allowing(qs, purpose=PURPOSE_SHARING, data_class=8, viewer=viewer, recipient=SME_AGENCY,
-                             business_field="application__business")
+    # The award holds the project's content (class 8) and the program-usage facts (class 10:
+    # amounts and dates of the steps): a business must let the agency use both.
+    qs = rows_released(qs, purpose=PURPOSE_SHARING, classes=AGENCY_CLASSES, viewer=viewer,
+                       business_field="application__business")
     overdue = DueDate.objects.filter(award=OuterRef("pk"), done_at__isnull=True, due_on__lt=timezone.localdate())
     return (qs.select_related("application", "application__business", "application__subsidy_round")
             .defer("application__content", "application__prefill", "application__snapshot")
             .annotate(overdue=Exists(overdue)).order_by("-updated_at", "-id"))
+
+
+def award_for_agency(*, viewer, application: Application) -> Award | None:
+    """The award of an application the agency fetched (applications.selectors), only where
+    the business lets the agency use classes 8 and 10; None otherwise."""
+    if not agency_award_queue(viewer=viewer).filter(application=application).exists():
+        return None
+    return award_of(application=application)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,10 @@ CATEGORY_LABELS = dict(EXPENSE_CATEGORIES)
 PROFIT_REPORT_YEARS = 5  # 収益状況報告: the five fiscal years after the project
 CLAIM_DAYS = 30  # 精算払請求 within 30 days of the confirmation
 MAX_AMOUNT = 10**12
+# Evidence of an expense: receipts, quotations, photos (all class 8, the project's content).
+EVIDENCE_TYPES = ("receipt", "quotation", "photo")
+# The old free-text completion report (applications' "completed") is still an adopted project.
+GRANTABLE = (Application.Status.ADOPTED, Application.Status.COMPLETED)
 
 
 def fiscal_year_of(day: dt.date) -> int:
@@ -149,7 +153,7 @@ def grant_request(*, actor, application_id: int, tax_mode: str) -> Award:
     if Award.objects.filter(application=application).exists():
         raise ApplicationError(errors={"non_field_errors": [
             _("The grant request was already sent (perhaps from another window); reload the page.")]})
-    if application.status != Application.Status.ADOPTED:
+    if application.status not in GRANTABLE:
         raise ApplicationError(errors={"non_field_errors": [_("Only an adopted application can request its grant.")]})
     errors = _tax_mode_errors(application, tax_mode)
     plan = plan_of_application(application)
@@ -319,6 +323,8 @@ def _line_errors(award: Award, line: LineInput, *, business_id: int) -> tuple[di
         document = Document.objects.filter(pk=line.receipt_id, business_id=business_id).first()
         if document is None:
             errors["receipt"] = [_("This document is not in your business's vault.")]
+        elif document.document_type not in EVIDENCE_TYPES:
+            errors["receipt"] = [_("Choose a receipt, a quotation or a photo as the evidence of an expense.")]
     return errors, document
 
 

@@ -17,6 +17,7 @@ from applications.selectors import (
     application_for_applicant_or_404,
 )
 from core.errors import ApplicationError
+from core.input import INT64_MAX, parse_int_or_none
 from documents.selectors import document_list
 from documents.services import document_upload
 
@@ -77,14 +78,17 @@ def award_page(request, pk: int):
     """The applicant's subsidy after adoption: the next step, the ledger and the timeline."""
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
     award = selectors.award_of(application=application)
-    if award is None and application.status != application.Status.ADOPTED:
+    if award is None and application.status not in services.GRANTABLE:
         raise Http404
     action = request.POST.get("action") if request.method == "POST" else None
     data = request.POST if request.method == "POST" else None
     forms = {}
     try:
         if action == "remove_line":
-            services.expense_line_remove(actor=request.user, application_id=pk, line_id=int(request.POST.get("line") or 0))
+            line_id = parse_int_or_none(request.POST.get("line"), minimum=1, maximum=INT64_MAX)
+            if line_id is None:
+                raise Http404
+            services.expense_line_remove(actor=request.user, application_id=pk, line_id=line_id)
             messages.success(request, _("The line was removed."))
             return redirect("awards:detail", pk=pk)
         if action == "claim":
@@ -94,8 +98,8 @@ def award_page(request, pk: int):
                 messages.success(request, _("Your payment claim was sent."))
                 return redirect("awards:detail", pk=pk)
             messages.error(request, _("Tick the box to confirm the step."))
-    except (ApplicationError, ValueError) as exc:
-        _flash(request, exc if isinstance(exc, ApplicationError) else ApplicationError(_("Please correct the errors below.")))
+    except ApplicationError as exc:
+        _flash(request, exc)
         return redirect("awards:detail", pk=pk)
 
     if award is None:
@@ -109,7 +113,7 @@ def award_page(request, pk: int):
                 messages.success(request, _("Your grant request was sent."))
                 return redirect("awards:detail", pk=pk)
     elif award.status == Award.Status.GRANTED:
-        documents = list(document_list(viewer=request.user)[:200])
+        documents = list(document_list(viewer=request.user).filter(document_type__in=services.EVIDENCE_TYPES)[:200])
         forms["line"] = ExpenseLineForm(data if action == "add_line" else None, request.FILES if action == "add_line" else None,
                                         documents=documents, places=rules.lodging_places())
         forms["change"] = PlanChangeForm(data if action == "plan_change" else None, plan=award.plan)
@@ -186,7 +190,7 @@ def review_list(request):
 @role_required("agency_staff")
 def review_detail(request, pk: int):
     application = application_for_agency_or_404(viewer=request.user, application_id=pk)
-    award = selectors.award_of(application=application)
+    award = selectors.award_for_agency(viewer=request.user, application=application)
     if award is None:
         raise Http404
     action = request.POST.get("action") if request.method == "POST" else None
@@ -233,4 +237,4 @@ def review_detail(request, pk: int):
 @role_required("agency_staff")
 def review_pdf(request, pk: int, stage: str):
     application = application_for_agency_or_404(viewer=request.user, application_id=pk)
-    return _pdf_response(selectors.award_of(application=application), stage)
+    return _pdf_response(selectors.award_for_agency(viewer=request.user, application=application), stage)

@@ -3,11 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import input as inputs
+
 from .record import PARTS
 from .reference import JSIC_MIDDLE, PREFECTURES
 
 
-def part_form_class(part: str) -> type[forms.ModelForm]:
+def part_form_class(part: str) -> type[inputs.ModelForm]:
     spec = PARTS[part]
     widgets = {"representative_birth_date": forms.DateInput(attrs={"type": "date"})}
     Meta = type("Meta", (), {"model": spec.model, "fields": list(spec.fields), "widgets": widgets})
@@ -29,4 +31,5 @@ def part_form_class(part: str) -> type[forms.ModelForm]:
         return cleaned
 
     attrs["clean"] = clean
-    return type(f"{part.title()}Form", (forms.ModelForm,), attrs)
+    attrs["__module__"] = __name__
+    return type(f"{part.title()}Form", (inputs.ModelForm,), attrs)

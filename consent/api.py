@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError
-from core.input import ascii_digits, parse_int_or_none
+from core.input import INT32_MAX, ApiIntegerField, ascii_digits, parse_int_or_none
 
 from . import selectors, services
 from .access import decide_business_level
@@ -60,9 +60,9 @@ class PolicyApi(APIView):
 
 
 class ConsentDeniedItem(serializers.Serializer):
-    data_class = serializers.IntegerField()
-    recipient = serializers.IntegerField()
-    purpose = serializers.IntegerField(required=False, allow_null=True)
+    data_class = ApiIntegerField(min_value=1, max_value=INT32_MAX)
+    recipient = ApiIntegerField(min_value=1, max_value=INT32_MAX)
+    purpose = ApiIntegerField(required=False, allow_null=True, min_value=1, max_value=INT32_MAX)
 
 
 class ConsentApi(APIView):

@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from . import registry
@@ -45,7 +46,10 @@ from .access import (
     viewer_recipient,
 )
 
-__all__ = ["Dropped", "Projection", "SystemRecipient", "project", "project_many", "origin_of"]
+__all__ = [
+    "Column", "Dropped", "Projection", "ReleasedRows", "SystemRecipient", "class_released", "origin_of", "project",
+    "project_many", "release_rows", "rows_not_narrowed", "rows_released",
+]
 
 
 @dataclass(frozen=True)
@@ -291,3 +295,211 @@ def project_many(objects: Iterable[models.Model], *, viewer, purpose: int, conte
         institution_id = getattr(viewer, "institution_id", None) if getattr(viewer, "is_institution_staff", False) else None
         context = ConsentContext({_business_id_of(o) for o in rows}, institution_id=institution_id)
     return [project(o, viewer=viewer, purpose=purpose, context=context, fields=fields, only_classes=only_classes) for o in rows]
+
+
+# --- sets of rows: the same decision, in SQL ---------------------------------------------
+#
+# Channels that release many businesses at once (the research extract, open data, the
+# agency's dashboard, the EBPM inputs, recommendations, listings) cannot call project()
+# row by row: a million rows must stream. They release through the two functions below,
+# which build the SQL from the same decision (consent.access: the table, the per-viewer
+# conditions, the narrowings, the grants, the procedure-origin rule) and the same item
+# classes and ※ item lists (consent.registry) that project() applies item by item.
+# No channel builds consent SQL of its own (lint rule ACC005).
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a released set: its output name and the ORM lookup that reads it on
+    the queryset's rows ("business__name", "pre_fy__sales" through a FilteredRelation).
+    Its data class (and ※ item) is the first field along the lookup that the registry
+    classifies; `item` ("app.model.field") names it where the lookup cannot."""
+
+    name: str
+    lookup: str
+    item: str | None = None
+
+
+RELEASED_PREFIX = "released_"
+
+
+@dataclass
+class ReleasedRows:
+    """The rows a viewer receives, as one query: `queryset` yields tuples in the order of
+    the columns (a column this viewer may not receive for a row is NULL there);
+    `sql_with_params()` is the same query with the columns named, for COPY or an
+    INSERT … SELECT that never passes through Python."""
+
+    queryset: QuerySet
+    columns: list[str]
+    dropped: list[Dropped]
+    recipient: int | None
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+    def alias(self, name: str) -> str:
+        return RELEASED_PREFIX + name
+
+    def sql_with_params(self) -> tuple[str, tuple]:
+        sql, params = self.queryset.query.sql_with_params()
+        select = ", ".join(f'r."{self.alias(n)}" AS "{n}"' for n in self.columns)
+        return f"SELECT {select} FROM ({sql}) r", params
+
+
+def _target_field(queryset: QuerySet, lookup: str) -> models.Field:
+    model = queryset.model
+    parts = lookup.split("__")
+    relations = getattr(queryset.query, "_filtered_relations", {})
+    if parts[0] in relations:
+        parts = relations[parts[0]].relation_name.split("__") + parts[1:]
+    model_field = None
+    for part in parts:
+        model_field = model._meta.get_field(part)
+        if model_field.is_relation and model_field.related_model is not None:
+            model = model_field.related_model
+    if model_field is not None and model_field.is_relation and hasattr(model_field, "target_field"):
+        return model_field.target_field
+    return model_field
+
+
+def _item_of(queryset: QuerySet, column: Column) -> tuple[str, str, int | None, bool]:
+    """(model label, field, data class or None, is metadata) of a column."""
+    classified = registry.classified_models()
+    if column.item is not None:
+        label, name = column.item.rsplit(".", 1)
+        if name not in classified.get(label, {}):
+            raise ValueError(f"{column.item} has no data class in the registry.")
+        return label, name, classified[label][name], False
+    model = queryset.model
+    parts = column.lookup.split("__")
+    relations = getattr(queryset.query, "_filtered_relations", {})
+    if parts[0] in relations:
+        parts = relations[parts[0]].relation_name.split("__") + parts[1:]
+    for part in parts:
+        label = model._meta.label_lower
+        declared = classified.get(label, {})
+        if part in declared:
+            return label, part, declared[part], False
+        model_field = model._meta.get_field(part)
+        if model_field.is_relation and model_field.related_model is not None and part != parts[-1]:
+            model = model_field.related_model
+            continue
+        # Not business data: only a row's identity (a key) may go with the released items.
+        is_key = getattr(model_field, "primary_key", False) or model_field.is_relation
+        if not is_key:
+            raise ValueError(f"{column.lookup}: {label}.{part} has no data class in the registry.")
+        return label, part, None, True
+    raise ValueError(f"{column.lookup}: no field to release.")
+
+
+def _viewers(viewer) -> tuple:
+    return tuple(viewer) if isinstance(viewer, list | tuple) else (viewer,)
+
+
+def rows_released(queryset: QuerySet, *, viewer, purpose: int, classes: Iterable[int],
+                  business_field: str = "business_id", on: dt.date | None = None) -> QuerySet:
+    """The rows of `queryset` (businesses, or rows with a business key named by
+    `business_field`) whose business releases every class of `classes` to this viewer for
+    this purpose; on rows of applications, procedure data without the checklist opt-in
+    serves purpose 3 only. `viewer` is a person, a SystemRecipient, or several of them
+    (a job that several recipients compute: every one must be allowed). A viewer that
+    cannot be placed gets no rows; no class at all releases nothing."""
+    from .access import businesses_allowing
+
+    wanted = sorted(set(classes))
+    if not wanted:
+        return queryset.none()
+    if business_field == "pk" or queryset.model._meta.label_lower == "companies.business":
+        business_field = "pk" if business_field in ("business_id", "pk") else business_field
+    for person in _viewers(viewer):
+        for data_class in wanted:
+            # businesses_allowing applies the procedure-origin rule on rows of applications.
+            queryset = businesses_allowing(queryset, purpose=purpose, data_class=data_class, viewer=person,
+                                           business_field=business_field, on=on)
+    return queryset
+
+
+def rows_not_narrowed(queryset: QuerySet, *, purpose: int, data_class: int, recipient: int,
+                      business_field: str = "pk") -> QuerySet:
+    """For anonymised listings only (prefecture, industry, size band; no name, no
+    number), which release no item of the class: the rows whose business has not
+    narrowed (class, recipient) for every purpose or for this one."""
+    from .access import businesses_not_denying
+
+    return businesses_not_denying(queryset, purpose=purpose, data_class=data_class, recipient=recipient,
+                                  business_field=business_field)
+
+
+def class_released(data_class: int, *, viewer, purpose: int, business_ref: str = "business_id",
+                   on: dt.date | None = None):
+    """An SQL condition on a row: does the row's business (OuterRef(business_ref)) release
+    this class to this viewer for this purpose? An Exists(), or a constant False where
+    the table or a per-viewer condition already says no."""
+    from django.db.models import BooleanField, Exists, OuterRef, Value
+
+    from companies.models import Business
+
+    inner = rows_released(Business.objects.filter(pk=OuterRef(business_ref)), viewer=viewer, purpose=purpose,
+                          classes=(data_class,), business_field="pk", on=on)
+    if inner.query.is_empty():
+        return Value(False, output_field=BooleanField())
+    return Exists(inner)
+
+
+def release_rows(queryset: QuerySet, *, viewer, purpose: int, columns: Iterable[Column], require: Iterable[int],
+                 business_field: str = "business_id", on: dt.date | None = None) -> ReleasedRows:
+    """The set-based projection: the rows of `queryset` this viewer receives for this
+    purpose, and of each row only the columns the decision allows.
+
+    - a row is released only where its business releases every class of `require` (the
+      classes without which a row says nothing, e.g. identity for an extract);
+    - every other column is NULL on the rows whose business does not release its class
+      (one Exists() per class, in the same query);
+    - a column outside the ※ item list of the viewer's recipient (※5 for researchers,
+      ※4/※6 for other SMEs and the public) is NULL on every row, as project() drops it;
+    - procedure rows without the checklist opt-in serve purpose 3 only.
+    Order and filter `queryset` first; read `.queryset` (tuples) or `.sql_with_params()`."""
+    from django.db.models import Case, F, Value, When
+
+    from .access import viewer_recipient
+
+    columns = list(columns)
+    people = _viewers(viewer)
+    recipients = {viewer_recipient(p) for p in people}
+    recipient = recipients.pop() if len(recipients) == 1 else None
+    required = set(require)
+    rows = rows_released(queryset, viewer=viewer, purpose=purpose, classes=required, business_field=business_field, on=on)
+    dropped: list[Dropped] = []
+    limits = None
+    if recipient == RESEARCHERS:
+        limits = registry.RESEARCH_ITEMS
+    elif recipient in (SMES, PUBLIC):
+        limits = registry.PUBLISHED_ITEMS
+    conditions: dict[int, Any] = {}
+    expressions: dict[str, Any] = {}
+    for column in columns:
+        label, name, data_class, metadata = _item_of(queryset, column)
+        target = _target_field(queryset, column.lookup)
+        value: Any = F(column.lookup)
+        if limits is not None and name not in limits.get(label, frozenset()):
+            dropped.append(Dropped(column.name, data_class, _("Only the items the policy lists for this recipient are released.")))
+            value = Value(None, output_field=target)
+        elif not metadata and data_class not in required:
+            condition = conditions.get(data_class)
+            if condition is None:
+                condition = conditions[data_class] = [
+                    class_released(data_class, viewer=p, purpose=purpose, business_ref=business_field, on=on) for p in people
+                ]
+            if any(getattr(c, "value", True) is False for c in condition):
+                dropped.append(Dropped(column.name, data_class, _("The decision does not release this class.")))
+                value = Value(None, output_field=target)
+            else:
+                test = condition[0]
+                for other in condition[1:]:
+                    test = test & other
+                value = Case(When(test, then=F(column.lookup)), default=Value(None), output_field=target)
+        expressions[RELEASED_PREFIX + column.name] = value
+    names = [column.name for column in columns]
+    released = rows.annotate(**expressions).values_list(*[RELEASED_PREFIX + n for n in names])
+    return ReleasedRows(queryset=released, columns=names, dropped=dropped, recipient=recipient)

@@ -79,7 +79,8 @@ RESEARCH_ITEMS: dict[str, frozenset[str]] = {
         "offices", "founded_year", "prefecture", "industry_jsic",
     }),
     "companies.financialyear": frozenset({
-        "fiscal_year", "sales", "ordinary_profit", "operating_profit", "personnel_cost", "depreciation",
+        # ※5 付加価値額 (粗利、減価償却費): the extract sends the sum, computed from these two.
+        "fiscal_year", "sales", "ordinary_profit", "operating_profit", "personnel_cost", "depreciation", "gross_profit",
     }),
     "applications.application": frozenset({
         "review_result", "review_score", "program", "fiscal_year", "implementation_fiscal_year", "round_number",
@@ -89,6 +90,8 @@ PUBLISHED_ITEMS: dict[str, frozenset[str]] = {
     "companies.business": frozenset({"corporate_number", "name", "prefecture", "municipality"}),
     "applications.application": frozenset({
         "plan_title", "program", "fiscal_year", "round_number", "status", "support_institution",
+        # ※6: for a procedure whose applicant opted in, the fact and date of certification.
+        "certified_on",
     }),
 }
 
@@ -208,6 +211,9 @@ APPLICATION_CONTENT_ITEMS: dict[str, Item] = {
     # attributes, its tax and financial position, its succession and its use of programs
     # each keep their own class; the application's own answers are class 8.
     **_items(IDENTITY, "industry_group opened_on"),
+    # §2 (d-2): part-time staff and the scheduled time of the 3/4 test, with the staff count.
+    **_items(IDENTITY, "part_time_staff regular_daily_hours regular_weekly_hours regular_monthly_days part_daily_hours "
+                       "part_weekly_hours part_monthly_days"),
     **_items(BUSINESS, "was_tax_exempt"),
     **_items(SUCCESSION, "successor_finalist"),
     **_items(FINANCIALS, "deficit lowest_wage_hourly"),

@@ -151,7 +151,7 @@ def _mail_prime_holder(*, business, change: ConsentChange, before: set[Denial], 
         lines = describe_changes(before=before, after=after, policy=policy_view(version=change.policy))
     mail_enqueue(
         to_user=user, template="consent_changed", idempotency_key=f"consent-changed-{change.pk}", category="consent",
-        language=language,
+        language=language, business_id=business.pk,
         context={
             "business_name": business.name, "changed_at": timezone.localtime(change.at).strftime("%Y-%m-%d %H:%M"),
             "actor_email": change.actor.email if change.actor else "", "policy_version": change.policy.version,

@@ -220,6 +220,30 @@ def audit_application_returned(*, actor: Any, application: models.Model, busines
                    data={"result": "returned", "fields": sorted(fields), "submission": submission})
 
 
+# --- supportplans (様式4) and review scores -----------------------------------------------------
+
+def audit_support_plan_status(*, actor: Any, support_plan: models.Model, business_id: int, institution_id: int,
+                              application_id: int, from_status: str, to_status: str,
+                              disclosure_request_id: int | None = None) -> AuditEvent:
+    """A 様式4 request was made (from_status "") or moved along its map (taken up, commented,
+    issued, declined, withdrawn)."""
+    return _record(kind=Kind.SUPPORT_PLAN_STATUS, actor=actor, business_id=business_id, institution_id=institution_id,
+                   obj=support_plan, data={"application_id": application_id, "from": from_status, "to": to_status,
+                                           "disclosure_request_id": disclosure_request_id})
+
+
+def audit_support_plan_commented(*, actor: Any, comment: models.Model, business_id: int, institution_id: int,
+                                 support_plan_id: int, side: str, reply_to: int | None) -> AuditEvent:
+    """A comment on a 様式4 request's draft (its text is not copied here)."""
+    return _record(kind=Kind.SUPPORT_PLAN_COMMENTED, actor=actor, business_id=business_id, institution_id=institution_id,
+                   obj=comment, data={"support_plan_id": support_plan_id, "side": side, "reply_to": reply_to})
+
+
+def audit_application_scored(*, actor: Any, application: models.Model, business_id: int, total: int,
+                             criteria: dict[str, int]) -> AuditEvent:
+    """A reviewer's scores of an application by the call's criteria (class 9, never shown to the applicant)."""
+    return _record(kind=Kind.APPLICATION_SCORED, actor=actor, business_id=business_id, obj=application,
+                   data={"total": total, "criteria": criteria})
 # --- awards (after adoption) ---------------------------------------------------------------
 
 def audit_award_step(*, actor: Any, award: models.Model, business_id: int, step: str, from_status: str,

@@ -26,9 +26,11 @@ SEED_ORDER = [
     "accounts",       # the demo accounts of api.md, memberships, researchers
     "consent",        # narrowings of some businesses
     "applications",   # rounds, applications, reviews, adoptions
+    "reviews",        # the review criteria of the demo's 持続化 rounds
     "awards",         # after adoption: grant, ledger, report, payment
     "programs",       # support programs and case studies
     "disclosure",     # disclosure requests in every state
+    "supportplans",   # a 様式4 request from owner@'s draft to 仙台商工会
     "recommend",      # favourites, views, saved searches
     "notifications",
     "analytics",      # research pledges; the built-in effect of adoption on financials

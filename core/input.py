@@ -36,7 +36,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, parsers, status
+from rest_framework import exceptions, parsers, serializers, status
 
 from core.errors import ApplicationError
 
@@ -370,10 +370,6 @@ class InputFieldMixin:
         return super().to_python(value)
 
 
-class CharField(InputFieldMixin, forms.CharField):
-    pass
-
-
 class IntegerField(InputFieldMixin, forms.IntegerField):
     """Digits after NFKC, ASCII only; bounded to a 64-bit column unless narrower bounds are given."""
 
@@ -390,8 +386,8 @@ class IntegerField(InputFieldMixin, forms.IntegerField):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             value = value.replace(",", "")
             if len(value.lstrip("+-")) > _MAX_INT_DIGITS:
-                raise ValidationError(self.error_messages["max_value"], code="max_value",
-                                      params={"limit_value": self.max_value})
+                raise ValidationError(_("Enter a whole number from %(minimum)s to %(maximum)s.")
+                                      % {"minimum": self.min_value, "maximum": self.max_value}, code="max_value")
         return super().to_python(value)
 
 
@@ -408,3 +404,210 @@ class DecimalField(InputFieldMixin, forms.DecimalField):
             if value and not _DECIMAL_RE.fullmatch(value):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
+
+
+# Free text without a limit of its own is cut at this many characters (about twenty A4 pages
+# of Japanese): no field of the portal needs more, and a body limit alone lets 2 MB through.
+TEXT_MAX = 10_000
+# Hyphens and dashes people type between digit groups (full-width, minus sign, katakana ー).
+HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\uff70\u30fc"
+_CODE_SEPARATORS_RE = re.compile(f"[\\s{re.escape(HYPHENS)}]")
+
+
+def normalise_text(value: str, *, nfkc: bool = False, code: bool = False) -> str:
+    """NFKC when asked (full-width ＡＢＣ１２３ → ABC123, half-width ｶﾅ → カナ); a `code`
+    (corporate number, postcode) also loses the spaces and hyphens between its digit groups."""
+    if nfkc or code:
+        value = unicodedata.normalize("NFKC", value)
+    if code:
+        value = _CODE_SEPARATORS_RE.sub("", value)
+    return value
+
+
+class CharField(InputFieldMixin, forms.CharField):
+    """Text without NUL, control characters or lone surrogates, at most `max_length`
+    (TEXT_MAX unless given). `nfkc=True` normalises (a phone number typed in full-width);
+    `code=True` also drops spaces and hyphens (法人番号 1234-5678-9012-3)."""
+
+    def __init__(self, *, max_length=None, nfkc: bool = False, code: bool = False, **kwargs):
+        self.nfkc, self.code = nfkc, code
+        super().__init__(max_length=TEXT_MAX if max_length is None else max_length, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, str):
+            value = normalise_text(value, nfkc=self.nfkc, code=self.code)
+        return value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if self.code:  # the browser must let a person type the hyphens that are dropped here
+            attrs.pop("maxlength", None)
+            attrs.pop("minlength", None)
+        return attrs
+
+
+class EmailField(InputFieldMixin, forms.EmailField):
+    """An e-mail address typed in full-width (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ) is read after NFKC."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
+class URLField(InputFieldMixin, forms.URLField):
+    pass
+
+
+def formfield_for(model_field, **kwargs):
+    """ModelForm's `formfield_callback`: the input layer's fields for text and numbers,
+    integers bounded by their column."""
+    from django.db import models
+
+    if model_field.choices or isinstance(model_field, (models.AutoField, models.ForeignKey)):
+        return model_field.formfield(**kwargs)
+    if isinstance(model_field, models.IntegerField):
+        low, high = connection.ops.integer_field_range(model_field.get_internal_type())
+        kwargs.setdefault("min_value", INT64_MIN if low is None else low)
+        kwargs.setdefault("max_value", INT64_MAX if high is None else high)
+        return model_field.formfield(form_class=IntegerField, **kwargs)
+    if isinstance(model_field, models.DecimalField):
+        return model_field.formfield(form_class=DecimalField, **kwargs)
+    if isinstance(model_field, models.EmailField):
+        return model_field.formfield(form_class=EmailField, **kwargs)
+    if isinstance(model_field, models.URLField):
+        return model_field.formfield(form_class=URLField, **kwargs)
+    if isinstance(model_field, (models.CharField, models.TextField)):
+        return model_field.formfield(form_class=CharField, **kwargs)
+    return model_field.formfield(**kwargs)
+
+
+class _InputModelFormMetaclass(forms.models.ModelFormMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(formfield_for)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+def refuse_bad_characters(value) -> None:
+    """A validator with the input layer's character rule, for fields not built here."""
+    if isinstance(value, str) and (problem := text_problem(value)):
+        raise ValidationError(problem, code="invalid_character")
+
+
+def guard_fields(form: forms.BaseForm) -> None:
+    """Text fields a form inherits from a third-party base (allauth's sign-up: e-mail,
+    passwords) get the input layer's character rule and a length limit. They are marked
+    `input_guarded` for tests/core/test_input_layer.py."""
+    from django.core.validators import MaxLengthValidator
+
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and not isinstance(field, InputFieldMixin):
+            field.validators.append(refuse_bad_characters)
+            if field.max_length is None:
+                field.max_length = TEXT_MAX
+                field.validators.append(MaxLengthValidator(TEXT_MAX))
+            field.input_guarded = True
+
+
+class ModelForm(forms.ModelForm, metaclass=_InputModelFormMetaclass):
+    """The base of every ModelForm of the project: the fields it generates from model fields
+    are the input layer's (whatever its own Meta says), integers bounded by their column."""
+
+
+# --- serializer fields (the API's request bodies) ---------------------------------------------
+
+
+class ApiFieldMixin:
+    """Refuses NUL, control characters and lone surrogates in a request value (the JSON parser
+    does too; a serializer fed from elsewhere, a form body or a test, must not depend on it)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            problem = text_problem(data)
+            if problem:
+                raise exceptions.ValidationError(problem, code="invalid_character")
+        return super().to_internal_value(data)
+
+
+def _api_refusal(exc: InputRefused) -> exceptions.ValidationError:
+    return exceptions.ValidationError([message for messages in exc.errors.values() for message in messages])
+
+
+class ApiCharField(ApiFieldMixin, serializers.CharField):
+    """DRF's CharField under the input rules; at most TEXT_MAX characters unless given."""
+
+    def __init__(self, *, nfkc: bool = False, code: bool = False, **kwargs):
+        self.nfkc, self.code = nfkc, code
+        kwargs.setdefault("max_length", TEXT_MAX)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return normalise_text(value, nfkc=self.nfkc, code=self.code)
+
+
+class ApiEmailField(ApiFieldMixin, serializers.EmailField):
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = unicodedata.normalize("NFKC", data)
+        return super().to_internal_value(data)
+
+
+class ApiIntegerField(serializers.IntegerField):
+    """A whole number from JSON or text: after NFKC only ASCII digits (DRF's own field takes
+    ٣ as 3), bounded to a 64-bit column unless narrower bounds are given."""
+
+    def __init__(self, **kwargs):
+        if kwargs.get("min_value") is None:
+            kwargs["min_value"] = INT64_MIN
+        if kwargs.get("max_value") is None:
+            kwargs["max_value"] = INT64_MAX
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)
+        if isinstance(data, str) and (problem := text_problem(data)):
+            raise exceptions.ValidationError(problem, code="invalid_character")
+        try:
+            return parse_int(data, field="value")
+        except InputRefused as exc:
+            raise _api_refusal(exc) from None
+
+
+class ApiDecimalField(serializers.DecimalField):
+    """A finite decimal within its digits, read like parse_decimal (NFKC, ASCII digits)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and (problem := text_problem(data)):
+            raise exceptions.ValidationError(problem, code="invalid_character")
+        if isinstance(data, float):
+            data = str(data)
+        try:
+            number = parse_decimal(data, field="value", max_digits=self.max_digits or 18)
+        except InputRefused as exc:
+            raise _api_refusal(exc) from None
+        return super().to_internal_value(number)
+
+
+def _input_mapping(mapping: dict) -> dict:
+    """DRF's model-field → serializer-field map with the input layer's fields."""
+    def swap(field):
+        if isinstance(field, type) and issubclass(field, serializers.IntegerField):
+            return ApiIntegerField
+        return {serializers.CharField: ApiCharField, serializers.DecimalField: ApiDecimalField,
+                serializers.EmailField: ApiEmailField}.get(field, field)
+    return {model_field: swap(field) for model_field, field in mapping.items()}
+
+
+class InputSerializerMixin:
+    """For ModelSerializers: the fields it builds from model fields are the input layer's
+    (integers keep the column bounds DRF reads from the model field's validators)."""
+
+    serializer_field_mapping = _input_mapping(serializers.ModelSerializer.serializer_field_mapping)
+
+
+class InputModelSerializer(InputSerializerMixin, serializers.ModelSerializer):
+    pass

@@ -54,6 +54,9 @@ class AuditEvent(models.Model):
         DOCUMENT_ATTACHED = "document.attached", _("Document attached to an application")
         DOCUMENT_DETACHED = "document.detached", _("Document removed from an application")
         DOCUMENT_READ = "document.read", _("Document read")
+        SUPPORT_PLAN_STATUS = "supportplan.status", _("Support plan (form 4) request changed")
+        SUPPORT_PLAN_COMMENTED = "supportplan.comment", _("Support plan (form 4) comment")
+        APPLICATION_SCORED = "application.scored", _("Application scored")
         AWARD_STEP = "award.step", _("Award step (grant, report, confirmation, payment)")
         AWARD_LEDGER = "award.ledger", _("Expense ledger changed")
 

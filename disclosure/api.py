@@ -11,22 +11,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import HasRole, has_role
+from core.input import ApiCharField, ApiIntegerField, column_range
 
 from . import selectors, services
 from .models import AccessLogEntry, DisclosureRequest
 
 
 class RequestCreateSerializer(serializers.Serializer):
-    corporate_number = serializers.CharField(max_length=13)
-    purpose = serializers.IntegerField()
-    data_classes = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=13), allow_empty=False)
+    corporate_number = ApiCharField(max_length=13, code=True)
+    purpose = ApiIntegerField(min_value=column_range(DisclosureRequest, "purpose")[0],
+                              max_value=column_range(DisclosureRequest, "purpose")[1])
+    data_classes = serializers.ListField(child=ApiIntegerField(min_value=1, max_value=13), allow_empty=False, max_length=13)
     valid_until = serializers.DateField()
-    message = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    message = ApiCharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
-    data_classes = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=13), required=False)
+    data_classes = serializers.ListField(child=ApiIntegerField(min_value=1, max_value=13), required=False, max_length=13)
 
 
 # Response serializers: each view returns `Serializer(obj).data`, so the OpenAPI schema is

@@ -5,22 +5,24 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import input as inputs
+
 from .labels import DATA_CLASS_NAMES, PURPOSE_NAMES
 from .services import requestable_classes, requestable_purposes
 
 
 class DisclosureRequestForm(forms.Form):
-    corporate_number = forms.CharField(
-        label=_("Corporate number (13 digits)"), max_length=13, min_length=13, required=False,
+    corporate_number = inputs.CharField(
+        label=_("Corporate number (13 digits)"), max_length=13, min_length=13, required=False, code=True,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    handle = forms.CharField(widget=forms.HiddenInput, required=False)
+    handle = inputs.CharField(widget=forms.HiddenInput, required=False)
     purpose = forms.TypedChoiceField(label=_("Purpose"), coerce=int)
     data_classes = forms.TypedMultipleChoiceField(label=_("Data classes requested"), coerce=int,
                                                   widget=forms.CheckboxSelectMultiple)
     valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text=_("The approval ends at the end of this day."))
-    message = forms.CharField(label=_("Message to the company"), widget=forms.Textarea(attrs={"rows": 4}),
+    message = inputs.CharField(label=_("Message to the company"), widget=forms.Textarea(attrs={"rows": 4}),
                               required=False, max_length=2000,
                               help_text=_("Say who you are and why you ask; the company decides on this basis."))
 

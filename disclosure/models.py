@@ -32,6 +32,9 @@ class DisclosureRequest(TimeStampedModel):
     class Via(models.TextChoices):
         NUMBER = "number", _("By corporate number")
         LIST = "list", _("From the anonymised list")
+        # The business itself asked the institution for a service that needs its data (a
+        # 様式4) and approved the disclosure in the same step (supportplans).
+        APPLICANT = "applicant", _("Asked by the business")
 
     institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="disclosure_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -15,9 +15,8 @@ from consent.access import (
     PURPOSE_APPLICANT_RECORDS,
     SUPPORT_INSTITUTIONS,
     ConsentContext,
-    businesses_not_denying,
 )
-from consent.projection import project
+from consent.projection import project, rows_not_narrowed
 from consent.registry import classified_models, json_schema_of
 
 from .filters import AnonymisedCompanyFilter, RequestFilter
@@ -125,7 +124,7 @@ def anonymised_company_list(*, viewer, filters: dict | None = None) -> QuerySet:
     institutions (for purpose 6 or for all purposes) and one that blocked the viewer's
     institution. Returns value rows, never model instances with names."""
     qs = Business.objects.all()
-    qs = businesses_not_denying(qs, purpose=6, data_class=1, recipient=SUPPORT_INSTITUTIONS)
+    qs = rows_not_narrowed(qs, purpose=6, data_class=1, recipient=SUPPORT_INSTITUTIONS)
     qs = qs.exclude(institution_blocks__institution_id=viewer.institution_id)
     qs = AnonymisedCompanyFilter(filters or {}, queryset=qs).qs
     return qs.order_by("prefecture", "industry_jsic", "pk").values("pk", "prefecture", "industry_jsic", "employees", "corp_type")

@@ -224,6 +224,49 @@ def disclosure_request_create(
     return request
 
 
+@transaction.atomic
+def disclosure_request_offer(
+    *,
+    actor,
+    institution_id: int,
+    purpose: int,
+    data_classes: list[int],
+    valid_until: dt.date,
+    message: str = "",
+    on: dt.date | None = None,
+) -> DisclosureRequest:
+    """The business's Prime holder asks a support institution for a service that needs
+    its data (the 様式4 of supportplans) and, in the same step, approves the disclosure of
+    these classes for this purpose until `valid_until`. The same request row, checks,
+    audit rows and InstitutionGrant as a request the institution made and the business
+    approved; only the side that asked differs (via "applicant")."""
+    if not getattr(actor, "is_prime", False):
+        raise PermissionDenied(_("Only the gBizID Prime holder may approve a disclosure."))
+    from institutions.models import Institution
+
+    today = on or timezone.localdate()
+    institution = Institution.objects.filter(pk=institution_id, is_active=True).first()
+    if institution is None:
+        raise ApplicationError(errors={"institution": [_("Choose a support institution from the list.")]})
+    business = Business.objects.get(pk=actor.membership_or_none.business_id)
+    purpose, classes = _validate_request_input(purpose=purpose, data_classes=data_classes, valid_until=valid_until, today=today)
+    request = DisclosureRequest.objects.create(
+        institution=institution, requested_by=actor, via=DisclosureRequest.Via.APPLICANT,
+        corporate_number=business.corporate_number or "", business=business, hidden=False, purpose=purpose,
+        data_classes=classes, valid_until=valid_until, message=message.strip(),
+    )
+    audit_disclosure_requested(actor=actor, request=request, business_id=business.pk, institution_id=institution.pk,
+                               purpose=purpose, data_classes=classes, valid_until=valid_until,
+                               via=DisclosureRequest.Via.APPLICANT, delivered=True)
+    _transition_dated(request, Status.APPROVED, actor=actor)
+    request.approved_data_classes = classes
+    request.save(update_fields=["approved_data_classes", "updated_at"])
+    institution_grant_create(actor=actor, business=business, institution=institution, purpose=purpose,
+                             data_classes=classes, valid_from=today, valid_until=valid_until,
+                             disclosure_request_id=request.pk)
+    return request
+
+
 def _locked_request_for_business(*, actor, request_id: int) -> DisclosureRequest:
     """Fetch-and-authorise for the company's side: 404 for absent and not-yours alike,
     403 for a known caller of the business who is not its Prime holder."""

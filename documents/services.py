@@ -191,6 +191,40 @@ def document_upload(*, actor, uploaded_file, document_type: str, issued_on: dt.d
         raise
 
 
+def document_store_issued(*, actor, business_id: int, application_id: int, document_type: str, name: str,
+                          content: bytes, issued_on: dt.date) -> Document:
+    """A document a support institution issues for the business (the 様式4 of
+    supportplans): stored in the business's vault and attached to its application, inside
+    the caller's transaction (the caller has authorised the actor for this application).
+    Should the caller's transaction roll back, the file is left without its row and
+    documents_sweep_orphans removes it."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    if not content:
+        raise ApplicationError(errors={"file": [_("The file is empty (0 bytes). Choose the file again.")]})
+    application = _application_for_attach(business_id=business_id, application_id=application_id)
+    sha256 = hashlib.sha256(content).hexdigest()
+    document = Document.objects.filter(business_id=business_id, sha256=sha256).first()
+    if document is None:
+        storage = document_storage()
+        stored = storage.save(f"{business_id}/{sha256[:2]}/{sha256}.pdf", ContentFile(content))
+        try:
+            document = Document.objects.create(
+                business_id=business_id, document_type=document_type, data_class=DATA_CLASS_OF_TYPE[document_type],
+                name=clean_name(name), storage_name=stored, size=len(content), sha256=sha256,
+                content_type="application/pdf", issued_on=issued_on, uploaded_by=actor,
+            )
+        except BaseException:
+            storage.delete(stored)
+            raise
+        audit_document_uploaded(actor=actor, business_id=business_id, document=document, document_type=document_type,
+                                data_class=document.data_class, size=len(content), sha256=sha256)
+    _attach(actor=actor, application=application, document=document)
+    return document
+
+
 @transaction.atomic
 def document_attach(*, actor, application_id: int, document_id: int) -> bool:
     business_id = _business_id_for_writer(actor)

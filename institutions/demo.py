@@ -9,6 +9,7 @@ import datetime as dt
 from allauth.account.models import EmailAddress
 
 from accounts.demo import activate_demo_totp
+from companies.models import Business
 from core.demo import DemoContext
 
 from .models import Institution, SupportRecord
@@ -61,18 +62,20 @@ def seed(ctx: DemoContext) -> None:
             ctx.users[email] = user
 
     records = []
+    names = dict(Business.objects.filter(pk__in=ctx.business_ids).values_list("pk", "name"))
     others = [b for b in ctx.business_ids if b not in (ctx.owner_business_id, ctx.soloist_business_id)]
     today = dt.date.today()
     for institution in institutions:
         for business_id in rng.sample(others, k=min(len(others), rng.randint(3, 12))):
             for _n in range(rng.randint(1, 3)):
                 records.append(SupportRecord(
-                    institution=institution, business_id=business_id,
+                    institution=institution, business_id=business_id, recorded_name=names.get(business_id, ""),
                     supported_on=today - dt.timedelta(days=rng.randint(10, 900)), theme=rng.choice(THEMES),
                     summary="相談内容を記録(デモデータ)", source=SupportRecord.Source.DEMO,
                 ))
     for theme, days in (("補助金申請", 400), ("販路開拓", 120)):
         records.append(SupportRecord(institution=institutions[0], business_id=ctx.owner_business_id,
+                                     recorded_name=names.get(ctx.owner_business_id, ""),
                                      supported_on=today - dt.timedelta(days=days), theme=theme,
                                      summary="持続化補助金の事業計画について助言(デモデータ)", source=SupportRecord.Source.DEMO))
     SupportRecord.objects.bulk_create(records, batch_size=2000)

@@ -3,10 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import input as inputs
+
 from .models import Institution
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(inputs.ModelForm):
     class Meta:
         model = Institution
         fields = ["municipality", "services", "qualifications", "specialties", "description", "certification_id", "website"]
@@ -17,8 +19,8 @@ class ProfileForm(forms.ModelForm):
 class SupportRecordForm(forms.Form):
     business = forms.TypedChoiceField(label=_("Company"), coerce=int)
     supported_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    theme = forms.CharField(label=_("Theme"), max_length=100)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    theme = inputs.CharField(label=_("Theme"), max_length=100)
+    summary = inputs.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, businesses, **kwargs):
         super().__init__(*args, **kwargs)

@@ -41,7 +41,7 @@ class Institution(TimeStampedModel):
     DATA_CLASSES = {
         f: 12
         for f in ["name", "kind", "prefecture", "municipality", "services", "qualifications", "specialties",
-                  "description", "certification_id", "website", "search_tokens"]
+                  "description", "certification_id", "website", "search_tokens", "search_vector"]
     }
 
     class Meta:
@@ -84,8 +84,11 @@ class SupportRecord(TimeStampedModel):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.INSTITUTION)
     source_detail = models.CharField(max_length=200, blank=True, help_text="partner, batch and partner record id")
     partner_record_id = models.CharField(max_length=100, blank=True)
+    # The company as the institution itself recorded it (the name it chose or sent, or the
+    # 法人番号 it sent): its own records show this when the company's approval has ended.
+    recorded_name = models.CharField(_("company as recorded"), max_length=200, blank=True)
 
-    DATA_CLASSES = {"supported_on": 13, "theme": 13, "summary": 13}
+    DATA_CLASSES = {"supported_on": 13, "theme": 13, "summary": 13, "recorded_name": 13}
 
     class Meta:
         indexes = [models.Index(fields=["business", "-supported_on"])]

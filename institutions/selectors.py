@@ -11,8 +11,9 @@ from consent.access import (
     SMES,
     SUPPORT_INSTITUTIONS,
     SystemRecipient,
-    businesses_allowing,
+    viewer_recipient,
 )
+from consent.projection import rows_released
 
 from .filters import InstitutionFilter
 from .models import Institution, SupportRecord
@@ -38,9 +39,9 @@ def institution_track_record(*, institution: Institution) -> dict:
     counted over the support records of businesses whose consent lets SMEs (recipient 6)
     use their class-13 data for purpose 7. No company is named, and a theme is named only
     when at least MIN_COMPANIES_PER_THEME companies share it."""
-    records = businesses_allowing(
+    records = rows_released(
         SupportRecord.objects.filter(institution=institution),
-        purpose=PURPOSE_TRACK_RECORD, data_class=SUPPORT_RECORD_CLASS, viewer=SystemRecipient(SMES, "track record"),
+        purpose=PURPOSE_TRACK_RECORD, classes=(SUPPORT_RECORD_CLASS,), viewer=SystemRecipient(SMES, "track record"),
         business_field="business",
     )
     totals = records.aggregate(records=Count("pk"), companies=Count("business", distinct=True))
@@ -68,6 +69,6 @@ def supportable_businesses(*, viewer) -> QuerySet[Business]:
     """Businesses whose identity (class 1) the viewer's institution may see now: those
     with an approval in force (purpose 6) that the company's consent allows. Support
     records are entered for these only, so entering one reveals nothing new."""
-    return businesses_allowing(
-        Business.objects.all(), purpose=6, data_class=1, viewer=viewer, recipient=SUPPORT_INSTITUTIONS,
-    ).order_by("name")
+    if viewer_recipient(viewer) != SUPPORT_INSTITUTIONS:
+        return Business.objects.none()
+    return rows_released(Business.objects.all(), purpose=6, classes=(1,), viewer=viewer, business_field="pk").order_by("name")

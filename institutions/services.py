@@ -48,6 +48,7 @@ def support_record_create(*, actor, business_id: int, supported_on: dt.date, the
         raise ApplicationError(errors={"supported_on": [_("The date of support cannot be in the future.")]})
     if not theme.strip():
         raise ApplicationError(errors={"theme": [_("Enter the theme of the support.")]})
+    name = supportable_businesses(viewer=actor).filter(pk=business_id).values_list("name", flat=True).first() or ""
     return SupportRecord.objects.create(institution_id=actor.institution_id, business_id=business_id,
                                         supported_on=supported_on, theme=theme.strip(), summary=summary.strip(),
-                                        source=SupportRecord.Source.INSTITUTION)
+                                        source=SupportRecord.Source.INSTITUTION, recorded_name=name)

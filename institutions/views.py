@@ -76,6 +76,7 @@ def support_records(request):
     page = Paginator(selectors.staff_support_records(viewer=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     # A company's name (class 1) only while its approval is in force.
     visible = {b.pk for b in businesses}
+    # Otherwise the company as the institution itself recorded it, marked as such.
     rows = [{"r": r, "company": r.business.name if r.business_id in visible else None} for r in page.object_list]
     return render(request, "institutions/support_records.html", {
         "form": form, "page": page, "rows": rows, "businesses": businesses, "querystring": "",

@@ -20,45 +20,56 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.input import ApiCharField, ApiIntegerField
+
 from .auth import IsPartner, PartnerKeyAuthentication
+from .records import COLUMN_RANGES, MAX_LENGTHS
 from .services import IdempotencyConflict, ScopeDenied, partner_batch_submit
 
 
+def _figure(name: str, **kwargs) -> ApiIntegerField:
+    """A whole number bounded by the column it is stored in (companies.FinancialYear)."""
+    low, high = COLUMN_RANGES[name]
+    return ApiIntegerField(min_value=low, max_value=high, **kwargs)
+
+
 class _IdentityFields(serializers.Serializer):
-    record_id = serializers.CharField(max_length=100, help_text="The partner system's own id of this record.")
-    corporate_number = serializers.CharField(required=False, help_text="法人番号 (13 digits). When given, it decides the business.")
-    name = serializers.CharField(required=False, help_text="Business name; required without a corporate number.")
-    name_kana = serializers.CharField(required=False)
-    prefecture = serializers.CharField(required=False, help_text="JIS X 0401 code (\"13\") or name (東京都).")
-    municipality = serializers.CharField(required=False)
-    address = serializers.CharField(required=False)
+    record_id = ApiCharField(max_length=100, help_text="The partner system's own id of this record.")
+    corporate_number = ApiCharField(required=False, max_length=13, code=True,
+                                    help_text="法人番号 (13 digits). When given, it decides the business.")
+    name = ApiCharField(required=False, max_length=MAX_LENGTHS["name"],
+                        help_text="Business name; required without a corporate number.")
+    name_kana = ApiCharField(required=False, max_length=MAX_LENGTHS["name_kana"])
+    prefecture = ApiCharField(required=False, max_length=10, nfkc=True, help_text="JIS X 0401 code (\"13\") or name (東京都).")
+    municipality = ApiCharField(required=False, max_length=MAX_LENGTHS["municipality"])
+    address = ApiCharField(required=False, max_length=MAX_LENGTHS["address"])
 
 
 class FinancialRecordSerializer(_IdentityFields):
     kind = serializers.ChoiceField(choices=["financials"])
-    fiscal_year = serializers.IntegerField(help_text="Year the fiscal year starts in (2023); 令和5年度 and R5 are read too.")
-    sales = serializers.IntegerField(required=False, allow_null=True, help_text="Yen.")
-    gross_profit = serializers.IntegerField(required=False, allow_null=True)
-    operating_profit = serializers.IntegerField(required=False, allow_null=True)
-    ordinary_profit = serializers.IntegerField(required=False, allow_null=True)
-    net_income = serializers.IntegerField(required=False, allow_null=True)
-    depreciation = serializers.IntegerField(required=False, allow_null=True)
-    personnel_cost = serializers.IntegerField(required=False, allow_null=True)
-    total_assets = serializers.IntegerField(required=False, allow_null=True)
-    net_assets = serializers.IntegerField(required=False, allow_null=True)
-    interest_bearing_debt = serializers.IntegerField(required=False, allow_null=True)
-    cash_and_deposits = serializers.IntegerField(required=False, allow_null=True)
-    receivables = serializers.IntegerField(required=False, allow_null=True)
-    inventory = serializers.IntegerField(required=False, allow_null=True)
-    payables = serializers.IntegerField(required=False, allow_null=True)
-    employees = serializers.IntegerField(required=False, allow_null=True)
+    fiscal_year = _figure("fiscal_year", help_text="Year the fiscal year starts in (2023); 令和5年度 and R5 are read too.")
+    sales = _figure("sales", required=False, allow_null=True, help_text="Yen.")
+    gross_profit = _figure("gross_profit", required=False, allow_null=True)
+    operating_profit = _figure("operating_profit", required=False, allow_null=True)
+    ordinary_profit = _figure("ordinary_profit", required=False, allow_null=True)
+    net_income = _figure("net_income", required=False, allow_null=True)
+    depreciation = _figure("depreciation", required=False, allow_null=True)
+    personnel_cost = _figure("personnel_cost", required=False, allow_null=True)
+    total_assets = _figure("total_assets", required=False, allow_null=True)
+    net_assets = _figure("net_assets", required=False, allow_null=True)
+    interest_bearing_debt = _figure("interest_bearing_debt", required=False, allow_null=True)
+    cash_and_deposits = _figure("cash_and_deposits", required=False, allow_null=True)
+    receivables = _figure("receivables", required=False, allow_null=True)
+    inventory = _figure("inventory", required=False, allow_null=True)
+    payables = _figure("payables", required=False, allow_null=True)
+    employees = _figure("employees", required=False, allow_null=True)
 
 
 class SupportRecordSerializer(_IdentityFields):
     kind = serializers.ChoiceField(choices=["support_records"])
     supported_on = serializers.DateField(help_text="ISO 8601 date of the consultation or support.")
-    theme = serializers.CharField(max_length=100)
-    summary = serializers.CharField(required=False, allow_blank=True)
+    theme = ApiCharField(max_length=100)
+    summary = ApiCharField(required=False, allow_blank=True, max_length=MAX_LENGTHS["summary"])
 
 
 class PartnerBatchSerializer(serializers.Serializer):

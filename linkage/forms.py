@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import input as inputs
 from institutions.models import Institution
 
 from .models import RecordKind
@@ -32,7 +33,7 @@ class CsvUploadForm(forms.Form):
 
 
 class ImportConfirmForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = inputs.CharField(widget=forms.HiddenInput)
     import_good_rows = forms.BooleanField(
         label=_("Import the good rows and leave out the bad ones"), required=False,
     )
@@ -40,4 +41,4 @@ class ImportConfirmForm(forms.Form):
 
 class ReviewDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("confirm", _("Link to this business")), ("reject", _("No match: reject"))])
-    business = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    business = inputs.IntegerField(required=False, widget=forms.HiddenInput)

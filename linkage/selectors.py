@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from companies.models import Business
-from consent.access import PURPOSE_SHARING, SME_AGENCY, businesses_allowing
+from consent.access import PURPOSE_SHARING
+from consent.projection import rows_released
 
 from .models import IntakeBatch, ReviewItem
 
@@ -37,8 +38,8 @@ def review_candidates(*, viewer, item: ReviewItem) -> tuple[list[tuple[Business,
     scores = {c["business_id"]: c["score"] for c in item.candidates}
     visible = {
         b.pk: b
-        for b in businesses_allowing(Business.objects.filter(pk__in=scores), purpose=PURPOSE_SHARING, data_class=1,
-                                     viewer=viewer, recipient=SME_AGENCY)
+        for b in rows_released(Business.objects.filter(pk__in=scores), purpose=PURPOSE_SHARING, classes=(1,),
+                               viewer=viewer, business_field="pk")
     }
     shown = [(visible[pk], score) for pk, score in sorted(scores.items(), key=lambda kv: -kv[1]) if pk in visible]
     return shown, len(scores) - len(shown)

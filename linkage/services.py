@@ -255,8 +255,10 @@ def _apply(plan: RecordPlan, *, batch: IntakeBatch) -> None:
             row = FinancialYear.objects.create(business_id=plan.business_id, fiscal_year=plan.record["fiscal_year"],
                                                source=Source.PARTNER, source_detail=detail, **plan.changes)
         else:
+            sent = plan.record.get("name") or (f"法人番号 {plan.record['corporate_number']}" if plan.record.get("corporate_number") else "")
             row = SupportRecord.objects.create(institution_id=batch.institution_id, partner_record_id=plan.record_id,
-                                               source=SupportRecord.Source.PARTNER, source_detail=detail, **plan.changes)
+                                               source=SupportRecord.Source.PARTNER, source_detail=detail,
+                                               recorded_name=sent[:200], **plan.changes)
     elif plan.outcome == Outcome.UPDATED:
         for name, value in plan.changes.items():
             setattr(row, name, value)

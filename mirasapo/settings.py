@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "documents",
     "awards",
     "disclosure",
+    "supportplans",
+    "reviews",
     "programs",
     "recommend",
     "analytics",

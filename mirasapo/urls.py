@@ -60,6 +60,8 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("awards.urls")),
     path("", include("disclosure.urls")),
+    path("", include("supportplans.urls")),
+    path("", include("reviews.urls")),
     path("", include("programs.urls")),
     path("", include("recommend.urls")),
     path("", include("notifications.urls")),

@@ -16,11 +16,22 @@ from .tasks import publish
 
 
 def mail_enqueue(*, to_user=None, to_email: str | None = None, template: str, context: dict[str, Any],
-                 idempotency_key: str, category: str = "", language: str | None = None) -> OutboxMessage:
+                 idempotency_key: str, category: str = "", language: str | None = None,
+                 business_id: int | None = None) -> OutboxMessage:
     """Write an outbox row in the caller's transaction; enqueue its delivery on commit.
 
+    A mail about a business's data names the business (`business_id`): its context is
+    released through consent.projection to the addressee as the business's own records
+    (purpose 3, recipient 7), so an item of the business reaches only its own users and
+    a person who is not (any longer) one of them gets the mail without it.
     The same idempotency key twice gives the one existing message (no double mail).
     """
+    if business_id is not None:
+        from consent.access import PURPOSE_APPLICANT_RECORDS
+        from consent.projection import project
+
+        context = project(context, viewer=to_user, purpose=PURPOSE_APPLICANT_RECORDS, business_id=business_id,
+                          schema="notifications.outboxmessage.context").data
     email = to_email or (to_user.email if to_user is not None else None)
     if not email:
         raise ValueError("mail_enqueue needs to_user or to_email")

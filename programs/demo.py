@@ -113,8 +113,12 @@ def _amount(rng, kind: str) -> int | None:
     return None
 
 
+# A start-up (創業) program is for businesses founded within this many years.
+STARTUP_YEARS = 5
+
+
 def _program(rng, today, now, *, name, agency, kind, themes, summary, prefectures=(), industries=(), min_e=None, max_e=None,
-             amount=None, rate=None, application_program="", tags=(), recent=False) -> SupportProgram:
+             amount=None, rate=None, application_program="", tags=(), recent=False, municipalities=()) -> SupportProgram:
     theme = themes[0]
     rolling = kind in ("loan", "tax", "certification") or (kind == "expert" and rng.random() < 0.7)
     if rolling:
@@ -133,7 +137,9 @@ def _program(rng, today, now, *, name, agency, kind, themes, summary, prefecture
         name=name, agency=agency, kind=kind, summary=summary,
         body="対象経費：" + "、".join(rng.sample(["機械装置費", "広報費", "ウェブサイト関連費", "外注費", "専門家謝金", "委託費", "研修費", "システム構築費"], 3))
         + "。申請には事業計画書と直近の決算書が必要です。詳しくは公募要領をご確認ください。",
-        industries=list(industries), prefectures=list(prefectures), min_employees=min_e, max_employees=max_e, themes=list(themes),
+        industries=list(industries), prefectures=list(prefectures), municipalities=list(municipalities),
+        max_business_age=STARTUP_YEARS if "創業" in name else None,
+        min_employees=min_e, max_employees=max_e, themes=list(themes),
         amount_max=amount, rate=rate, opens_on=opens_on, deadline=deadline, tags=list(tags),
         url=f"https://www.example.go.jp/programs/{rng.randrange(10**6, 10**7)}", application_program=application_program,
         published_at=published, assumed_sales_uplift=Decimal(f"{rng.uniform(low, high):.3f}"),
@@ -181,7 +187,7 @@ def seed(ctx: DemoContext) -> None:
             word = rng.choice(THEME_WORDS[theme])
             programs.append(_program(rng, today, now, name=name_t.format(city=city, word=word), agency=agency_t.format(city=city),
                                      kind=kind, themes=[theme], summary=summary_t.format(city=city, word=word), prefectures=[code],
-                                     max_e=rng.choice([20, 50, 300]), amount=rng.choice([200_000, 500_000, 1_000_000]),
+                                     municipalities=[city], max_e=rng.choice([20, 50, 300]), amount=rng.choice([200_000, 500_000, 1_000_000]),
                                      tags=[word, city], recent=rng.random() < 0.05))
     SupportProgram.objects.bulk_create(programs, batch_size=500)
     by_theme: dict[str, list[SupportProgram]] = {t: [p for p in programs if t in p.themes] for t in themes}
@@ -220,6 +226,10 @@ def seed(ctx: DemoContext) -> None:
     CaseStudy.objects.bulk_create(cases, batch_size=500)
     through = CaseStudy.programs.through
     through.objects.bulk_create([through(casestudy_id=cases[n].pk, supportprogram_id=p.pk) for n, used in links for p in used], batch_size=2000)
+    # A program taking applications on the portal has the reception period of its round.
+    from .rounds import reception_periods_sync
+
+    reception_periods_sync(today=today)
     ctx.extra["program_ids"] = [p.pk for p in programs]
     ctx.extra["case_study_ids"] = [c.pk for c in cases]
     ctx.say(f"  {len(programs)} support programs, {len(cases)} case studies")

@@ -8,6 +8,7 @@ from companies.reference import PREFECTURES
 from core.input import parse_int_or_none
 from recommend.services import view_record
 
+from .rounds import reception_period
 from .selectors import (
     case_study_detail,
     case_study_list,
@@ -53,8 +54,10 @@ def program_index(request):
 def program_show(request, program_id: int):
     program = program_detail(viewer=request.user, program_id=program_id)
     view_record(viewer=request.user, program=program)
+    opens_on, closes_on, round_ = reception_period(program)
     return render(request, "programs/program_detail.html", {
         "program": program, "prefecture_names": [PREFECTURES.get(c, c) for c in program.prefectures], "can_save": viewer_business_id(request.user) is not None,
+        "opens_on": opens_on, "closes_on": closes_on, "round": round_,
     })
 
 

@@ -34,12 +34,8 @@ from fractions import Fraction
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Business, FinancialYear
-from consent.access import (
-    PURPOSE_SUPPORT_INFORMATION,
-    SME_AGENCY,
-    SystemRecipient,
-    businesses_allowing,
-)
+from consent.access import PURPOSE_SUPPORT_INFORMATION, SME_AGENCY, SystemRecipient
+from consent.projection import rows_released
 from programs.models import SizeBand, SupportProgram, size_band_of
 
 from .models import IndicatorScale
@@ -191,8 +187,8 @@ def peer_values(*, business: Business, fiscal_year: int) -> tuple[int, dict[str,
         peers = peers.filter(Q(employees__isnull=True) | Q(employees__lte=high))
     else:
         peers = peers.filter(employees__gte=low, **({"employees__lte": high} if high is not None else {}))
-    peers = businesses_allowing(peers, purpose=PURPOSE_SUPPORT_INFORMATION, data_class=6,
-                                viewer=SystemRecipient(SME_AGENCY, "local benchmark"))
+    peers = rows_released(peers, purpose=PURPOSE_SUPPORT_INFORMATION, classes=(6,),
+                          viewer=SystemRecipient(SME_AGENCY, "local benchmark"), business_field="pk")
     rows = FinancialYear.objects.filter(business__in=peers.values("pk"), fiscal_year__in=[fiscal_year - 1, fiscal_year])
     by_business: dict[int, dict[int, FinancialYear]] = {}
     for row in rows:

@@ -13,7 +13,9 @@ Two parts, blended (score = CONTENT_WEIGHT·content/max + CF_WEIGHT·cf/max):
 Consent (purpose 5, the agency side computing: recipients 1-3): a data class is used for
 the business only if all three recipients may use it; other businesses' behaviour and
 attributes enter only where they allow the same. Items the business is not eligible for
-(region, size, industry restriction, closed deadline) are never recommended.
+(region — prefecture and, for a municipal program, the municipality —, size, industry
+restriction, the age of the business for a start-up (創業) program, closed deadline) are
+never recommended; without the business's attributes only programs open to everyone remain.
 
 Every reason is a translated sentence with named placeholders.
 """
@@ -40,8 +42,8 @@ from consent.access import (
     SME_AGENCY,
     ConsentContext,
     SystemRecipient,
-    businesses_allowing,
 )
+from consent.projection import rows_released
 from programs.models import THEME_LABELS, CaseStudy, SupportProgram, size_band_of
 
 from .models import Favourite, ViewEvent
@@ -60,6 +62,8 @@ class Profile:
     attributes: bool = False  # class 1 usable
     industry: str = ""
     prefecture: str = ""
+    municipality: str = ""
+    founded_year: int | None = None
     employees: int | None = None
     size_band: str = ""
     themes: set[str] = field(default_factory=set)
@@ -99,12 +103,11 @@ def usable_classes(business_id: int, context: ConsentContext | None = None) -> s
 
 
 def _allowing(queryset, *, data_class: int, business_field: str = "pk"):
-    # On rows of applications businesses_allowing also applies the procedure-origin rule:
-    # a procedure without the checklist opt-in is no interaction (seed 003 §17).
-    for recipient in COMPUTING_RECIPIENTS:
-        queryset = businesses_allowing(queryset, purpose=PURPOSE_SUPPORT_INFORMATION, data_class=data_class,
-                                       viewer=recipient, business_field=business_field)
-    return queryset
+    # The rows the projection releases to all three computing recipients; on rows of
+    # applications it also applies the procedure-origin rule: a procedure without the
+    # checklist opt-in is no interaction (seed 003 §17).
+    return rows_released(queryset, viewer=COMPUTING_RECIPIENTS, purpose=PURPOSE_SUPPORT_INFORMATION,
+                         classes=(data_class,), business_field=business_field)
 
 
 def build_profile(business: Business, *, classes: set[int] | None = None) -> Profile:
@@ -113,6 +116,7 @@ def build_profile(business: Business, *, classes: set[int] | None = None) -> Pro
     if 1 in classes:
         profile.attributes = True
         profile.industry, profile.prefecture = business.industry_jsic, business.prefecture
+        profile.municipality, profile.founded_year = business.municipality, business.founded_year
         profile.employees, profile.size_band = business.employees, size_band_of(business.employees)
     if 11 in classes:
         for theme, description in Challenge.objects.filter(business=business).values_list("theme", "description"):
@@ -136,13 +140,22 @@ def _eligible_programs(profile: Profile, today):
     if profile.attributes:
         queryset = queryset.filter(Q(prefectures=[]) | Q(prefectures__contains=[profile.prefecture]))
         queryset = queryset.filter(Q(industries=[]) | Q(industries__contains=[profile.industry]))
+        # A municipal program is for its towns only.
+        queryset = queryset.filter(Q(municipalities=[]) | Q(municipalities__contains=[profile.municipality]))
         if profile.employees is not None:
             queryset = queryset.filter(Q(min_employees__isnull=True) | Q(min_employees__lte=profile.employees))
             queryset = queryset.filter(Q(max_employees__isnull=True) | Q(max_employees__gte=profile.employees))
+        # A start-up (創業) program is for businesses founded within its years; a business
+        # whose founding year is unknown cannot show it is one.
+        if profile.founded_year is None:
+            queryset = queryset.filter(max_business_age__isnull=True)
+        else:
+            queryset = queryset.filter(Q(max_business_age__isnull=True) | Q(max_business_age__gte=today.year - profile.founded_year))
     else:
         # Without the business's attributes we cannot check eligibility: only programs
         # open to everyone remain.
-        queryset = queryset.filter(prefectures=[], industries=[], min_employees__isnull=True, max_employees__isnull=True)
+        queryset = queryset.filter(prefectures=[], municipalities=[], industries=[], min_employees__isnull=True,
+                                   max_employees__isnull=True, max_business_age__isnull=True)
         # The 持続化補助金 is only for small businesses; without the size we cannot tell.
         queryset = queryset.exclude(application_program__in=SMALL_BUSINESS_PROGRAMS)
     programs = list(queryset)
@@ -168,9 +181,16 @@ def _content_program(profile: Profile, p: SupportProgram) -> tuple[float, list[s
         if p.industries and profile.industry in p.industries:
             score += 0.25
             reasons.append(_("Targets your industry (%(industry)s)") % {"industry": JSIC_MIDDLE.get(profile.industry, profile.industry)})
-        if p.prefectures and profile.prefecture in p.prefectures:
+        if p.municipalities and profile.municipality in p.municipalities:
+            score += 0.25
+            reasons.append(_("For businesses in %(municipality)s") % {"municipality": profile.municipality})
+        elif p.prefectures and profile.prefecture in p.prefectures:
             score += 0.2
             reasons.append(_("For businesses in %(prefecture)s") % {"prefecture": PREFECTURES.get(profile.prefecture, profile.prefecture)})
+        if p.max_business_age is not None and profile.founded_year is not None:
+            score += 0.15
+            reasons.append(_("For businesses started within %(years)d years; yours was founded in %(year)d")
+                           % {"years": p.max_business_age, "year": profile.founded_year})
         if p.min_employees is not None or p.max_employees is not None:
             score += 0.1
             reasons.append(_("Your number of employees is within its target"))
@@ -340,6 +360,9 @@ def recommend(business: Business, *, limit: int = 10, today=None, exclude_saved:
             reasons = list(reasons)
             if collab:
                 reasons.insert(0, _cf_reason(collab[1], collab[3]))
+            if not reasons:  # every recommendation says why, in words
+                reasons.append(_("Open to businesses of every region and industry") if kind == "program"
+                               else _("A case study of a business like many on the portal"))
             results[kind].append(Recommendation(kind=kind, item=item, score=round(score, 4), reasons=reasons,
                                                 content=content, collaborative=cf_score, finance_based=finance))
         results[kind].sort(key=lambda r: (-r.score, r.item.pk))

@@ -1,9 +1,10 @@
 #!/usr/bin/env python
 """Make going around consent fail: an AST lint over the project's apps.
 
-Every read of business data goes through consent.access (a decision, a ConsentContext
-or businesses_allowing) inside a selector or service; views and API views only call
-those. This lint enforces the parts a machine can see, with two rules:
+Every release of business data goes through consent.projection (project() for a record
+or document, release_rows()/rows_released() for sets of rows), built on the decision of
+consent.access, inside a selector or service; views and API views only call those. This
+lint enforces the parts a machine can see:
 
 ACC001  consent.models imported outside the consent app.
         Other apps use consent.access (reads) and consent.services (writes); the
@@ -31,6 +32,13 @@ ACC003  A JSON document of business data read in a view or API module:
 ACC004  A DRF ModelSerializer of a business data model, or django.forms.model_to_dict,
         in a view or API module: both serialise every field by the container's
         say-so. Serialise the projection's output instead.
+
+ACC005  The set-based decision of consent.access (`businesses_allowing`,
+        `businesses_not_denying`, `procedure_rule_q`) used outside the consent app. Sets of
+        rows leave the database through the set-based projection only
+        (consent.projection.release_rows / rows_released / rows_not_narrowed), which builds
+        the SQL from the one decision and the registry's item classes: no channel writes
+        consent SQL of its own. Applies to every module of every app.
 
 What it cannot see (reviewers still check): related managers (`business.financials`),
 querysets built elsewhere and passed in, raw SQL. tests/test_architecture.py keeps
@@ -63,6 +71,8 @@ BUSINESS_DATA_MODELS: dict[str, frozenset[str]] = {
     "applications.models": frozenset({"Application", "ApplicationSnapshot", "ApplicationCorrection"}),
     "institutions.models": frozenset({"SupportRecord"}),
     "documents.models": frozenset({"Document", "Attachment"}),
+    "supportplans.models": frozenset({"SupportPlanRequest", "SupportPlanComment"}),
+    "reviews.models": frozenset({"ReviewScore"}),
     "awards.models": frozenset({"Award", "PlanChange", "ExpenseLine", "PerformanceReport", "ProfitReport", "DueDate"}),
 }
 CONSENT_APP = "consent"
@@ -74,6 +84,8 @@ NOT_DOCUMENTS = frozenset({"response", "request", "resp", "message", "email", "m
 SKIP_DIRS = frozenset({".venv", "venv", ".git", "node_modules", "var", "migrations", "tests", "bench", "scripts",
                        "static", "templates", "locale", "__pycache__", "docs"})
 ALLOW_MARK = "# lint-access: allow"
+SET_DECISIONS = frozenset({"businesses_allowing", "businesses_not_denying", "procedure_rule_q"})
+SET_MESSAGE = "uses consent.access.{name} outside consent; release sets through consent.projection (release_rows / rows_released)"
 
 
 @dataclass(frozen=True)
@@ -146,6 +158,10 @@ class _Checker(ast.NodeVisitor):
         if not self.in_consent:
             if module == FORBIDDEN_MODULE or (module == CONSENT_APP and any(a.name == "models" for a in node.names)):
                 self._flag(node, "ACC001", "imports consent.models; use consent.access / consent.services")
+        if not self.in_consent and module == "consent.access":
+            for alias in node.names:
+                if alias.name in SET_DECISIONS:
+                    self._flag(node, "ACC005", SET_MESSAGE.format(name=alias.name))
         if module in BUSINESS_DATA_MODELS:
             for alias in node.names:
                 if alias.name in BUSINESS_DATA_MODELS[module]:
@@ -191,6 +207,8 @@ class _Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        if not self.in_consent and node.attr in SET_DECISIONS and isinstance(node.ctx, ast.Load):
+            self._flag(node, "ACC005", SET_MESSAGE.format(name=node.attr))
         if self.view_module and node.attr in DOCUMENT_ATTRIBUTES and isinstance(node.ctx, ast.Load):
             base = (self._dotted(node.value) or "").rsplit(".", 1)[-1]
             if base and base not in NOT_DOCUMENTS:
@@ -233,7 +251,7 @@ def check(paths: Iterable[Path] | None = None, root: Path = ROOT) -> list[Findin
 def main(argv: list[str]) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(description="Consent access lint (rules ACC001-ACC004).")
+    parser = argparse.ArgumentParser(description="Consent access lint (rules ACC001-ACC005).")
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--root", type=Path, default=ROOT, help="the project root (default: this checkout)")
     args = parser.parse_args(argv)

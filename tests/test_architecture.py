@@ -99,6 +99,10 @@ def _write(root: Path, rel: str, body: str) -> Path:
     ("shop/api.py", "from rest_framework import serializers\nfrom applications.models import Application\n"
                     "class S(serializers.ModelSerializer):\n    class Meta:\n        model = Application\n", ["ACC004"]),
     ("shop/views.py", "from django.forms.models import model_to_dict\nmodel_to_dict(object())\n", ["ACC004"]),
+    ("shop/selectors.py", "from consent.access import businesses_allowing\n", ["ACC005"]),
+    ("shop/dashboard.py", "from consent import access\naccess.procedure_rule_q(purpose=1)\n", ["ACC005"]),
+    ("shop/selectors.py", "from consent.projection import rows_released\n", []),
+    ("consent/projection.py", "from .access import businesses_allowing\n", []),
 ])
 def test_lint_rules(tmp_path, rel, body, codes):
     lint = _lint()

@@ -37,6 +37,9 @@ SWEEP_QUERY_VALUES = ["a\x00", "²"]
 # And each form field in turn, the others filled as the page fills them (or "1"), so that
 # the form is otherwise valid and the value reaches the service and the database.
 SWEEP_FIELD_VALUES = ["99999999999999999999999", "1e999999999"]
+# And every form field of every page at once, each of issue 12's values in turn (the form
+# fields are core.input's, tests/core/test_input_layer.py checks how each field reads them).
+SWEEP_ALL_FIELDS_VALUES = ["²𐩀", "٣", "𐩀", "1\x00", str(10**25), "NaN", "\ud800"]
 SKIPPED_PREFIXES = ("/agency-admin/", "/static/", "/media/", "/i18n/", "/accounts/logout/", "/accounts/3rdparty/",
                     "/accounts/social/", "/accounts/oidc/", "/api/schema/", "/api/docs/")
 # Tables whose rows change on a refused request on purpose (the session of the caller).
@@ -343,8 +346,11 @@ def _sweep(path: str, *, area: str, roles: list[str], methods: list[str], forms:
         before = counts.before()
         _check(client.get(f"{path}?{query}"), path, before, counts, f"{role} GET {path} (every parameter {value!r})")
     if area == "pages" and "post" in methods:
-        before = counts.before()
-        _check(client.post(path, dict.fromkeys(names, "²𐩀")), path, before, counts, f"{role} POST {path} (every field '²𐩀')")
+        for value in SWEEP_ALL_FIELDS_VALUES:
+            before = counts.before()
+            body = "&".join(f"{_quote(name)}={_quote(value)}" for name in names)
+            _check(client.post(path, body, content_type="application/x-www-form-urlencoded"), path, before, counts,
+                   f"{role} POST {path} (every field {value!r})")
         fields, defaults = forms.get(role, ([], {}))
         base = {name: defaults.get(name) or "1" for name in fields}
         for name in fields:

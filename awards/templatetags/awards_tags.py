@@ -14,8 +14,13 @@ register = template.Library()
 
 @register.inclusion_tag("awards/_panel.html", takes_context=True)
 def award_panel(context, application, agency=False):
-    award = selectors.award_of(application=application) if application.status in ("adopted", "completed") else None
+    award = None
+    if application.status in ("adopted", "completed"):
+        request = context["request"]
+        award = (selectors.award_for_agency(viewer=request.user, application=application) if agency
+                 else selectors.award_of(application=application))
     return {
         "application": application, "award": award, "agency": agency,
+        "can_request": not agency and award is None and application.status in ("adopted", "completed"),
         "steps": selectors.timeline(application=application, award=award) if award else [],
     }

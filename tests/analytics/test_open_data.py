@@ -133,3 +133,16 @@ def test_public_page_needs_no_sign_in(client, cases):
     response = client.get("/open-data/")
     assert response.status_code == 200
     assert "株式会社公開" in response.content.decode()
+
+
+def test_csv_for_people_has_the_name_beside_each_code(api_client, cases, client):
+    response = api_client.get(URL, {"format": "csv", "prefecture": "13", "labels": "1", "encoding": "cp932"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("cp932"))))
+    assert rows[0] == ["corporate_number", "name", "prefecture", "prefecture_name", "municipality", "plan_title", "program",
+                       "program_name", "fiscal_year", "round", "result", "result_name", "support_institution"]
+    shown = next(r for r in rows[1:] if r[1] == "株式会社公開")
+    assert shown[2:4] == ["13", "東京都"] and shown[6] == "jizokuka_general" and "持続化" in shown[7]
+    assert shown[10:12] == ["adopted", "採択"]
+    # The page's download links ask for it; the contract's header stays the default.
+    page = client.get("/open-data/").content.decode()
+    assert "labels=1" in page

@@ -27,8 +27,15 @@ def start_draft(user, *, subsidy_round=None, program="jizokuka_general", accepte
 
 
 def complete_draft(user, application, **overrides):
+    """A draft ready to submit: its content, and for a 持続化 draft the 様式4 issued by a
+    商工会 of the business's area (through the real services, when the user is the Prime holder)."""
     content = {**COMPLETE_JIZOKUKA, **overrides}
-    return services.application_save_draft(actor=user, application_id=application.pk, content=content, confirm_all=True)
+    saved = services.application_save_draft(actor=user, application_id=application.pk, content=content, confirm_all=True)
+    if saved.program == "jizokuka_general" and getattr(user, "is_prime", False):
+        from tests.supportplans.helpers import issued
+
+        issued(user, saved)
+    return saved
 
 
 def submitted(user, subsidy_round):

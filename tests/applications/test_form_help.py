@@ -81,5 +81,11 @@ def test_save_and_go_to_submission_checks_what_submission_needs(client, prime, o
     assert "下書きを保存しました" in html
     application.refresh_from_db()
     assert application.status == "draft" and application.content.get("company_name") == ""  # the draft was kept
+    # Complete, but the 様式4 of the area's 商工会 is not issued yet: told beside the form.
+    response = client.post(f"/applications/{application.pk}/edit/", form_data(application, company_name="株式会社テスト", to_submit="1"), **JA)
+    assert response.status_code == 200 and "様式4（事業支援計画書）が交付されていません" in response.content.decode()
+    from tests.supportplans.helpers import issued
+
+    issued(prime, application)
     response = client.post(f"/applications/{application.pk}/edit/", form_data(application, company_name="株式会社テスト", to_submit="1"))
     assert response.status_code == 302 and response["Location"] == f"/applications/{application.pk}/submit/"

@@ -114,7 +114,7 @@ def test_seed_003_s11_startup_window_of_round_10(opened_on, ok):
     errors = rules.frame_condition_errors(startup, rules.FrameAnswers(opened_on=opened_on, specific_startup_support=True))
     assert ("opened_on" not in errors) is ok
     if not ok:
-        assert "2022-12-02" in errors["opened_on"][0]
+        assert "2022年12月2日" in errors["opened_on"][0]  # the date as Japanese forms write it
 
 
 @pytest.mark.django_db

@@ -189,3 +189,51 @@ def test_seed_003_s10_abidjan_and_per_diem_through_the_page(client, prime, open_
     response = client.post(f"/applications/{application.pk}/edit/", form_data(application, **{**travel, "exp-0-travel_item": "per_diem"}), **JA)
     assert response.status_code == 200 and "日当" in response.content.decode()
     assert Application.objects.get(pk=application.pk).content["expenses"][0]["travel_item"] == "lodging"  # nothing written
+
+
+REGULAR = {"regular_monthly_days": "20", "regular_daily_hours": "8", "regular_weekly_hours": "40"}
+
+
+@pytest.mark.parametrize(("part", "ok"), [
+    ({"part_monthly_days": "15", "part_daily_hours": "6"}, True),  # exactly 3/4 of both: 以下, not counted
+    ({"part_monthly_days": "15", "part_weekly_hours": "30"}, True),  # days and weekly hours at 3/4
+    ({"part_monthly_days": "15.5", "part_daily_hours": "6"}, False),  # days one step over 3/4: counted, 6 > 5
+    ({"part_monthly_days": "15", "part_daily_hours": "6.5", "part_weekly_hours": "30.5"}, False),  # hours over 3/4
+    ({"part_monthly_days": "20", "part_daily_hours": "4"}, False),  # hours short but days full: counted
+])
+def test_seed_003_s2_d2_part_time_3_4_test_at_submission_through_the_api(client, prime, open_round, part, ok):
+    # A shop (小売, at most 5) with 5 regular staff and 1 part-timer: the 3/4 test decides.
+    application = _draft(prime, open_round, industry_jsic="58", employees=5, part_time_staff=1, **REGULAR, **part)
+    mfa_login(client, prime)
+    response = _api_submit(client, application)
+    application.refresh_from_db()
+    if ok:
+        assert response.status_code == 200, response.json()
+        assert application.status == "submitted"
+    else:
+        assert response.status_code == 400
+        message = response.json()["errors"]["employees"][0]
+        assert "6人" in message and "5人以下" in message
+        assert application.status == "draft"
+
+
+def test_seed_003_s2_d2_part_time_staff_without_hours_refused_through_the_page(client, prime, open_round):
+    application = _draft(prime, open_round, industry_jsic="58", employees=3, part_time_staff=2)
+    mfa_login(client, prime)
+    response = client.post(f"/applications/{application.pk}/submit/", {"pledge": "on"}, **JA)
+    assert response.status_code == 200
+    assert "4分の3" in response.content.decode() or "3/4" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "draft"
+    complete_draft(prime, application, industry_jsic="58", employees=3, part_time_staff=2, **REGULAR,
+                   part_monthly_days="12", part_daily_hours="5")
+    response = _api_submit(client, application)
+    assert response.status_code == 200, response.json()
+
+
+def test_seed_003_s2_d2_the_form_asks_for_part_time_staff_and_hours(client, prime, open_round):
+    application = start_draft(prime, subsidy_round=open_round)
+    mfa_login(client, prime)
+    html = client.get(f"/applications/{application.pk}/edit/", **JA).content.decode()
+    for name in ("part_time_staff", "regular_monthly_days", "regular_daily_hours", "part_monthly_days", "part_weekly_hours"):
+        assert f'name="{name}"' in html

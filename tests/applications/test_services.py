@@ -115,7 +115,8 @@ def test_missing_pledge_refused_and_nothing_changes(prime, open_round):
     assert "pledge" in exc.value.errors
     application.refresh_from_db()
     assert (application.status, application.receipt_number, application.snapshot) == ("draft", None, None)
-    assert not OutboxMessage.objects.exists() and not ApplicationEvent.objects.exists()
+    # (The 様式4's own mails, of supportplans, were sent before; none about the application.)
+    assert not OutboxMessage.objects.filter(template="application_status").exists() and not ApplicationEvent.objects.exists()
 
 
 def test_efficiency_part_alone_is_not_enough(prime, open_round):
@@ -162,6 +163,9 @@ def test_only_prime_submits_member_drafts(member, prime, open_round):
     application = complete_draft(member, start_draft(member, subsidy_round=open_round))
     with pytest.raises(PermissionDenied):
         services.application_submit(actor=member, application_id=application.pk, pledge=True)
+    from tests.supportplans.helpers import issued
+
+    issued(prime, application)  # the 様式4 is asked for by the Prime holder
     assert services.application_submit(actor=prime, application_id=application.pk, pledge=True).status == "submitted"
 
 
@@ -198,7 +202,7 @@ def test_life_cycle_and_allowed_transitions(prime, open_round):
         services.procedure_certify(actor=staff, application_id=application.pk, certified_on=dt.date(2026, 1, 1))
     application = services.application_complete(actor=prime, application_id=application.pk, report="チラシを配布し新規顧客20件。")
     assert application.status == "completed"
-    keys = set(OutboxMessage.objects.values_list("idempotency_key", flat=True))
+    keys = set(OutboxMessage.objects.filter(template="application_status").values_list("idempotency_key", flat=True))
     assert keys == {f"application:{application.pk}:status:{s}" for s in ("submitted", "under_review", "adopted", "completed")}
     with pytest.raises(Http404):  # only agency staff review
         services.application_review_start(actor=prime, application_id=application.pk)
@@ -273,8 +277,10 @@ def test_the_snapshot_is_immutable_in_the_database(prime, open_round):
 
 
 def test_each_step_mails_the_applicant_in_japanese(prime, open_round, django_capture_on_commit_callbacks, mailoutbox):
+    application = complete_draft(prime, start_draft(prime, subsidy_round=open_round))  # with its 様式4 (and its mails)
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        application = submitted(prime, open_round)
+        application = services.application_submit(actor=prime, application_id=application.pk, pledge=True)
     with django_capture_on_commit_callbacks(execute=True):
         services.application_review_start(actor=agency_staff(), application_id=application.pk)
     subjects = [m.subject for m in mailoutbox]

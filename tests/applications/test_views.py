@@ -124,6 +124,9 @@ def test_submit_page_requires_pledge_then_submits_and_pdf(client, prime, open_ro
     application = start_draft(prime, subsidy_round=open_round)
     mfa_login(client, prime)
     assert client.post(f"/applications/{application.pk}/edit/", form_data(application)).status_code == 302
+    from tests.supportplans.helpers import issued
+
+    issued(prime, application)
     response = client.post(f"/applications/{application.pk}/submit/", {}, **JA)
     assert "反社会的勢力" in response.content.decode()
     application.refresh_from_db()

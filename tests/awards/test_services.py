@@ -277,3 +277,14 @@ def test_a_second_profit_report_for_the_same_year_is_refused(prime, staff, adopt
         services.profit_report_submit(actor=prime, application_id=adopted.pk, fiscal_year=year, revenue=1, costs=0)
     assert "既に提出" in _messages(exc)
     assert ProfitReport.objects.count() == 1
+
+
+def test_only_evidence_documents_serve_as_receipts(prime, staff, adopted):
+    from tests.documents.factories import uploaded_document
+
+    granted(prime, staff, adopted)
+    statements = uploaded_document(prime, tag="statements", document_type="financial_statements")  # class 6
+    with pytest.raises(ApplicationError) as exc:
+        services.expense_line_add(actor=prime, application_id=adopted.pk, line=line(prime, document=statements))
+    assert "領収書" in _messages(exc)
+    assert ExpenseLine.objects.count() == 0

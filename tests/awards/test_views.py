@@ -124,3 +124,14 @@ def test_notices_list_unread_count_and_mark_read(client, prime, staff, adopted):
     assert client.post("/mypage/notices/").status_code == 302
     assert not Notice.objects.filter(user=prime, read_at__isnull=True).exists()
     assert "お知らせ (1)" not in client.get("/mypage/notices/").content.decode()
+
+
+def test_the_agency_sees_no_award_of_a_business_that_withholds_program_usage_data(client, prime, staff, adopted):
+    from consent import services as consent_services
+
+    granted(prime, staff, adopted)
+    mfa_login(client, staff)
+    assert client.get(f"/review/awards/{adopted.pk}/").status_code == 200
+    consent_services.consent_deny(actor=prime, business=adopted.business, data_class=10, recipient=2)
+    assert client.get(f"/review/awards/{adopted.pk}/").status_code == 404
+    assert f"/review/awards/{adopted.pk}/" not in client.get("/review/awards/").content.decode()

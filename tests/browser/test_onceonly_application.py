@@ -44,6 +44,11 @@ def test_owner_applies_with_prefill_submits_and_downloads_pdf(page, screenshot):
     page.fill("input[name=exp-0-description]", "チラシ作成")
     page.fill("input[name=exp-0-amount]", "300000")
     page.check("input[name=confirm_all]")
+    # Submission needs the 様式4 of the area's 商工会 (its own browser test: test_form4_review.py).
+    from applications.models import Application
+    from tests.supportplans.helpers import issued
+
+    issued(owner, Application.objects.get(business=business))
     screenshot(page, "onceonly-prefilled-form")
     page.get_by_role("button", name="保存して提出へ進む").click()
     page.wait_for_url("**/submit/")

@@ -54,9 +54,18 @@ def test_wizard_from_eligibility_to_start(page, screenshot):
     page.wait_for_url("**/check/wage/")
     # Step 4: minimum wage of the lowest-paid employee.
     assert page.input_value("select[name=prefecture]") == "13"
-    page.select_option("select[name=kind]", "hourly")
-    page.fill("input[name=base]", "1200")
-    page.fill("input[name=excluded]", "300")
+    # The wage ledger, one employee a block: a monthly-paid employee and a part-timer.
+    page.fill("input[name=emp-0-name]", "正社員A")
+    page.select_option("select[name=emp-0-kind]", "monthly")
+    page.fill("input[name=emp-0-base]", "300000")
+    page.fill("input[name=emp-0-commuting]", "15000")
+    page.fill("input[name=emp-0-monthly_hours]", "160")
+    page.fill("input[name=emp-1-name]", "パートB")
+    page.select_option("select[name=emp-1-kind]", "hourly")
+    page.fill("input[name=emp-1-base]", "1200")
+    page.fill("input[name=emp-1-attendance]", "300")
+    for box in page.locator("input[name=wage_ledger_items], input[name=worker_register_items]").all():
+        box.check()
     page.fill("input[name=planned_wage_hourly]", "1230")
     screenshot(page, "selfcheck-wizard-wage")
     page.get_by_role("button", name="次へ").click()

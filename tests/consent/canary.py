@@ -128,6 +128,40 @@ UNMARKABLE: dict[str, str] = {
     "applications.application.support_institution": "the institution's own data (class 12 of the institution, public)",
     "applications.application.certified_on": "marked on the procedure; a subsidy has none",
     "applications.application.requested_amount": "derived by the portal (2/3 of the expenses, capped at a round figure)",
+    # After adoption (awards): the canary's award goes through every step.
+    **{f"awards.award.{f}": "derived by the portal from the frame's rate and cap" for f in (
+        "requested_amount", "granted_amount", "confirmed_amount", "paid_amount", "cap", "rate_numerator", "rate_denominator")},
+    **{f"awards.award.{f}": "a time stamp the system sets" for f in (
+        "requested_at", "granted_at", "reported_at", "confirmed_at", "claimed_at", "paid_at")},
+    "awards.award.application": "a reference to the canary's application",
+    "awards.award.status": "a choice from a fixed list",
+    "awards.award.tax_mode": "a choice from a fixed list",
+    "awards.planchange.award": "a reference to the award",
+    "awards.planchange.decision": "a choice from a fixed list",
+    "awards.planchange.decided_at": "a time stamp the system sets",
+    "awards.expenseline.award": "a reference to the award",
+    "awards.expenseline.category": "a choice from a fixed list",
+    "awards.expenseline.tax_mode": "a choice from a fixed list",
+    "awards.expenseline.paid_on": "the day of payment lies between the grant decision and today: only today fits",
+    "awards.expenseline.travel_item": "travel lines only; the canary's line is advertising",
+    "awards.expenseline.region": "travel lines only; the canary's line is advertising",
+    "awards.expenseline.nights": "travel lines only; the canary's line is advertising",
+    "awards.expenseline.lodging_per_night": "travel lines only; the canary's line is advertising",
+    "awards.expenseline.receipt": "a document of the vault (its name and its file carry markers)",
+    "awards.expenseline.accepted_amount": "derived: the agency accepts part of the marked amount (at most it)",
+    "awards.performancereport.award": "a reference to the award",
+    "awards.performancereport.total": "derived: the total of the ledger",
+    "awards.performancereport.submitted_at": "a time stamp the system sets",
+    "awards.profitreport.award": "a reference to the award",
+    "awards.profitreport.fiscal_year": "a year",
+    "awards.profitreport.profit": "derived: revenue less costs",
+    "awards.profitreport.payment": "derived: the grant's share of the profit, capped at the grant",
+    "awards.profitreport.submitted_at": "a time stamp the system sets",
+    "awards.duedate.award": "a reference to the award",
+    "awards.duedate.step": "a choice from a fixed list",
+    "awards.duedate.fiscal_year": "a year",
+    "awards.duedate.due_on": "set by the portal (30 days after the confirmation, 30 June after each year) or by the agency",
+    "awards.duedate.done_at": "a time stamp the system sets",
 }
 # Keys inside JSON documents that are not business data or cannot carry a marker.
 UNMARKABLE_ITEMS: dict[str, str] = {
@@ -162,6 +196,9 @@ CONTENT_ITEM_CLASSES: dict[str, int] = {
     "industry_group": 1, "opened_on": 1, "was_tax_exempt": 3, "successor_finalist": 4, "deficit": 6,
     "lowest_wage_hourly": 6, "industry_group_reason": 8, "plans_growth_beyond_limit": 8, "invoice_special": 8,
     "planned_wage_hourly": 8, "wage_ledger_items": 8, "worker_register_items": 8, "specific_startup_support": 10,
+    # §2 (d-2): part-time staff and the hours of the 3/4 test, with the staff count (class 1)
+    "part_time_staff": 1, "regular_daily_hours": 1, "regular_weekly_hours": 1, "regular_monthly_days": 1,
+    "part_daily_hours": 1, "part_weekly_hours": 1, "part_monthly_days": 1,
 }
 
 # ※5 (policy-matrix "researchers"): the items an approved researcher receives, as fields.
@@ -229,7 +266,7 @@ def build_world() -> World:
     where they exist (applications, submission, review, disclosure, partner intake)."""
     from decimal import Decimal as D
 
-    from accounts.models import ResearcherProfile
+    from accounts.models import ApiToken, ResearcherProfile
     from analytics.models import EbpmAnalysis, ResearchPledge
     from applications import services as app_services
     from applications.forms import JizokukaForm, ProcedureForm
@@ -249,7 +286,8 @@ def build_world() -> World:
     from linkage import services as linkage_services
     from linkage.models import IntakeBatch, ReviewItem
     from notifications.links import unsubscribe_token
-    from recommend.models import SavedSearch
+    from recommend.models import Favourite, SavedSearch
+    from tests.analytics.factories import ApplicationFactory
     from tests.factories import (
         BusinessFactory,
         InstitutionFactory,
@@ -260,6 +298,7 @@ def build_world() -> World:
         prime_user,
         researcher,
     )
+    from tests.programs.factories import CaseStudyFactory, SupportProgramFactory
 
     m = Markers()
     item_classes = content_item_classes()
@@ -368,7 +407,7 @@ def build_world() -> World:
                    bonus_keieiryoku=True)
     content["expenses"] = [{"category": "advertising", "description": m.text(8, R, "applications.application.content.expenses", "チラシ"),
                             "amount": m.number(8, R, "applications.application.content.expenses"), "region": "",
-                            "nights": None, "lodging_per_night": None}]
+                            "nights": None, "lodging_per_night": None} for _line in range(2)]
     jizokuka = app_services.application_save_draft(actor=owner, application_id=jizokuka.pk, content=content, confirm_all=True)
     # Documents in the vault, attached to the application: a 決算書 (class 6) and a quotation
     # (class 8), each with a marked file name and marked text inside the PDF.
@@ -388,6 +427,53 @@ def build_world() -> World:
         support_institution=institution_a, granted_amount=m.number(10, R, "applications.application.granted_amount"))
     jizokuka.refresh_from_db()
     m.exact(jizokuka.receipt_number, 10, R, "applications.application.receipt_number")
+
+    # After adoption (awards), through the real services: the grant, a refused plan change,
+    # the ledger with a marked receipt, the report, the confirmation with a deduction
+    # explained, the claim, the payment and a profit report.
+    from awards import services as award_services
+    from awards.models import (
+        Award,
+        DueDate,
+        ExpenseLine,
+        PerformanceReport,
+        PlanChange,
+        ProfitReport,
+    )
+
+    award = award_services.grant_request(actor=owner, application_id=jizokuka.pk, tax_mode="excluded")
+    m.exact(str(award.planned_total), 8, R, "awards.award.plan")
+    project_end = m.date(8, R, "awards.award.project_end", today + dt.timedelta(days=173))
+    award_services.grant_decide(actor=agency, application_id=jizokuka.pk, project_end=project_end,
+                                report_due=project_end + dt.timedelta(days=30))
+    award_services.plan_change_request(
+        actor=owner, application_id=jizokuka.pk, reason=m.text(8, R, "awards.planchange.reason", "計画変更"),
+        plan={"advertising": m.number(8, R, "awards.planchange.plan_after")})
+    award_services.plan_change_decide(actor=agency, application_id=jizokuka.pk, approve=False,
+                                      note=m.text(8, R, "awards.planchange.decision_note", "不承認"))
+    evidence = _upload_document(m, owner, "receipt", 8, attach_to=None)
+    award_line = award_services.expense_line_add(actor=owner, application_id=jizokuka.pk, line=award_services.LineInput(
+        category="advertising", description=m.text(8, R, "awards.expenseline.description", "チラシ印刷"),
+        vendor=m.text(8, R, "awards.expenseline.vendor", "印刷所"), paid_on=today,
+        amount=m.number(8, R, "awards.expenseline.amount"), tax_mode="excluded", receipt_id=evidence.pk))
+    award_services.report_submit(actor=owner, application_id=jizokuka.pk,
+                                 summary=m.text(8, R, "awards.performancereport.summary", "実施"))
+    award_services.confirm(actor=agency, application_id=jizokuka.pk, assessments={
+        award_line.pk: (award_line.amount - 1, m.text(10, R, "awards.expenseline.deduction_reason", "減額"))})
+    award_services.payment_claim(actor=owner, application_id=jizokuka.pk)
+    award_services.payment_record(actor=agency, application_id=jizokuka.pk)
+    profit_year = DueDate.objects.filter(award=award, step="profit").order_by("fiscal_year").first().fiscal_year
+    award_services.profit_report_submit(
+        actor=owner, application_id=jizokuka.pk, fiscal_year=profit_year,
+        revenue=m.number(8, R, "awards.profitreport.revenue"), costs=m.number(8, R, "awards.profitreport.costs"))
+    award_rows = {
+        "awards.award": list(Award.objects.filter(pk=award.pk)),
+        "awards.planchange": list(PlanChange.objects.filter(award=award)),
+        "awards.expenseline": list(ExpenseLine.objects.filter(award=award)),
+        "awards.performancereport": list(PerformanceReport.objects.filter(award=award)),
+        "awards.profitreport": list(ProfitReport.objects.filter(award=award)),
+        "awards.duedate": list(DueDate.objects.filter(award=award)),
+    }
 
     # Institution A asks for everything purpose 6 lets it receive; the company has not answered.
     request_a = disclosure_services.disclosure_request_create(
@@ -440,6 +526,31 @@ def build_world() -> World:
         )
     assert ResearcherProfile.objects.filter(user=users["researcher"]).exists()
     analysis = EbpmAnalysis.objects.create(title="canary", params={}, results={}, created_by=agency)
+    # An API token of the owner (its revoke page needs a real id); made directly, since
+    # issuing one through the service needs the owner's authenticator set up.
+    api_token = ApiToken.objects.create(user=owner, name="canary", key_hash="c" * 64, prefix="cnrytokn",
+                                        expires_at=timezone.now() + dt.timedelta(days=30))
+
+    # Recommendations (purpose 5) must not count a procedure without the checklist opt-in
+    # as an interaction (seed 003 §17). Two businesses like the sole proprietor's (and the
+    # canary's) each hold a certified 経営力向上計画 without the opt-in and saved one case
+    # study; the one program whose application is that procedure has no targeting, theme or
+    # tag, so only those procedures can bring it into a recommendation. Its name carries
+    # RECOMMEND_PROBE: on a recommendation page or API answer it is a leak unless the state
+    # opted the procedures in (and then the sweep must see it: its positive control).
+    case_study = CaseStudyFactory(industry_jsic=soloist_business.industry_jsic, prefecture=soloist_business.prefecture)
+    probe_program = SupportProgramFactory(name=f"{RECOMMEND_PROBE} 経営力向上計画の活用支援", application_program="keieiryoku_kojo",
+                                          deadline=None)
+    neighbours, neighbour_procedures = [], []
+    for _ in range(MIN_NEIGHBOURS_FOR_PROBE):
+        neighbour = BusinessFactory(industry_jsic=soloist_business.industry_jsic, prefecture=soloist_business.prefecture,
+                                    employees=soloist_business.employees)
+        neighbours.append(neighbour)
+        neighbour_procedures.append(ApplicationFactory(
+            business=neighbour, program="keieiryoku_kojo", status=Application.Status.CERTIFIED, fiscal_year=today.year,
+            certified_on=today - dt.timedelta(days=40), submitted_at=timezone.now() - dt.timedelta(days=60),
+            data_use_consent=False, requested_amount=None))
+        Favourite.objects.create(business=neighbour, case_study=case_study)
 
     objects: dict[str, list[Any]] = {}
     for model in apps.get_models():
@@ -449,17 +560,27 @@ def build_world() -> World:
             objects[model._meta.label_lower] = [business]
         elif _business_field(model):
             objects[model._meta.label_lower] = list(model.objects.filter(business=business).order_by("pk"))
+    # The award's rows hang off the application, not the business: listed here by hand.
+    objects.update(award_rows)
     world = World(
         markers=m, business=business, soloist_business=soloist_business, institution_a=institution_a,
         institution_b=institution_b, users=users, partner_key=key, jizokuka=jizokuka, procedure=procedure,
         request_a=request_a, objects=objects,
         extra={"batch": batch, "review_item": review_item, "saved_search": saved_search, "pledges": pledges,
                "analysis": analysis, "subsidy_round": subsidy_round, "client": client, "documents": documents,
-               "unsubscribe_token": unsubscribe_token(user_id=owner.pk, category="applications")},
+               "unsubscribe_token": unsubscribe_token(user_id=owner.pk, category="applications"),
+               "api_token": api_token, "case_study": case_study, "probe_program": probe_program,
+               "neighbour_procedures": neighbour_procedures},
     )
     check_coverage(world)
     return world
 
+
+# On a recommendation (page or API), the name of the program only procedures without the
+# opt-in can bring in (see build_world). Not a class token: the catalogue shows it freely.
+RECOMMEND_PROBE = "KANARIA-PROBE-REC"
+RECOMMENDATION_URLS = frozenset({"recommend:recommendations", "api-recommendations"})
+MIN_NEIGHBOURS_FOR_PROBE = 2  # recommend.engine.MIN_NEIGHBOURS
 
 # Document types the canary keeps in its vault, with the class this test expects of each.
 DOCUMENT_TYPES = {"financial_statements": 6, "quotation": 8}
@@ -517,6 +638,10 @@ def _item_value(m: Markers, data_class: int, origin: str, item: str, name: str):
         choices = [c for c, _label in form_field.choices if c]
         return choices[0] if choices else ""
     if isinstance(form_field, forms.DateField):
+        return None
+    if name == "part_time_staff" or isinstance(form_field, forms.DecimalField):
+        # §2 (d-2): the 3/4 test needs consistent hours, which markers are not; left empty
+        # (an empty item carries no data, and check_coverage skips it).
         return None
     if isinstance(form_field, forms.IntegerField):
         if name in {"founded_year", "fy_year"}:

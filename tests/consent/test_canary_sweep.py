@@ -32,6 +32,9 @@ from django.utils import timezone
 
 from core.urlwalk import WalkedURL, walk_urls
 from tests.consent.canary import (
+    PROCEDURE,
+    RECOMMEND_PROBE,
+    RECOMMENDATION_URLS,
     Scanner,
     State,
     World,
@@ -75,7 +78,8 @@ def sweep_states() -> list[State]:
                             grants=(("inst_a", _purpose_for(c), frozenset({c})),), roles=("inst_a", "inst_b")))
     for c in range(1, 14):
         states.append(State(f"class {c} denied to every recipient but the business", optin=True, grants=_full_grant(),
-                            denied=frozenset({c}), reference=opted, roles=("anon", "soloist", "inst_a", "agency", "researcher")))
+                            denied=frozenset({c}), reference=opted,
+                            roles=("anon", "soloist", "inst_a", "agency", "researcher", "partner")))
     return states
 
 
@@ -123,6 +127,12 @@ def _kwargs_for(name: str, world: World) -> list[dict] | None:
         "api-company-data": [{"corporate_number": b.corporate_number}],
         "api-disclosure-decision": [{"pk": w.request_a.pk}],
         "api-disclosure-revoke": [{"pk": w.request_a.pk}],
+        "accounts:api-token-revoke": [{"token_id": w.extra["api_token"].pk}],
+        "info-page": [{"slug": "privacy"}, {"slug": "help"}],
+        "applications:wizard": [{"step": step} for step in _wizard_steps()],
+        "admin:app_list": [{"app_label": label} for label in ("applications", "linkage", "analytics", "core")],
+        "programs:program_detail": [{"program_id": w.extra["probe_program"].pk}],
+        "programs:case_detail": [{"case_id": w.extra["case_study"].pk}],
     }
     documents = w.extra["documents"]
     table["documents:detail"] = table["documents:file"] = [{"pk": d.pk} for d in documents]
@@ -130,19 +140,25 @@ def _kwargs_for(name: str, world: World) -> list[dict] | None:
     table["documents:application-upload"] = table["documents:application-attach"] = [{"pk": w.jizokuka.pk}]
     table["documents:application-detach"] = [{"pk": w.jizokuka.pk, "document_id": documents[0].pk}]
     table["api-application-submit"] = [{"pk": pk} for pk in apps_]
-    for name_ in ("detail", "edit", "autosave", "submit", "complete", "pdf", "review-detail", "review-pdf"):
+    # After adoption: the canary's award (of the 持続化 application) at every stage's PDF.
+    from awards.pdfs import STAGES
+
+    for name_ in ("awards:detail", "awards:review-detail", "api-application-steps", "api-application-award"):
+        table[name_] = [{"pk": pk} for pk in apps_]
+    for name_ in ("awards:pdf", "awards:review-pdf"):
+        table[name_] = [{"pk": w.jizokuka.pk, "stage": stage} for stage in STAGES]
+    for name_ in ("detail", "edit", "autosave", "submit", "complete", "pdf", "review-detail", "review-pdf", "snapshots",
+                  "review-snapshots"):
         table[f"applications:{name_}"] = [{"pk": pk} for pk in apps_]
     for name_ in ("company_data", "inbox_detail", "decide", "revoke", "block"):
         table[f"disclosure:{name_}"] = [{"pk": w.request_a.pk}]
-    from programs.models import CaseStudy, SupportProgram
-
-    program = SupportProgram.objects.order_by("pk").first()
-    case = CaseStudy.objects.order_by("pk").first()
-    if program is not None:
-        table["programs:program_detail"] = [{"program_id": program.pk}]
-    if case is not None:
-        table["programs:case_detail"] = [{"case_id": case.pk}]
     return table.get(name)
+
+
+def _wizard_steps() -> list[str]:
+    from applications.wizard import STEP_NAMES
+
+    return list(STEP_NAMES)
 
 
 def _query_variants(name: str, world: World) -> list[str]:
@@ -157,10 +173,12 @@ def _query_variants(name: str, world: World) -> list[str]:
         "institutions:search": [f"?{urlencode({'q': token})}"],
         "api-consent-decision": [f"?company={number}&purpose=6&data_class={c}&recipient=5" for c in (5, 6)],
         "applications:review-list": [f"?q={number}"],
+        "analytics:dashboard": ["?format=csv", "?by=program&format=csv", "?by=prefecture"],
     }
     return variants.get(name, [])
 
 
+_ADMIN_CATCH_ALL = "/agency-admin/dummy"
 _ADMIN_OBJECT = re.compile(r"^/agency-admin/(?P<app>\w+)/(?P<model>\w+)/dummy/(?P<rest>.*)$")
 
 
@@ -195,7 +213,10 @@ def concrete_targets(world: World) -> tuple[list[Target], list[str]]:
     for url in walk_urls():
         paths: list[str] = []
         admin = _ADMIN_OBJECT.match(url.path)
-        if admin:
+        if url.path == _ADMIN_CATCH_ALL:
+            # The admin's catch-all (no slash): a real object's change page without its slash.
+            paths = [f"/agency-admin/linkage/reviewitem/{world.extra['review_item'].pk}/change"]
+        elif admin:
             pk = _admin_object_pk(admin["app"], admin["model"], world)
             paths = [url.path] if pk is None else [f"/agency-admin/{admin['app']}/{admin['model']}/{pk}/{admin['rest']}"]
         else:
@@ -259,7 +280,8 @@ def apply_state(state: State, world: World) -> None:
 
     owner, today = world.users["owner"], timezone.localdate()
     if state.optin:
-        Application.objects.filter(pk=world.procedure.pk).update(data_use_consent=True)
+        procedures = [world.procedure.pk, *(a.pk for a in world.extra["neighbour_procedures"])]
+        Application.objects.filter(pk__in=procedures).update(data_use_consent=True)
     for _inst, purpose, classes in state.grants:
         requestable = set(disclosure_services.requestable_classes(purpose))
         if purpose == world.request_a.purpose and classes <= set(world.request_a.data_classes):
@@ -283,6 +305,29 @@ def apply_state(state: State, world: World) -> None:
         consent_services.consent_narrowings_replace(actor=owner, business=world.business, denied=[
             {"data_class": c, "recipient": r} for c in sorted(state.denied) for r in (1, 2, 3, 4, 5, 6, 8)
             if any(c in classes and r in recipients for classes, recipients in expected_table().values())])
+    # The dashboard's summary as its 10-minute job would rebuild it in this state.
+    from analytics.dashboard import dashboard_summary_refresh
+
+    dashboard_summary_refresh()
+
+
+def scan_mails(world: World, state: State, scanner: Scanner) -> tuple[int, list[Hit]]:
+    """Mail bodies are a channel too: every message queued for a person of the sweep (the
+    world's and this state's: requests, decisions, consent receipts), rendered as it would
+    be sent, scanned like a response for that person's role."""
+    from notifications.models import OutboxMessage
+    from notifications.rendering import render_message
+
+    role_of = {user.pk: role for role, user in world.users.items()}
+    hits, count = [], 0
+    for message in OutboxMessage.objects.filter(recipient_user_id__in=role_of).order_by("pk"):
+        role = role_of[message.recipient_user_id]
+        subject, text, html = render_message(message)
+        count += 1
+        for found, marker in scanner.find("\n".join((subject, text, html))):
+            if not may_see(marker, role, state, "mail"):
+                hits.append(Hit(state.name, role, f"mail:{message.template}", found, marker.data_class, marker.origin, marker.item))
+    return count, hits
 
 
 # --- the sweep ------------------------------------------------------------------------------
@@ -309,7 +354,7 @@ def run_sweep(world: World, states: list[State]) -> tuple[list[Hit], dict]:
     scanner = Scanner(world.markers)
     targets, unfilled = concrete_targets(world)
     stats = {"checked": 0, "responses": defaultdict(int), "errors": [], "covered": set(), "seconds": defaultdict(float), "log": [], "unfilled": unfilled,
-             "targets": len(targets)}
+             "targets": len(targets), "probe_seen": [], "covered_by_role": defaultdict(set), "mails": 0}
     hits: list[Hit] = []
     reachable: dict[str, set[str]] = {}  # role → paths not refused by role in the first state
     released: dict[tuple[str, str], set[str]] = defaultdict(set)  # (state, role) → paths that showed any canary marker
@@ -330,6 +375,7 @@ def run_sweep(world: World, states: list[State]) -> tuple[list[Hit], dict]:
                         stats["checked"] += 1
                         stats["responses"][response.status_code // 100] += 1
                         stats["covered"].add(target.url.path)
+                        stats["covered_by_role"][role].add(target.url.path)
                         stats["log"].append(f"{state.name}\t{role}\t{response.status_code}\t{target.path}")
                         if index == 0 and response.status_code not in REFUSED:
                             reachable.setdefault(role, set()).add(target.path)
@@ -340,6 +386,13 @@ def run_sweep(world: World, states: list[State]) -> tuple[list[Hit], dict]:
                             continue
                         text = body_text(response)
                         supplied = target.path.lower()
+                        if target.url.name in RECOMMENDATION_URLS and RECOMMEND_PROBE.lower() in text.lower():
+                            # Only procedures without the opt-in can recommend this program.
+                            if state.optin:
+                                stats["probe_seen"].append((state.name, role, target.path))
+                            else:
+                                hits.append(Hit(state.name, role, target.path, RECOMMEND_PROBE, 10, PROCEDURE,
+                                                "recommend.engine: a procedure without the opt-in counted as an interaction"))
                         found_markers = scanner.find(text)
                         if any(not may_see(marker, role, NARROWEST, target.url.name) for _found, marker in found_markers):
                             # the page shows something this role sees only by a grant or
@@ -352,6 +405,9 @@ def run_sweep(world: World, states: list[State]) -> tuple[list[Hit], dict]:
                                 continue
                             hits.append(Hit(state.name, role, target.path, found, marker.data_class, marker.origin, marker.item))
                     stats["seconds"][(state.name if index < 3 else state.name.split()[0] + "…", role)] += time.monotonic() - role_started
+                mails, mail_hits = scan_mails(world, state, scanner)
+                stats["mails"] += mails
+                hits.extend(mail_hits)
                 raise _Rollback
         except _Rollback:
             pass
@@ -375,9 +431,9 @@ def test_the_sweep_reads_the_markers_in_pdfs_it_fetches(canary_world, django_db_
 def test_canary_sweep_finds_no_marker_a_viewer_may_not_see(canary_world, django_db_blocker, capsys):
     started, cpu_started = time.monotonic(), time.process_time()
     states = sweep_states()
-    limit = os.environ.get("CANARY_STATES")  # for timing while developing: the first N states
+    limit = os.environ.get("CANARY_STATES")  # while developing: the first N states, or "0,1,2,21" (indices)
     if limit:
-        states = states[: int(limit)]
+        states = [states[int(i)] for i in limit.split(",")] if "," in limit else states[: int(limit)]
     with django_db_blocker.unblock():
         hits, stats = run_sweep(canary_world, states)
     elapsed, cpu = time.monotonic() - started, time.process_time() - cpu_started
@@ -388,6 +444,10 @@ def test_canary_sweep_finds_no_marker_a_viewer_may_not_see(canary_world, django_
               f"({stats['targets']} concrete URLs from {len(walked)} walked patterns, {len(states)} states, "
               f"{len(ROLES)} roles) in {elapsed:.0f} s ({cpu:.0f} s CPU in the test process); responses by class {dict(stats['responses'])}; "
               f"{len(unique)} leaks"]
+    lines.append(f"  recommendation probe seen where procedures opted in: {len(stats['probe_seen'])} responses "
+                 f"({sorted({(st, r) for st, r, _p in stats['probe_seen']})})")
+    lines.append(f"  mail bodies scanned: {stats['mails']}")
+    lines.append("  URL patterns per role: " + ", ".join(f"{r} {len(stats['covered_by_role'][r])}" for r in ROLES))
     if stats["unfilled"]:
         lines.append("  URLs swept with the walk's sample values (no canary id fits them): " + ", ".join(stats["unfilled"]))
     lines += [f"  server error: {error}" for error in stats["errors"]]
@@ -402,4 +462,10 @@ def test_canary_sweep_finds_no_marker_a_viewer_may_not_see(canary_world, django_
     with capsys.disabled():
         print(report if len(lines) < 200 else "\n".join(lines[:200] + [f"  … {len(lines) - 200} more lines in var/canary-sweep.txt"]))
     assert walked <= stats["covered"], f"URLs of the walk not swept: {sorted(walked - stats['covered'])}"
+    for role in ROLES:  # every role, the partner token too, goes over every URL of the walk
+        assert walked <= stats["covered_by_role"][role], f"{role} did not fetch {sorted(walked - stats['covered_by_role'][role])[:5]}"
+    if any(state.optin for state in states):
+        # The positive control: where the procedures are opted in, the sweep sees the probe.
+        assert stats["probe_seen"], "the recommendation probe never showed: the sweep cannot see a procedure counted"
+    assert not stats["unfilled"], f"URLs swept with sample values only: {stats['unfilled']}"
     assert not unique, f"{len(unique)} leaks; first: {hits[0]}"

@@ -84,6 +84,9 @@ def _submitted_application(prime, subsidy_round):
     content = {**application.content, **COMPLETE_JIZOKUKA, "plan_title": MARK[8], "sales_plan": MARK[8],
                "successor_name": MARK[4]}
     application_services.application_save_draft(actor=prime, application_id=application.pk, content=content, confirm_all=True)
+    from tests.supportplans.helpers import issued
+
+    issued(prime, application)  # the 様式4 a 持続化 submission needs
     return application_services.application_submit(actor=prime, application_id=application.pk, pledge=True)
 
 
@@ -351,7 +354,8 @@ def test_no_model_field_of_business_data_is_left_unclassified():
     document with a schema, or is the portal's own bookkeeping."""
     bookkeeping = {"id", "business", "created_at", "updated_at", "source", "source_detail", "recorded_at",
                    "created_by", "submitted_by", "partner_record_id", "institution", "is_active", "model", "object_id",
-                   "field", "data_class", "changed_by", "changed_at", "returned_by"}
+                   "field", "data_class", "changed_by", "changed_at", "returned_by",
+                   "search_vector"}  # the search index of the classified fields themselves
     for label, declared in registry.classified_models().items():
         model = apps.get_model(label)
         for f in model._meta.concrete_fields:
@@ -486,3 +490,75 @@ def test_every_field_of_the_application_forms_has_an_item_class():
         missing = {n for n in form.base_fields if not n.startswith("wb_") and n != "confirm_all"} - known
         assert missing == set(), form.__name__
     assert set(ExpenseLineForm.base_fields) <= set(registry.EXPENSE_LINE.keys)
+
+
+# --- the set-based projection: the same decision, in SQL ----------------------------------------
+
+def _extract_world():
+    from tests.analytics.factories import narrow
+
+    approved = researcher(approved=True)
+    allowing = BusinessFactory(capital=123_456)
+    denying6 = BusinessFactory()
+    denying1 = BusinessFactory()
+    for business in (allowing, denying6, denying1):
+        FinancialYearFactory(business=business, fiscal_year=2024, sales=777_000_001)
+        Application.objects.create(business=business, program="jizokuka_general", fiscal_year=2025, status="submitted",
+                                   receipt_number=f"RR-{business.pk}")
+    narrow(denying6, data_class=6, recipient=4)
+    narrow(denying1, data_class=1, recipient=4)
+    return approved, allowing, denying6, denying1
+
+
+def test_release_rows_nulls_a_denied_class_drops_rows_without_a_required_one_and_keeps_the_item_list():
+    from django.db import connection
+    from django.db.models import F, FilteredRelation, Q
+
+    from consent.projection import Column, release_rows
+
+    approved, allowing, denying6, denying1 = _extract_world()
+    qs = Application.objects.annotate(
+        fy=FilteredRelation("business__financials", condition=Q(business__financials__fiscal_year=F("fiscal_year") - 1)),
+    ).order_by("business_id")
+    columns = [Column("business", "business__corporate_number"), Column("capital", "business__capital"),
+               Column("sales", "fy__sales"), Column("name_kana", "business__name_kana"), Column("program", "program"),
+               Column("id", "id")]
+    released = release_rows(qs, viewer=approved, purpose=1, columns=columns, require=(1,))
+    rows = {row[0]: row[1:] for row in released.queryset}
+    assert set(rows) == {allowing.corporate_number, denying6.corporate_number}  # class 1 denied: no row at all
+    # name_kana is no ※5 item; nor is a row id (researchers get no key to link rows by)
+    assert rows[allowing.corporate_number] == (123_456, 777_000_001, None, "jizokuka_general", None)
+    assert rows[denying6.corporate_number][1] is None  # class 6 denied: NULL in that row only
+    assert rows[denying6.corporate_number][0] is not None
+    assert [d.path for d in released.dropped] == ["name_kana", "id"]
+    # The same release as SQL (for COPY or INSERT … SELECT): the same rows, the columns named.
+    sql, params = released.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert [c.name for c in cursor.description] == ["business", "capital", "sales", "name_kana", "program", "id"]
+        assert {r[0]: r[1:] for r in cursor.fetchall()} == rows
+
+
+def test_release_rows_fails_closed_for_a_viewer_that_cannot_be_placed_or_is_not_approved():
+    from consent.projection import Column, release_rows
+
+    approved, allowing, *_ = _extract_world()
+    columns = [Column("capital", "business__capital")]
+    for viewer in (None, researcher(approved=False), AnonymousUser()):
+        assert list(release_rows(Application.objects.all(), viewer=viewer, purpose=1, columns=columns, require=(1,)).queryset) == []
+    with pytest.raises(ValueError, match="no data class"):
+        release_rows(Application.objects.all(), viewer=approved, purpose=1, columns=[Column("x", "business__created_at")], require=(1,))
+
+
+def test_rows_released_applies_the_procedure_rule_for_every_viewer_of_a_job():
+    from consent.projection import rows_released
+
+    business = BusinessFactory()
+    quiet = Application.objects.create(business=business, program="keiei_kakushin", fiscal_year=2025, status="certified",
+                                       receipt_number="RS-1", data_use_consent=False)
+    open_ = Application.objects.create(business=business, program="keiei_kakushin", fiscal_year=2025, status="certified",
+                                       receipt_number="RS-2", data_use_consent=True)
+    jobs = tuple(SystemRecipient(r, "test") for r in (1, 2, 3))
+    assert set(rows_released(Application.objects.all(), viewer=jobs, purpose=5, classes=(10,)).values_list("pk", flat=True)) == {open_.pk}
+    assert quiet.pk not in set(rows_released(Application.objects.all(), viewer=jobs[1], purpose=2, classes=(10,)).values_list("pk", flat=True))
+    assert not rows_released(Application.objects.all(), viewer=jobs, purpose=5, classes=()).exists()  # no class: nothing

@@ -97,17 +97,22 @@ def test_support_records_only_for_companies_with_an_approval_in_force(django_ass
     today = timezone.localdate()
     record = services.support_record_create(actor=staff, business_id=business.pk, supported_on=today, theme="販路開拓")
     assert record.institution_id == staff.institution_id and record.source == "institution"
+    assert record.recorded_name == business.name  # the institution's own note of whom it helped
     with pytest.raises(ApplicationError):
         services.support_record_create(actor=staff, business_id=stranger.pk, supported_on=today, theme="販路開拓")
     with pytest.raises(ApplicationError):
         services.support_record_create(actor=staff, business_id=business.pk, supported_on=today + dt.timedelta(days=1), theme="x")
     for _ in range(5):
         SupportRecord.objects.create(institution=staff.institution, business=stranger, supported_on=today, theme="過去の相談")
+    # Its own record of a company whose approval has ended shows the name it recorded, marked.
+    SupportRecord.objects.create(institution=staff.institution, business=stranger, supported_on=today, theme="以前の相談",
+                                 recorded_name="有限会社きろく商店")
     client = Client()
     client.force_login(staff)
     with django_assert_max_num_queries(10):
         html = client.get(reverse("institutions:support_records")).content.decode()
     assert business.name in html and stranger.name not in html and "承認期間外" in html
+    assert "有限会社きろく商店 <span class=\"help\">（記録した名称・承認期間外）</span>" in html
     response = client.post(reverse("institutions:support_records"), {
         "business": business.pk, "supported_on": today.isoformat(), "theme": "IT導入", "summary": "ツール選定"})
     assert response.status_code == 302

@@ -119,3 +119,76 @@ def test_a_write_during_a_redis_outage_commits_once_and_its_mail_goes_out_once_r
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
     assert message.delivery_attempts.filter(succeeded=True).count() == 1
+
+
+def test_redis_stopped_while_a_committed_write_is_publishing_answers_success_and_mails_once(collected_static, tmp_path):
+    """Redis dies in the middle of a write: the request has committed its rows and is inside
+    the on-commit publish when Redis goes away. Redis is made to hold every write command
+    (CLIENT PAUSE ... WRITE, a real server feature, no hook in the portal), so the publish
+    waits inside Redis; the test sees the committed outbox row while the answer has not come,
+    stops Redis, and then asserts: 201 (never a 500 after commit), one row, and the mail goes
+    out exactly once after Redis is back."""
+    import threading
+
+    import redis as redis_client
+
+    from tests.factories import (
+        BusinessFactory,
+        institution_staff,
+        prime_user,
+        with_totp,
+    )
+
+    staff = institution_staff()
+    with_totp(staff)
+    token = production.api_token_for(staff)
+    warm, target = BusinessFactory(), BusinessFactory()
+    warm_prime, target_prime = prime_user(warm), prime_user(target)
+    mail_dir = tmp_path / "mail"
+    held = OutboxMessage.objects.filter(to_email=target_prime.email, template="disclosure_requested")
+
+    with production.redis_server(tmp_path) as redis:
+        env = production.production_env(static_root=collected_static, redis_url=redis.url,
+                                        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+                                        EMAIL_FILE_PATH=str(mail_dir))
+        with production.gunicorn(env, tmp_path, workers=1, threads=2) as server, \
+                production.celery_worker(env, tmp_path, name="midwrite", beat=True):
+            # A first write with everything up, so the web process holds its broker connection.
+            status, body = _request_disclosure(server, token, warm.corporate_number)
+            assert status == 201, (body, server.output())
+            warm_key = OutboxMessage.objects.get(template="disclosure_requested", to_email=warm_prime.email).idempotency_key
+            production.wait_until(lambda: _sent_copies(mail_dir, warm_key), timeout=90, what="the first mail")
+
+            pauser = redis_client.Redis.from_url(redis.url)
+            pauser.execute_command("CLIENT", "PAUSE", 60_000, "WRITE")
+            answer: dict = {}
+
+            def write() -> None:
+                answer["status"], answer["body"] = _request_disclosure(server, token, target.corporate_number)
+
+            request = threading.Thread(target=write, daemon=True)
+            request.start()
+            production.wait_until(held.exists, timeout=30, what="the write to commit its outbox row")
+            time.sleep(1.5)
+            # Committed, and no answer yet: the request is inside the publish, waiting on Redis.
+            assert request.is_alive(), ("the write answered before Redis was stopped", answer)
+            redis.stop()
+            request.join(timeout=60)
+            assert not request.is_alive(), "the write never answered after Redis died"
+            # Success — the outbox row is the commitment; a 500 here would make the client retry a done write.
+            assert answer["status"] == 201, (answer, server.output())
+            message = held.get()
+            assert message.status == OutboxMessage.Status.PENDING and message.enqueued_at is None
+            time.sleep(3)
+            assert _sent_copies(mail_dir, message.idempotency_key) == 0
+
+            redis.start()
+            production.wait_until(lambda: _sent_copies(mail_dir, message.idempotency_key), timeout=RELAY_DEADLINE + 30,
+                                  what="the held mail after Redis came back")
+            time.sleep(12)  # further relay runs send nothing again
+
+    assert held.count() == 1
+    assert _sent_copies(mail_dir, message.idempotency_key) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert message.delivery_attempts.filter(succeeded=True).count() == 1
