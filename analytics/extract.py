@@ -165,7 +165,7 @@ _QUOTE, _DELIMITER = b"\x01", b"\x02"
 _COLUMNS = ["corp_type", "corporate_number", "name", "address", "representative_name", "phone", "employees", "capital",
             "offices", "founded_year", "prefecture", "industry_jsic", "sales", "ordinary_profit", "gross_profit", "depreciation",
             "review_result", "review_score", "program", "fiscal_year", "implementation_fiscal_year", "round_number",
-            "ok6", "ok9", "ok10", "row_id"]
+            "row_id"]
 
 
 def _text(column: str) -> str:
@@ -199,11 +199,10 @@ def extract_copy_sql(*, viewer, filters: dict) -> tuple[str, list]:
         _when(sole, _text("phone")),
         _number("employees"), _number("capital"), _number("offices"), _number("founded_year"), _text("prefecture"),
         _text("industry_jsic"),
-        _when("t.ok6", _number("sales")), _when("t.ok6", _number("ordinary_profit")),
-        _when("t.ok6", "coalesce((t.gross_profit::numeric + t.depreciation)::text, '')"),  # rules.value_added
-        _when("t.ok9", _text("review_result")), _when("t.ok9", _number("review_score")),
-        _when("t.ok10", _text("program")), _when("t.ok10", _number("fiscal_year")),
-        _when("t.ok10", _number("implementation_fiscal_year")), _when("t.ok10", _number("round_number")),
+        _number("sales"), _number("ordinary_profit"),
+        "coalesce((t.gross_profit::numeric + t.depreciation)::text, '')",  # rules.value_added
+        _text("review_result"), _number("review_score"),
+        _text("program"), _number("fiscal_year"), _number("implementation_fiscal_year"), _number("round_number"),
     ])
     select = (f"SELECT concat_ws(',', {line}) || chr(13) FROM ({sql}) AS t({', '.join(_COLUMNS)}) ORDER BY t.row_id")
     copy = f"COPY ({select}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
