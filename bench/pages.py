@@ -187,15 +187,16 @@ def main() -> int:
         for label, _path, _headers in targets:
             results = rows[label]
             if label == "floor (middleware)":
-                ratios = [r["rps"] / b["rps"] for r, b in zip(results, rows["bare Django (no middleware)"], strict=True)]
+                ratios = [r["rps"] / b["rps"] for r, b in zip(results, rows["bare Django (no middleware)"], strict=True)
+                          if b["rps"]]
             elif label.startswith("bare"):
                 ratios = []
             else:
-                ratios = [r["rps"] / f["rps"] for r, f in zip(results, rows["floor (middleware)"], strict=True)]
+                ratios = [r["rps"] / f["rps"] for r, f in zip(results, rows["floor (middleware)"], strict=True) if f["rps"]]
             ratio = statistics.median(ratios) if ratios else None
             goal = GOALS.get(label)
             errors = sum(r["status_errors"] + r["connect"] + r["read"] + r["write"] + r["timeout"] for r in results)
-            verdict = "" if goal is None else ("ok" if ratio >= goal else "BELOW")
+            verdict = "" if goal is None else ("n/a" if ratio is None else "ok" if ratio >= goal else "BELOW")
             if verdict == "BELOW":
                 failed.append(label)
             print(f"{label:<30} {statistics.median(r['rps'] for r in results):>8,.0f} "
