@@ -469,6 +469,9 @@ def application_withdraw(*, actor, application_id: int, reason: str = "") -> App
     application = _own_application_for_update(actor=actor, application_id=application_id)
     if not actor.is_prime:
         raise PermissionDenied(_("Only the gBizID Prime holder may withdraw an application."))
+    if application.status == Status.DRAFT and not application.receipt_number:
+        # A draft never submitted has nothing to withdraw (and no receipt number to keep).
+        raise ApplicationError(_("This draft has not been submitted, so there is nothing to withdraw."))
     previous = transition(application, by=actor, to=Status.WITHDRAWN, reason=reason.strip())
     audit_application_withdrawn(actor=actor, application=application, business_id=application.business_id,
                                 from_status=previous, receipt_number=application.receipt_number or "")

@@ -330,8 +330,12 @@ def detail(request, pk: int):
     return render(request, "applications/detail.html", {
         "application": application, "completion_form": form, "events": application.events.all(),
         "corrections": application_corrections(application=application) if application.status == Application.Status.RETURNED else [],
-        "can_withdraw": application.status in WITHDRAWABLE and request.user.is_prime,
+        "can_withdraw": application.status in PAGE_WITHDRAWABLE and request.user.is_prime,
     })
+
+
+# 取下げ concerns a submitted application (a draft never submitted has nothing to withdraw).
+PAGE_WITHDRAWABLE = WITHDRAWABLE - {Application.Status.DRAFT}
 
 
 @role_required("business")
@@ -341,7 +345,7 @@ def withdraw(request, pk: int):
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
     if not request.user.is_prime:
         raise PermissionDenied
-    if application.status not in WITHDRAWABLE:
+    if application.status not in PAGE_WITHDRAWABLE:
         messages.error(request, _("This application can no longer be withdrawn: it has been decided or withdrawn already."))
         return redirect("applications:detail", pk=pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":

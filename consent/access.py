@@ -21,7 +21,9 @@ policy table itself is immutable per version and cached by version; the schedule
 versions is re-read at most every SCHEDULE_TTL (60) seconds (see policy_table).
 
 The set-based form (`businesses_allowing`) applies the same rules in SQL for lists and
-extracts. Other apps use only this module (and consent.services for writes).
+extracts; other apps reach it only through consent.projection (release_rows,
+rows_released: the set-based projection, lint rule ACC005), and use this module for
+single decisions (and consent.services for writes).
 
 Auditing releases (callers' duty): a caller that releases data to anyone but the
 business itself (an institution's view of a company, an extract, an export, an API

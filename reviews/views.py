@@ -61,9 +61,10 @@ def score(request, pk: int):
             raise ApplicationError(_("Please correct the errors below."))
         except ApplicationError as exc:
             form = score_form if action == "score" else decide_form
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            if form.is_bound:
+                for field, errors in exc.errors.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
             messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
     row = review_rows(viewer=request.user, applications=[application])[0]
     return render(request, "reviews/score.html", {

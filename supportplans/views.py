@@ -194,7 +194,8 @@ def advisor_detail(request, pk: int):
                 raise ApplicationError(_("Please correct the errors below."))
         except ApplicationError as exc:
             target = {"comment": comment_form, "decline": decline_form}.get(action, form4)
-            _errors_to_form(exc, target)
+            if target.is_bound:
+                _errors_to_form(exc, target)
             messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
         else:
             messages.success(request, done)

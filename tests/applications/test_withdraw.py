@@ -88,3 +88,15 @@ class TestWithdrawalPage:
         assert client.post(f"/applications/{application.pk}/withdraw/", {"confirm": "yes"}).status_code == 404
         application.refresh_from_db()
         assert application.status == "adopted"
+
+    def test_a_draft_never_submitted_has_nothing_to_withdraw(self, client, prime, open_round):
+        from tests.factories import mfa_login
+
+        draft = start_draft(prime, subsidy_round=open_round)
+        with pytest.raises(ApplicationError):
+            services.application_withdraw(actor=prime, application_id=draft.pk)
+        mfa_login(client, prime)
+        assert f"/applications/{draft.pk}/withdraw/" not in client.get(f"/applications/{draft.pk}/").content.decode()
+        assert client.post(f"/applications/{draft.pk}/withdraw/", {"confirm": "yes"}).status_code == 302
+        draft.refresh_from_db()
+        assert draft.status == "draft"

@@ -121,6 +121,11 @@ def test_application_flow_by_keyboard_alone_with_visible_focus(page, screenshot)
     application.refresh_from_db()
     assert application.plan_title == "新商品のネット販売による販路開拓"
 
+    # Submission needs the 様式4 of the area's 商工会 (its own browser test: test_form4_review.py).
+    from tests.supportplans.helpers import issued
+
+    issued(owner, application)
+
     # Go to submission from the bottom of the page (Shift+Tab), then submit with Space.
     keys.tab_to("button[name=to_submit]", backwards=True)
     keys.activate("Enter", url=re.compile(rf"/applications/{application.pk}/submit/(#.*)?$"))

@@ -162,6 +162,17 @@ UNMARKABLE: dict[str, str] = {
     "awards.duedate.fiscal_year": "a year",
     "awards.duedate.due_on": "set by the portal (30 days after the confirmation, 30 June after each year) or by the agency",
     "awards.duedate.done_at": "a time stamp the system sets",
+    # The 様式4 (supportplans): the request's references, status and time stamps are set by
+    # the portal; the texts carry markers.
+    **{f"supportplans.supportplanrequest.{f}": "a reference the portal sets (its rows carry their own markers)" for f in (
+        "application", "disclosure_request", "document", "requested_by", "issued_by", "institution")},
+    "supportplans.supportplanrequest.status": "a choice from a fixed list",
+    "supportplans.supportplanrequest.issued_at": "a time stamp the system sets",
+    "supportplans.supportplanrequest.closed_at": "a time stamp the system sets (empty while the 様式4 stands)",
+    "supportplans.supportplanrequest.decline_reason": "only a declined request has one; the canary's was issued",
+    **{f"supportplans.supportplancomment.{f}": "a reference or choice the portal sets" for f in (
+        "request", "parent", "author", "author_side", "field")},
+    "supportplans.supportplancomment.created_at": "a time stamp the system sets",
 }
 # Keys inside JSON documents that are not business data or cannot carry a marker.
 UNMARKABLE_ITEMS: dict[str, str] = {
@@ -341,7 +352,9 @@ def build_world() -> World:
     money = ["sales", "gross_profit", "operating_profit", "ordinary_profit", "net_income", "depreciation", "personnel_cost",
              "total_assets", "net_assets", "interest_bearing_debt", "cash_and_deposits", "receivables", "inventory", "payables",
              "employees"]
-    for year in (2023, 2024):
+    # 2023-2024, and the year before this year's 持続化 application (the research extract
+    # and the EBPM inputs read that year's figures).
+    for year in sorted({2023, 2024, today.year - 1}):
         FinancialYear.objects.create(business=business, fiscal_year=year,
                                      **{f: m.number(6, R, f"companies.financialyear.{f}") for f in money})
     BusinessPlan.objects.create(business=business, **{
@@ -414,6 +427,29 @@ def build_world() -> World:
     documents = []
     for document_type, data_class in DOCUMENT_TYPES.items():
         documents.append(_upload_document(m, owner, document_type, data_class, attach_to=jizokuka.pk))
+    # The area's 商工会 (a third institution, not a sweep role, so that the states' approvals
+    # of A and B stay as they are) issues the 様式4 the submission needs, through the real
+    # services: asked with the approval, taken up, commented, answered, issued.
+    from supportplans import services as plan_services
+    from supportplans.models import SupportPlanComment
+
+    institution_c = InstitutionFactory(prefecture=business.prefecture, municipality=business.municipality)
+    advisor_c = institution_staff(institution_c)
+    plan_request = plan_services.support_plan_request_create(
+        actor=owner, application_id=jizokuka.pk, institution_id=institution_c.pk,
+        data_classes=list(plan_services.REQUESTED_CLASSES), valid_until=plan_services.default_valid_until(),
+        message=m.text(11, R, "supportplans.supportplanrequest.message", "依頼"))
+    plan_services.support_plan_take_up(actor=advisor_c, request_id=plan_request.pk)
+    advice = plan_services.support_plan_comment(actor=advisor_c, request_id=plan_request.pk,
+                                                body=m.text(11, R, "supportplans.supportplancomment.body", "助言"))
+    plan_services.support_plan_reply(actor=owner, request_id=plan_request.pk, parent_id=advice.pk,
+                                     body=m.text(11, R, "supportplans.supportplancomment.body", "返答"))
+    plan_request = plan_services.support_plan_issue(actor=advisor_c, request_id=plan_request.pk, values={
+        "advisor_name": m.text(12, R, "supportplans.supportplanrequest.advisor_name", "指導員"),
+        "region_findings": m.text(7, R, "supportplans.supportplanrequest.region_findings", "地域の課題"),
+        "plan_findings": m.text(7, R, "supportplans.supportplanrequest.plan_findings", "計画の所見"),
+        "support_content": m.text(7, R, "supportplans.supportplanrequest.support_content", "支援の内容"),
+    })
     problems = app_services.submission_errors(jizokuka, pledge=True)
     assert not problems, f"The canary 持続化 application cannot be submitted: {problems}"
     jizokuka = app_services.application_submit(actor=owner, application_id=jizokuka.pk, pledge=True)
@@ -486,6 +522,8 @@ def build_world() -> World:
         supported_on=m.date(13, INSTITUTION_A, "institutions.supportrecord.supported_on", dt.date(2023, 5, 17)),
         theme=m.text(13, INSTITUTION_A, "institutions.supportrecord.theme", "販路"),
         summary=m.text(13, INSTITUTION_A, "institutions.supportrecord.summary", "相談"),
+        # The company's name as institution A typed it into its own record (its data, class 13).
+        recorded_name=m.text(13, INSTITUTION_A, "institutions.supportrecord.recorded_name", "記録名"),
     )
 
     # Institution B's partner system sends financials of an older year and a support
@@ -499,7 +537,9 @@ def build_world() -> World:
         {"kind": "support_records", "record_id": "cnry-sup-1", "corporate_number": business.corporate_number,
          "supported_on": m.date(13, PARTNER_B, "institutions.supportrecord.supported_on", dt.date(2023, 6, 19)).isoformat(),
          "theme": m.text(13, PARTNER_B, "institutions.supportrecord.theme", "資金繰り"),
-         "summary": m.text(13, PARTNER_B, "institutions.supportrecord.summary", "面談")},
+         "summary": m.text(13, PARTNER_B, "institutions.supportrecord.summary", "面談"),
+         # The name as the partner's system holds it: kept as the record's recorded name.
+         "name": m.text(13, PARTNER_B, "institutions.supportrecord.recorded_name", "記録名")},
     ])
     batch = IntakeBatch.objects.filter(client=client).latest("pk")
     review_payload = {"kind": "financials", "record_id": "cnry-fin-review", "corporate_number": "",
@@ -560,8 +600,10 @@ def build_world() -> World:
             objects[model._meta.label_lower] = [business]
         elif _business_field(model):
             objects[model._meta.label_lower] = list(model.objects.filter(business=business).order_by("pk"))
-    # The award's rows hang off the application, not the business: listed here by hand.
+    # The award's rows hang off the application, not the business: listed here by hand; so
+    # do the 様式4's comments (they hang off its request).
     objects.update(award_rows)
+    objects["supportplans.supportplancomment"] = list(SupportPlanComment.objects.filter(request=plan_request).order_by("pk"))
     world = World(
         markers=m, business=business, soloist_business=soloist_business, institution_a=institution_a,
         institution_b=institution_b, users=users, partner_key=key, jizokuka=jizokuka, procedure=procedure,
@@ -570,7 +612,8 @@ def build_world() -> World:
                "analysis": analysis, "subsidy_round": subsidy_round, "client": client, "documents": documents,
                "unsubscribe_token": unsubscribe_token(user_id=owner.pk, category="applications"),
                "api_token": api_token, "case_study": case_study, "probe_program": probe_program,
-               "neighbour_procedures": neighbour_procedures},
+               "neighbour_procedures": neighbour_procedures, "plan_request": plan_request,
+               "advisor_c": advisor_c},
     )
     check_coverage(world)
     return world
@@ -810,7 +853,9 @@ def may_see(marker: Marker, role: str, state: State, url_name: str, own_review: 
 
 # --- scanning -------------------------------------------------------------------------------------
 
-_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
+# A thousands separator: a comma between digits followed by exactly three digits (not a
+# CSV comma between two numbers, which must not join them into one).
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 
 
 def _date_forms(iso: str) -> list[str]:
@@ -840,8 +885,10 @@ class Scanner:
             found.append((token, marker))
         if self._numbers is not None:
             plain = _THOUSANDS.sub("", low)
-            for match in self._numbers.finditer(plain):
-                found.append((match.group(1), self.markers.by_text[match.group(1)]))
+            numbers: set[str] = set()
+            for text in (low, plain):  # as written, and with thousands separators closed up
+                numbers.update(match.group(1) for match in self._numbers.finditer(text))
+            found.extend((number, self.markers.by_text[number]) for number in sorted(numbers))
         for needle, marker in self._exact:
             if needle in low:
                 found.append((needle, marker))
