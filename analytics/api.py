@@ -16,6 +16,7 @@ from rest_framework import renderers, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import HasRole
@@ -177,10 +178,15 @@ class _OpenDataApi(APIView):
             return _stream_csv(self.csv_fields, records, self.csv_filename,
                                encoding=csv_files.csv_encoding(request.query_params),
                                labels=request.query_params.get("labels") == "1")
-        paginator = OpenDataPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        listed = [self.as_record(v) for v in page] if page is not None else []
-        return paginator.get_paginated_response(self.record_serializer(listed, many=True).data)
+
+        def compute() -> Any:
+            paginator = OpenDataPagination()
+            page = paginator.paginate_queryset(rows, request, view=self)
+            listed = [self.as_record(v) for v in page] if page is not None else []
+            return paginator.get_paginated_response(self.record_serializer(listed, many=True).data).data
+
+        # Cached per URL and invalidated on change (analytics.open_data.cached_page).
+        return Response(open_data.cached_page(f"{type(self).__name__}|{request.build_absolute_uri()}", compute))
 
 
 @_open_data_schema(AdoptionPageSerializer)

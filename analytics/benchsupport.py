@@ -22,16 +22,22 @@ def scratch_database(suffix: str):
     drop it on the way out."""
     import psycopg
 
-    url = os.environ.get("DATABASE_URL")
+    # The scratch database is created, migrated and seeded by the owner role when there is one
+    # (MIGRATION_DATABASE_URL, like migrate; the application role may not create databases).
+    url = os.environ.get("MIGRATION_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if not url:
         raise SystemExit("Set DATABASE_URL (the scratch database is created next to it).")
     parsed = urlparse(url)
     name = f"{parsed.path.lstrip('/')}_bench_{suffix}"
     admin_url = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
+    from core.bulk import scratch_database_create
+
+    cloned = scratch_database_create(admin_url, name)
+    scratch_url = urlunparse(parsed._replace(path=f"/{name}"))
+    os.environ["DATABASE_URL"] = scratch_url
+    if os.environ.get("MIGRATION_DATABASE_URL"):
+        os.environ["MIGRATION_DATABASE_URL"] = scratch_url
+    os.environ.setdefault("MIRASAPO_DATABASE_AS_OWNER", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mirasapo.settings")
     try:
         import django
@@ -40,8 +46,9 @@ def scratch_database(suffix: str):
         from django.core.management import call_command
 
         started = time.monotonic()
-        call_command("migrate", verbosity=0)
-        print(f"scratch database {name}: migrated in {time.monotonic() - started:.1f}s")
+        if not cloned:
+            call_command("migrate", verbosity=0)
+        print(f"scratch database {name}: {'cloned' if cloned else 'migrated'} in {time.monotonic() - started:.1f}s")
         yield name
     finally:
         from django.db import connections
@@ -52,17 +59,45 @@ def scratch_database(suffix: str):
         print(f"scratch database {name} dropped")
 
 
+def _filled_defaults(model, columns: list[str]) -> tuple[list[str], tuple]:
+    """The NOT NULL columns of `model` that `columns` leaves out, with their model defaults
+    (blank "" for a text field without one), so that a field added later with a default
+    cannot make the COPY fail with NotNullViolation."""
+    from django.db import connection
+    from django.db.models import NOT_PROVIDED
+
+    extra, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.null or field.primary_key:
+            continue
+        if field.default is NOT_PROVIDED and field.db_default is NOT_PROVIDED and not field.empty_strings_allowed:
+            raise ValueError(f"{model._meta.label}.{field.name} is NOT NULL without a default: give it a value in the bench seeder")
+        if field.default is NOT_PROVIDED and field.db_default is not NOT_PROVIDED:
+            continue  # the database fills it
+        value = field.get_default()
+        prepared = field.get_db_prep_save(value, connection)
+        if hasattr(prepared, "as_sql") or hasattr(prepared, "resolve_expression"):
+            continue
+        if field.get_internal_type() == "JSONField":
+            prepared = json.dumps(value)
+        extra.append(field.column)
+        values.append(prepared)
+    return extra, tuple(values)
+
+
 def _copy(model, columns: list[str], rows) -> int:
-    """COPY rows (tuples in `columns` order) into the model's table."""
+    """COPY rows (tuples in `columns` order) into the model's table; NOT NULL columns left out
+    get their model default."""
     from django.db import connection
 
     table = model._meta.db_table
+    extra, defaults = _filled_defaults(model, columns)
     count = 0
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
-        with cursor.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as copy:
+        with cursor.copy(f'COPY "{table}" ({", ".join([*columns, *extra])}) FROM STDIN') as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *defaults) if defaults else row)
                 count += 1
 
     return count

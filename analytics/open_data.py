@@ -18,6 +18,9 @@ purpose 9, the public as a SystemRecipient). Which rows, which fields:
 
 from __future__ import annotations
 
+import hashlib
+import time
+
 from django.db.models import QuerySet
 
 from applications.models import Application
@@ -104,3 +107,48 @@ def certification_list(*, filters: dict) -> QuerySet:
 def certification_record(values: tuple) -> dict:
     corporate_number, name, program, certified_on = values
     return {"corporate_number": corporate_number or "", "name": name, "program": program, "certified_on": certified_on.isoformat()}
+
+
+# --- cached pages (issue 16) -------------------------------------------------------------
+#
+# A JSON page of open data is cached per URL (filters, page, page size, host) under a
+# generation number; anything that can change what is published — an application, a
+# business, an institution's name, a consent narrowing or consent change, the policy —
+# moves the generation on after its commit (analytics.signals), so the next request
+# computes afresh. Writes that bypass model signals (queryset.update of applications) are
+# covered by the time to live. Without the cache (Redis away) every request computes.
+
+CACHE_SECONDS = 300
+GENERATION_KEY = "opendata:generation"
+
+
+def cache_generation() -> int | None:
+    from django.core.cache import cache
+
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = time.time_ns()
+        if not cache.add(GENERATION_KEY, generation, timeout=None):
+            generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def cache_invalidate() -> None:
+    from django.core.cache import cache
+
+    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def cached_page(url: str, compute):
+    """compute() → JSON-able data, cached under the current generation."""
+    from django.core.cache import cache
+
+    generation = cache_generation()
+    if generation is None or getattr(cache, "is_down", lambda: False)():
+        return compute()
+    key = "opendata:page:" + hashlib.sha256(f"{generation}|{url}".encode()).hexdigest()
+    data = cache.get(key)
+    if data is None:
+        data = compute()
+        cache.set(key, data, timeout=CACHE_SECONDS)
+    return data

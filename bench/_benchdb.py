@@ -24,11 +24,32 @@ def setup_django() -> None:
 
 @contextlib.contextmanager
 def bench_database(name: str):
+    """bench_<db>_<name>: created (cloned from MIRASAPO_BENCH_TEMPLATE when set, else
+    migrated), the default connection pointed at it, and dropped on the way out."""
+    from django.conf import settings
+    from django.core.management import call_command
     from django.db import connection
+    from psycopg import conninfo
 
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{connection.settings_dict['NAME']}_{name}"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
+    from core.bulk import scratch_database_create
+
+    db = connection.settings_dict
+    old_name = db["NAME"]
+    scratch = f"bench_{old_name}_{name}"
+    admin = conninfo.make_conninfo(host=db["HOST"] or "127.0.0.1", port=str(db["PORT"] or 5432), user=db["USER"],
+                                   password=db.get("PASSWORD") or None, dbname="postgres")
+    connection.close()
+    cloned = scratch_database_create(admin, scratch)
+    db["NAME"] = settings.DATABASES["default"]["NAME"] = scratch
     try:
-        yield connection.settings_dict["NAME"]
+        if not cloned:
+            call_command("migrate", verbosity=0)
+        yield scratch
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        connection.close()
+        db["NAME"] = settings.DATABASES["default"]["NAME"] = old_name
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))

@@ -99,6 +99,14 @@ def count_queries(connection, call) -> int:
 
 
 def main() -> None:
+    import argparse
+
+    global UPLOADS, VAULT_DOCUMENTS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--uploads", type=int, default=UPLOADS)
+    parser.add_argument("--documents", type=int, default=VAULT_DOCUMENTS)
+    args = parser.parse_args()
+    UPLOADS, VAULT_DOCUMENTS = args.uploads, args.documents
     setup_django()
     from django.conf import settings
 
@@ -111,7 +119,6 @@ def main() -> None:
         from django.core.handlers.wsgi import WSGIHandler
         from django.db import connection
         from django.test import Client
-        from rest_framework.authtoken.models import Token
 
         from accounts.models import Membership, User
         from companies.models import Business
@@ -124,7 +131,12 @@ def main() -> None:
                                            name="株式会社ベンチ商事", prefecture="13")
         user = User.objects.create_user("bench-owner@example.jp", "bench-password-123", kind="business")
         Membership.objects.create(user=user, business=business, account_type="prime")
-        token = Token.objects.create(user=user).key
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        from accounts.services import api_token_issue
+
+        TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DP")  # a Prime holder gets a key only with 2FA set up
+        _token, token = api_token_issue(user=user, name="bench")
         handler = WSGIHandler()
         work = Path(tempfile.mkdtemp(prefix="mirasapo-bench-body-"))
 

@@ -68,6 +68,43 @@ def main() -> None:
         print(f"process max RSS: {rss_before:.0f} MB before, {rss_after:.0f} MB after: growth {rss_after - rss_before:.0f} MB "
               "while streaming (target < 200 MB)")
         print(f"logged: rows={log.row_count:,} sha256={log.sha256[:16]}... (matches the bytes received)")
+        # The limits in the same run (issue 16): COPY of the very SQL the extract runs (consent
+        # applied), and COPY of a plain join of the same columns without any consent filter.
+        from django.db import connection
+        from psycopg import ClientCursor
+
+        from analytics.extract import extract_queryset
+
+        sql, params = extract_queryset(viewer=user, filters={}).query.sql_with_params()
+        connection.ensure_connection()
+        same_sql = ClientCursor(connection.connection).mogrify(sql, params)
+        plain_sql = (
+            "SELECT b.corp_type, b.corporate_number, b.name, b.address, b.representative_name, b.phone, b.employees, "
+            "b.capital, b.offices, b.founded_year, b.prefecture, b.industry_jsic, f.sales, f.ordinary_profit, "
+            "f.gross_profit, f.depreciation, a.review_result, a.review_score, a.program, a.fiscal_year, "
+            "a.implementation_fiscal_year, a.round_number FROM applications_application a "
+            "JOIN companies_business b ON b.id = a.business_id LEFT JOIN companies_financialyear f "
+            "ON f.business_id = a.business_id AND f.fiscal_year = a.fiscal_year - 1 ORDER BY a.id"
+        )
+
+        def copy_rate(query: str) -> tuple[int, float]:
+            started = time.monotonic()
+            size = 0
+            with connection.connection.cursor() as cursor:
+                with cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+                    for data in copy:
+                        size += len(data)
+                rows = cursor.rowcount
+            return rows, time.monotonic() - started
+
+        same_rows, same_s = copy_rate(same_sql)
+        plain_rows, plain_s = copy_rate(plain_sql)
+        extract_rate = log.row_count / elapsed
+        print(f"COPY of the extract's SQL (consent applied): {same_rows:,} rows in {same_s:.1f}s: {same_rows / same_s:,.0f} rows/s")
+        print(f"COPY of a plain join (no consent):          {plain_rows:,} rows in {plain_s:.1f}s: {plain_rows / plain_s:,.0f} rows/s")
+        print(f"ratios: extract / COPY same SQL = {extract_rate / (same_rows / same_s):.2f} (goal >= 0.8); "
+              f"extract / plain join = {extract_rate / (plain_rows / plain_s):.2f}; "
+              f"consent SQL costs {max(0.0, same_s / plain_s - 1):.2f}x of the plain join's time again")
         tracemalloc.start()
         _size, _elapsed, _fb, _digest = stream({"fiscal_year": 2024})
         _current, peak = tracemalloc.get_traced_memory()

@@ -107,7 +107,10 @@ def throughput_benchmark(n: int, db_name: str) -> None:
     OutboxMessage.objects.filter(pk__in=ids).update(status=OutboxMessage.Status.PENDING)
     s = connection.settings_dict
     with SmtpSink() as sink:
-        env = {**os.environ, "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{db_name}",
+        # The worker reaches the scratch database as its owner, like this process (not the
+        # database MIGRATION_DATABASE_URL names).
+        base = {k: v for k, v in os.environ.items() if k not in {"MIGRATION_DATABASE_URL", "MIRASAPO_DATABASE_AS_OWNER"}}
+        env = {**base, "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{db_name}",
                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port),
                "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "LOG_LEVEL": "WARNING",
                "DEBUG": "false"}  # production-like: cached template loader

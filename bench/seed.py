@@ -44,13 +44,18 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261123)
     args = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL")
+    # The scratch database is created and filled by the owner role when there is one (the
+    # application role may not create databases); the bench then runs as that role alone.
+    base_url = os.environ.pop("MIGRATION_DATABASE_URL", None) or os.environ.get("DATABASE_URL")
     if not base_url:
         print("Set DATABASE_URL (or run through `make bench`).", file=sys.stderr)
         return 2
     scratch_url = _with_database(base_url, SCRATCH)
-    _admin(base_url, f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
-    _admin(base_url, f'CREATE DATABASE "{SCRATCH}"')
+    from core.bulk import scratch_database_create
+
+    parts = urlsplit(base_url)
+    cloned = scratch_database_create(_with_database(base_url, "postgres").replace(parts.scheme + "://", "postgresql://", 1),
+                                     SCRATCH)
     try:
         os.environ["DATABASE_URL"] = scratch_url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mirasapo.settings")
@@ -61,7 +66,8 @@ def main() -> int:
         from django.db import connection
 
         started = time.monotonic()
-        call_command("migrate", verbosity=0)
+        if not cloned:
+            call_command("migrate", verbosity=0)
         migrated = time.monotonic() - started
 
         out = io.StringIO()

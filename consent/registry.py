@@ -299,6 +299,12 @@ JSON_SCHEMAS: dict[str, Node] = {
     "awards.planchange.plan_before": MapOf(Item(APPLICATION_CONTENT)),
     "awards.planchange.plan_after": MapOf(Item(APPLICATION_CONTENT)),
     "recommend.savedsearch.params": MapOf(META),  # catalogue search conditions
+    # Precomputed recommendations (issue 16): {language: {kind: [catalogue item id, score,
+    # reasons]}}, what recommend.engine computed under purpose 5's consent checks; read by
+    # the business's own pages only, never released to anyone else.
+    "recommend.recommendationset.items": MapOf(MapOf(ListOf(Doc({
+        "id": META, "score": META, "reasons": META, "content": META, "collaborative": META, "finance_based": META,
+    })))),
     "consent.consentchange.before": ListOf(Doc({"data_class": META, "recipient": META, "purpose": META})),
     "consent.consentchange.after": ListOf(Doc({"data_class": META, "recipient": META, "purpose": META})),
     "core.auditevent.data": SystemLog(),

@@ -42,3 +42,38 @@ def copy_insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
                 copy.write_row(values)
                 count += 1
     return count
+
+
+def analyze(*models_or_tables) -> None:
+    """Fresh planner statistics after a bulk load: ANALYZE the tables of the given models
+    (or table names); with none, the whole database. Autovacuum would get there later, but
+    until it does the planner estimates a freshly filled table as nearly empty and can pick
+    a nested-loop plan that is orders of magnitude slower (the consent filters' NOT EXISTS
+    anti-joins, issue 16). A table this role may not analyze is skipped by PostgreSQL with a
+    warning, not an error."""
+    names = [m if isinstance(m, str) else m._meta.db_table for m in models_or_tables]
+    with connection.cursor() as cursor:
+        if not names:
+            cursor.execute("ANALYZE")
+            return
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(n) for n in names))
+
+
+def scratch_database_create(admin_url: str, name: str) -> bool:
+    """(Re)create database `name` on the server of `admin_url` (a connection string to a
+    maintenance database). With MIRASAPO_BENCH_TEMPLATE set it is cloned from that database,
+    already migrated (the benches' smoke tests migrate one template per set of migrations);
+    returns True then, and the caller skips `migrate`."""
+    import os
+
+    import psycopg
+    from psycopg import sql
+
+    template = os.environ.get("MIRASAPO_BENCH_TEMPLATE", "")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        if template:
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
+        else:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return bool(template)

@@ -7,9 +7,18 @@ data set is deterministic for a given --seed and --companies.
 
 from __future__ import annotations
 
+import contextvars
 import random
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.dispatch import Signal
+
+# True while seed_demo fills an empty database: receivers that keep derived data fresh
+# (recommendation sets, the open-data cache) have nothing to refresh yet and skip their work.
+SEEDING: contextvars.ContextVar[bool] = contextvars.ContextVar("mirasapo_seeding", default=False)
+# Sent once the seed is committed, for those receivers to catch up.
+seeded = Signal()
 
 SEED_ORDER = [
     "companies",      # businesses, their records and financials

@@ -98,8 +98,11 @@ class IdempotencyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        key = request.headers.get("Idempotency-Key")
-        if key is None or request.method not in UNSAFE_METHODS or not is_api_path(request.path_info):
+        # Method and path first: request.headers builds a dict of every header (issue 16).
+        if request.method not in UNSAFE_METHODS or not is_api_path(request.path_info):
+            return self.get_response(request)
+        key = request.META.get("HTTP_IDEMPOTENCY_KEY")
+        if key is None:
             return self.get_response(request)
         key = key.strip()
         if not _KEY_RE.fullmatch(key):

@@ -332,16 +332,20 @@ class InputGuardMiddleware:
         return self.get_response(request)
 
     def refusal(self, request: HttpRequest) -> HttpResponse | None:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return refusal_response(request, {"non_field_errors": [_("The Content-Length header is not a number.")]}, 400)
-        limit = body_limit(request.META.get("CONTENT_TYPE", "") or "")
-        if length > limit:
-            return refusal_response(request, _too_large_errors(limit), status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        raw_length = request.META.get("CONTENT_LENGTH")
+        if raw_length:  # no body (most GETs): no limit to look up (issue 16)
+            try:
+                length = int(raw_length)
+            except ValueError:
+                return refusal_response(request, {"non_field_errors": [_("The Content-Length header is not a number.")]}, 400)
+            limit = body_limit(request.META.get("CONTENT_TYPE", "") or "")
+            if length > limit:
+                return refusal_response(request, _too_large_errors(limit), status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         problem = text_problem(request.path_info)
         if problem:
             return refusal_response(request, {"path": [problem]}, 400)
+        if not request.META.get("QUERY_STRING"):
+            return None
         for key, values in request.GET.lists():
             for text in (key, *values):
                 problem = text_problem(text)

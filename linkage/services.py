@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from companies.models import Business, FinancialYear, Source
 from core.audit import audit_records_imported
+from core.bulk import analyze
 from core.errors import ApplicationError
 from core.locks import advisory_xact_locks
 from core.transitions import transition, transition_many
@@ -308,6 +309,10 @@ def _store(batch: IntakeBatch, plans: list[RecordPlan]) -> dict[str, int]:
     batch.save(update_fields=["record_count", "counts", "updated_at"])
     audit_records_imported(actor=batch.uploaded_by, institution_id=batch.institution_id, obj=batch,
                            channel=batch.channel, records=len(plans), counts=counts)
+    if len(plans) >= ANALYZE_AFTER_ROWS:
+        # A bulk import (CSV or partner batch): fresh statistics for the tables it filled, so
+        # that the consent filters and lists over them keep their plans (issue 16).
+        analyze(FinancialYear, SupportRecord, PartnerRecord, IntakeItem, ReviewItem)
     return counts
 
 

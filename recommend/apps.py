@@ -7,6 +7,9 @@ class RecommendConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import signals
         from .scales import ensure_scales
+
+        signals.connect()
 
         post_migrate.connect(ensure_scales, sender=self, dispatch_uid="recommend.ensure_scales")

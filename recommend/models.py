@@ -95,3 +95,24 @@ class IndicatorScale(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class RecommendationSet(models.Model):
+    """A business's recommendations, computed by recommend.precompute (a Celery task), never
+    in a request (issue 16). `items` holds, per UI language, what recommend.engine.recommend
+    returned: {"ja": {"program": [{id, score, reasons, content, collaborative,
+    finance_based}, …], "case_study": […]}, "en": …}, the first STORED_LIMIT of each kind.
+
+    `stale` is set in the transaction of any change to the business's own inputs (its
+    favourites, views, records, applications, consent) or to the catalogue; a read of a stale
+    or missing set asks for a refresh (debounced) and serves what is stored meanwhile.
+    `computed_on` is the day the engine judged deadlines by; a set of an earlier day is stale."""
+
+    business = models.OneToOneField("companies.Business", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    items = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+    computed_on = models.DateField()
+    stale = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"recommendations of business {self.business_id}"

@@ -3,7 +3,10 @@ from the viewer's own business (a business user sees only its own)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone, translation
 
 from companies.models import (
     Business,
@@ -16,12 +19,12 @@ from companies.models import (
 )
 from consent.access import APPLICANT, PURPOSE_APPLICANT_RECORDS, ConsentContext, require
 from consent.registry import FINANCIALS
-from programs.models import SupportProgram
+from programs.models import CaseStudy, SupportProgram
 
 from .diagnosis import Diagnosis, diagnose
-from .engine import recommend
+from .engine import Recommendation
 from .lokaben import WITHHELD, NonFinancialView, nonfinancial_views
-from .models import Favourite, SavedSearch, ViewEvent
+from .models import Favourite, RecommendationSet, SavedSearch, ViewEvent
 
 
 def business_of(viewer) -> Business:
@@ -31,9 +34,45 @@ def business_of(viewer) -> Business:
     return Business.objects.get(pk=membership.business_id)
 
 
+def _stored_set(business_id: int, today) -> RecommendationSet | None:
+    row = RecommendationSet.objects.filter(business_id=business_id).first()
+    if row is None or row.stale or row.computed_on < today:
+        # Stale or missing: the worker recomputes it (debounced); meanwhile what is stored is
+        # served. (With CELERY_TASK_ALWAYS_EAGER, in tests, the task has run by now.)
+        from .services import recommendations_request_refresh
+
+        if recommendations_request_refresh(business_id):
+            row = RecommendationSet.objects.filter(business_id=business_id).first()
+    return row
+
+
 def recommendations_for(*, viewer, limit: int = 10):
+    """The business's precomputed recommendations (recommend.services.recommendations_refresh
+    stores what recommend.engine.recommend returns), in the request's language, as
+    engine.Recommendation objects. The engine never runs here. Returns (business, results);
+    results["pending"] is True while a business's first set is still being computed."""
     business = business_of(viewer)
-    return business, recommend(business, limit=limit)
+    today = timezone.localdate()
+    row = _stored_set(business.pk, today)
+    results: dict = {"program": [], "case_study": [], "pending": row is None}
+    if row is None:
+        return business, results
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    stored = row.items.get(language) or row.items.get(settings.LANGUAGE_CODE) or {}
+    entries = {kind: stored.get(kind, [])[:limit] for kind in ("program", "case_study")}
+    programs = SupportProgram.objects.filter(pk__in=[e["id"] for e in entries["program"]]).filter(
+        Q(deadline__isnull=True) | Q(deadline__gte=today)).defer("body", "search_text", "search_tokens", "search_vector").in_bulk()
+    cases = CaseStudy.objects.filter(pk__in=[e["id"] for e in entries["case_study"]]).defer(
+        "actions", "results", "search_text", "search_tokens", "search_vector").in_bulk()
+    for kind, items in (("program", programs), ("case_study", cases)):
+        for entry in entries[kind]:
+            item = items.get(entry["id"])
+            if item is None:  # removed, or its deadline passed since the set was computed
+                continue
+            results[kind].append(Recommendation(
+                kind=kind, item=item, score=entry["score"], reasons=list(entry["reasons"]), content=entry["content"],
+                collaborative=entry["collaborative"], finance_based=entry["finance_based"]))
+    return business, results
 
 
 def favourites_for(*, viewer):

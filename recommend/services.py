@@ -11,7 +11,7 @@ from core.errors import ApplicationError
 from programs.filters import ProgramFilter
 from programs.models import CaseStudy, SupportProgram
 
-from .models import Favourite, SavedSearch, ViewEvent
+from .models import Favourite, RecommendationSet, SavedSearch
 
 MAX_SAVED_SEARCHES = 20
 SEARCH_KEYS = ("q", "industry", "prefecture", "employees", "open_on", "theme", "kind")
@@ -60,7 +60,20 @@ def view_record(*, viewer, program: SupportProgram | None = None, case_study: Ca
     membership = viewer.membership_or_none
     if membership is None:
         return
-    ViewEvent.objects.create(business_id=membership.business_id, user=viewer, program=program, case_study=case_study)
+    # Deferred to the worker (issue 16): the page answers without an INSERT (and the
+    # recommendation set's staleness mark) of its own; a broker that is away falls back to
+    # recording it here, so no view is lost.
+    from .tasks import record_view
+
+    args = (membership.business_id, viewer.pk, program.pk if program else None, case_study.pk if case_study else None)
+    try:
+        record_view.apply_async(args)
+    except Exception:  # noqa: BLE001 - kombu's OperationalError and friends: record it now
+        from .precompute import view_record_now
+
+        view_record_now(*args)
+
+
 
 
 def _clean_params(querystring: str) -> dict:
@@ -107,3 +120,43 @@ def saved_search_delete(*, user, search_id: int) -> None:
         from django.http import Http404
 
         raise Http404
+
+
+
+
+# --- precomputed recommendations (issue 16): staleness and refresh requests ----------------
+# (recommend.precompute runs the engine and stores; recommend.tasks runs it in the worker.)
+
+REFRESH_DEBOUNCE_SECONDS = 20
+
+
+def recommendations_request_refresh(business_id: int) -> bool:
+    """Ask the worker to recompute one business's set, at most once per debounce window
+    (many changes in a row give one computation). Returns True when a task was sent. A
+    broker that is away is logged, not raised: the beat job refreshes stale sets anyway."""
+    import logging
+
+    from django.core.cache import cache
+
+    from .precompute import debounce_key
+    from .tasks import refresh_recommendations
+
+    if not cache.add(debounce_key(business_id), 1, timeout=REFRESH_DEBOUNCE_SECONDS):
+        return False
+    try:
+        refresh_recommendations.apply_async((business_id,), countdown=2)
+    except Exception as exc:  # the broker is away: the beat job catches up
+        cache.delete(debounce_key(business_id))
+        logging.getLogger(__name__).warning("recommendation refresh not enqueued (%s: %s)", type(exc).__name__, exc)
+        return False
+    return True
+
+
+def recommendations_mark_stale(*, business_id: int | None = None) -> None:
+    """An input changed: mark the business's set (or, with None, every set: the catalogue
+    changed) stale in this transaction, and ask for a refresh after commit."""
+    if business_id is None:
+        RecommendationSet.objects.filter(stale=False).update(stale=True)
+        return
+    if RecommendationSet.objects.filter(business_id=business_id, stale=False).update(stale=True):
+        transaction.on_commit(lambda: recommendations_request_refresh(business_id))

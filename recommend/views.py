@@ -36,6 +36,7 @@ def recommendations(request):
     business, results = recommendations_for(viewer=request.user)
     return render(request, "recommend/recommendations.html", {
         "business": business, "programs": results["program"], "case_studies": results["case_study"], "can_save": True,
+        "pending": results["pending"],
     })
 
 

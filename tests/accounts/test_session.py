@@ -63,3 +63,43 @@ def test_signed_in_pages_carry_the_idle_warning_and_anonymous_ones_do_not(client
     body = client.get("/mypage/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert 'data-session-timeout="900"' in body
     assert "操作がないため、2分後にログアウトします" in body
+
+
+def _session_writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if "django_session" in q["sql"] and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
+
+
+def test_requests_within_a_minute_do_not_write_the_session(client, settings):
+    """Issue 16: the idle timeout touches the session at most once a minute, not on every
+    request (each touch was an UPDATE of the session row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SESSION_IDLE_TIMEOUT = 600
+    mfa_login(client, business_user())
+    assert client.get("/mypage/").status_code == 200
+    first = client.session["last_seen"]
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert client.get("/mypage/").status_code == 200
+    assert _session_writes(queries.captured_queries) == []
+    assert client.session["last_seen"] == first
+    # A minute later the next request touches it again (one write).
+    _age_session(client, 61)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/mypage/").status_code == 200
+    assert len(_session_writes(queries.captured_queries)) == 1
+    assert int(time.time()) - client.session["last_seen"] < 5
+
+
+def test_idle_timeout_counts_from_the_last_touch(client, settings):
+    """A session touched 601 s ago ends even if requests came in between without a touch
+    (never later than SESSION_IDLE_TIMEOUT after the last touch)."""
+    settings.SESSION_IDLE_TIMEOUT = 600
+    mfa_login(client, business_user())
+    client.get("/mypage/")
+    _age_session(client, 30)
+    assert client.get("/mypage/").status_code == 200  # within the interval: no touch
+    assert int(time.time()) - client.session["last_seen"] >= 30
+    _age_session(client, 601)
+    assert client.get("/mypage/").status_code == 302
