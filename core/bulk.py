@@ -44,7 +44,7 @@ def copy_insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
     return count
 
 
-def analyze(*models_or_tables) -> None:
+def analyze(*models_or_tables: type[Any] | str) -> None:
     """Fresh planner statistics after a bulk load: ANALYZE the tables of the given models
     (or table names); with none, the whole database. Autovacuum would get there later, but
     until it does the planner estimates a freshly filled table as nearly empty and can pick

@@ -11,6 +11,7 @@ library's own path, unchanged.
 from __future__ import annotations
 
 import http.client as http_client
+from typing import Any
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject
@@ -18,13 +19,15 @@ from csp.middleware import CSPMiddleware as LibraryCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 _PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro",
                  "_csp_exempt", "_csp_exempt_ro")
-_cached: tuple[str, tuple, str, tuple] | None = None
+_cached: tuple[str, tuple[str, ...], str, tuple[str, ...]] | None = None
 
 
-def _policies() -> tuple[str, tuple, str, tuple]:
+def _policies() -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
     global _cached
     if _cached is None:
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
@@ -34,7 +37,7 @@ def _policies() -> tuple[str, tuple, str, tuple]:
     return _cached
 
 
-def _forget(setting, **kwargs) -> None:
+def _forget(setting: str, **kwargs: Any) -> None:
     global _cached
     if setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
         _cached = None
@@ -48,7 +51,7 @@ def _nonce_after_response() -> None:
 
 
 class CSPMiddleware(LibraryCSPMiddleware):
-    def process_response(self, request, response):
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if getattr(request, "_csp_nonce", None) is not None or any(hasattr(response, name) for name in _PER_RESPONSE):
             return super().process_response(request, response)
         if response.status_code in (http_client.INTERNAL_SERVER_ERROR, http_client.NOT_FOUND) and settings.DEBUG:
@@ -59,5 +62,5 @@ class CSPMiddleware(LibraryCSPMiddleware):
             response[HEADER] = csp
         if csp_ro and HEADER_REPORT_ONLY not in response and not path.startswith(prefixes_ro):
             response[HEADER_REPORT_ONLY] = csp_ro
-        request.csp_nonce = CheckableLazyObject(_nonce_after_response)
+        request.csp_nonce = CheckableLazyObject(_nonce_after_response)  # type: ignore[attr-defined]  # django-csp sets it too
         return response

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.messages import middleware as messages_middleware
 from django.contrib.messages.storage import default_storage
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware import locale
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
@@ -22,10 +24,10 @@ from django.utils.translation import get_language
 
 
 class MessageMiddleware(messages_middleware.MessageMiddleware):
-    def process_request(self, request):
-        request._messages = SimpleLazyObject(lambda: default_storage(request))
+    def process_request(self, request: HttpRequest) -> None:
+        request._messages = SimpleLazyObject(lambda: default_storage(request))  # type: ignore[attr-defined]  # Django's own attribute
 
-    def process_response(self, request, response):
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         storage = getattr(request, "_messages", None)
         if isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:
             return response  # never read nor added to: nothing to store
@@ -33,7 +35,7 @@ class MessageMiddleware(messages_middleware.MessageMiddleware):
 
 
 class LocaleMiddleware(locale.LocaleMiddleware):
-    def process_response(self, request, response):
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
         i18n_patterns_used, _prefixed_default_language = is_language_prefix_patterns_used(urlconf)
         if i18n_patterns_used:

@@ -7,6 +7,8 @@ and asks for refreshes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -54,6 +56,7 @@ def recommendations_refresh_all(*, stale_only: bool = False) -> int:
     from accounts.models import Membership
 
     today = timezone.localdate()
+    ids: Iterable[int]
     if stale_only:
         ids = RecommendationSet.objects.filter(Q(stale=True) | Q(computed_on__lt=today)).values_list("business_id", flat=True)
     else:
