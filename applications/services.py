@@ -73,7 +73,9 @@ def may_draft(user) -> bool:
     return m is not None and (m.account_type == "prime" or (m.account_type == "member" and m.can_draft_applications))
 
 
-def _own_application_for_update(*, actor, application_id: int) -> Application:
+def own_application_for_update(*, actor, application_id: int) -> Application:
+    """The actor's business's application, locked for a change (404 for anyone else's or an
+    Entry account): fetch-and-authorise in one call, for this app's and the 様式4's services."""
     m = actor.membership_or_none if getattr(actor, "is_authenticated", False) else None
     if m is None or m.account_type == "entry":
         raise Http404
@@ -230,7 +232,7 @@ def application_save_draft(*, actor, application_id: int, content: dict, confirm
     slow autosave overtaken by a later save) is refused instead of overwriting it."""
     if not may_draft(actor):
         raise Http404
-    application = _own_application_for_update(actor=actor, application_id=application_id)
+    application = own_application_for_update(actor=actor, application_id=application_id)
     if application.status not in EDITABLE:
         raise ApplicationError(_("A submitted application cannot be changed."))
     if client_seq is not None:
@@ -326,7 +328,7 @@ def _frame_snapshot(application: Application) -> dict | None:
 def application_submit(*, actor, application_id: int, pledge: bool) -> Application:
     """Only the Prime holder submits. Deadline, completeness and pledge are checked before
     anything changes; on success an immutable snapshot and a receipt number are stored."""
-    application = _own_application_for_update(actor=actor, application_id=application_id)
+    application = own_application_for_update(actor=actor, application_id=application_id)
     if not actor.is_prime:
         raise PermissionDenied(_("Only the gBizID Prime holder may submit an application."))
     if application.status not in EDITABLE:
@@ -450,7 +452,7 @@ def procedure_certify(*, actor, application_id: int, certified_on: dt.date) -> A
 @transaction.atomic
 def application_complete(*, actor, application_id: int, report: str) -> Application:
     """The completion report of an adopted project (Prime holder)."""
-    application = _own_application_for_update(actor=actor, application_id=application_id)
+    application = own_application_for_update(actor=actor, application_id=application_id)
     if not actor.is_prime:
         raise PermissionDenied(_("Only the gBizID Prime holder may report completion."))
     if not report.strip():
@@ -466,7 +468,7 @@ def application_withdraw(*, actor, application_id: int, reason: str = "") -> App
     """The Prime holder withdraws (取下げ) an application before its decision: a draft, or
     one submitted or under review. A withdrawn application keeps its receipt number and
     snapshot; a new application for the same round may then be started."""
-    application = _own_application_for_update(actor=actor, application_id=application_id)
+    application = own_application_for_update(actor=actor, application_id=application_id)
     if not actor.is_prime:
         raise PermissionDenied(_("Only the gBizID Prime holder may withdraw an application."))
     if application.status == Status.DRAFT and not application.receipt_number:

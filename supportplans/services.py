@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Program
+from applications.services import own_application_for_update
 from companies.models import Business
 from consent.access import PURPOSE_CONSULTATION, SUPPORT_INSTITUTIONS, ConsentContext
 from consent.projection import project
@@ -96,22 +97,12 @@ def _move(request: SupportPlanRequest, *, to: str, actor, fields: list[str] | No
 # --- the applicant's side --------------------------------------------------------------------
 
 
-def _own_application_for_update(*, actor, application_id: int) -> Application:
-    m = actor.membership_or_none if getattr(actor, "is_authenticated", False) else None
-    if m is None or m.account_type == "entry":
-        raise Http404
-    application = Application.objects.select_for_update().filter(pk=application_id, business_id=m.business_id).first()
-    if application is None:
-        raise Http404
-    return application
-
-
 @transaction.atomic
 def support_plan_request_create(*, actor, application_id: int, institution_id, data_classes, valid_until,
                                 message: str = "") -> SupportPlanRequest:
     """The Prime holder asks a 商工会・商工会議所 of the business's area for the 様式4 of a
     持続化 draft and approves, in the same step, the disclosure it needs (purpose 6)."""
-    application = _own_application_for_update(actor=actor, application_id=application_id)
+    application = own_application_for_update(actor=actor, application_id=application_id)
     if not getattr(actor, "is_prime", False):
         raise PermissionDenied(_("Only the gBizID Prime holder may ask for the form 4, since it approves a disclosure."))
     if application.program != Program.JIZOKUKA_GENERAL:
