@@ -63,6 +63,7 @@ MODEL_NAMES = {
     "recommend.ViewEvent": (_("page view"), _("page views")),
     "recommend.SavedSearch": (_("saved search"), _("saved searches")),
     "recommend.IndicatorScale": (_("indicator scale"), _("indicator scales")),
+    "recommend.RecommendationSet": (_("recommendation set"), _("recommendation sets")),
     "analytics.DashboardCell": (_("dashboard cell"), _("dashboard cells")),
     "analytics.SummaryRefresh": (_("summary refresh"), _("summary refreshes")),
     "analytics.ResearchPledge": (_("research pledge"), _("research pledges")),

@@ -95,6 +95,10 @@
     let timer = null;
     window.addEventListener("resize", () => { clearTimeout(timer); timer = setTimeout(() => wrapTables(main), 100); });
     document.addEventListener("htmx:afterSettle", (event) => wrapTables(event.target));
+    // Widths change once web fonts and images arrive: a table that fitted at first may
+    // scroll afterwards, and must then be reachable by keyboard (WCAG 2.1.1).
+    window.addEventListener("load", () => wrapTables(main));
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => wrapTables(main));
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -87,7 +87,7 @@ def test_frame_required_when_the_round_has_frames_and_rate_and_cap_follow_it(cli
     application.refresh_from_db()
     assert application.frame == startup and application.requested_amount == 2_000_000  # 2/3 of 3.3M capped at 2M
     errors = _api_submit(client, application).json()["errors"]
-    assert "opened_on" in errors and "2025-12-31" in errors["opened_on"][0]
+    assert "opened_on" in errors and "2025年12月31日" in errors["opened_on"][0]
     complete_draft(prime, application, frame=startup.pk, expenses=expenses, opened_on="2025-12-31", specific_startup_support=True)
     response = _api_submit(client, application, key="retry-1")
     assert response.status_code == 200

@@ -433,7 +433,9 @@ def build_world() -> World:
     from supportplans import services as plan_services
     from supportplans.models import SupportPlanComment
 
-    institution_c = InstitutionFactory(prefecture=business.prefecture, municipality=business.municipality)
+    # Of the area by its prefecture (no municipality named): the business's municipality is
+    # a class 1 marker, which an institution's public profile must not carry.
+    institution_c = InstitutionFactory(prefecture=business.prefecture, municipality="")
     advisor_c = institution_staff(institution_c)
     plan_request = plan_services.support_plan_request_create(
         actor=owner, application_id=jizokuka.pk, institution_id=institution_c.pk,
