@@ -40,6 +40,15 @@ class AgencyReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generi
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}
 
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[Any]:
+        # A business's name is its class 1 data, which the admin does not release: a row
+        # that belongs to a business names it by its number (the id), never by str().
+        fields = super().get_fields(request, obj)
+        business_fks = {f.name for f in self.model._meta.fields
+                        if f.is_relation and f.related_model is not None
+                        and f.related_model._meta.label_lower == "companies.business"}
+        return [f"{name}_id" if name in business_fks else name for name in fields]
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(AgencyReadOnlyAdmin):

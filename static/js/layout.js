@@ -92,8 +92,8 @@
     setUp();
     const main = document.getElementById("main") || document.body;
     wrapTables(main);
-    let timer = null;
-    window.addEventListener("resize", () => { clearTimeout(timer); timer = setTimeout(() => wrapTables(main), 100); });
+    // No debounce: a rotated phone's tables must be reachable at once, and the check is cheap.
+    window.addEventListener("resize", () => wrapTables(main));
     document.addEventListener("htmx:afterSettle", (event) => wrapTables(event.target));
     // Widths change once web fonts and images arrive: a table that fitted at first may
     // scroll afterwards, and must then be reachable by keyboard (WCAG 2.1.1).
