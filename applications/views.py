@@ -548,7 +548,7 @@ def minimum_wage_page(request):
     errors: dict = {}
     kind = request.POST.get("kind", "monthly")
     if request.method == "POST":
-        p = request.POST
+        p = {name: eligibility.ungrouped(value) for name, value in request.POST.items()}
         try:
             if kind == "annual":
                 result = eligibility.hourly_from_annual(p.get("annual_pay"), p.get("working_days"), p.get("daily_hours"))
