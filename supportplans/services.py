@@ -9,7 +9,7 @@
 - The advisor takes the request up, comments (threaded, seen by the applicant, who may
   reply), fills in the 様式4 and issues it: rendered to PDF (core.pdf) and attached to the
   application as a `support_plan` document. Or declines. The applicant may withdraw an
-  open request (its disclosure is revoked at once).
+  open request. A withdrawal and a decline both revoke its disclosure at once.
 - Every status change goes through core.transitions.transition on a row locked here
   (map in supportplans/transitions.py) and is audited (core.audit.audit_support_plan_status)
   in the same transaction; a refusal changes nothing. Two advisors issuing at once queue
@@ -45,6 +45,7 @@ from disclosure.models import AccessLogEntry, DisclosureRequest
 from disclosure.services import (
     access_log_record,
     disclosure_request_offer,
+    disclosure_request_relinquish,
     disclosure_request_revoke,
 )
 from documents.kinds import DocumentType
@@ -341,6 +342,10 @@ def support_plan_decline(*, actor, request_id: int, reason) -> SupportPlanReques
         raise ApplicationError(errors={"decline_reason": [_("Tell the applicant why the form 4 is declined.")]})
     request.decline_reason, request.closed_at = text, timezone.now()
     _move(request, to=Status.DECLINED, actor=actor, fields=["decline_reason", "closed_at"])
+    # Like a withdrawal, a decline ends the disclosure the applicant approved for this
+    # request at once, in the same transaction: the institution keeps no access to the
+    # business's data for a 様式4 it will not write.
+    disclosure_request_relinquish(actor=actor, request_id=request.disclosure_request_id, reason="declined")
     _tell_applicant(request, key="declined")
     return request
 
