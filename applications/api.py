@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
@@ -12,7 +11,6 @@ from rest_framework.views import APIView
 from core.input import ApiCharField, ApiIntegerField
 
 from . import eligibility, services
-from .selectors import application_history_with_timeline
 
 
 class JizokukaEligibilityRequestSerializer(serializers.Serializer):
@@ -42,19 +40,6 @@ class ApplicationSubmittedSerializer(serializers.Serializer):
     status = serializers.CharField()
     receipt_number = serializers.CharField()
     requested_amount = serializers.IntegerField(allow_null=True)
-
-
-class ApplicationStepSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    at = serializers.DateTimeField()
-
-
-class ApplicationWithTimelineSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    program = serializers.CharField()
-    round = serializers.IntegerField(source="round_number", allow_null=True)
-    status = serializers.CharField()
-    timeline = ApplicationStepSerializer(many=True)
 
 
 class JizokukaEligibilityApi(APIView):
@@ -99,19 +84,8 @@ class ApplicationSubmitApi(APIView):
         return Response(ApplicationSubmittedSerializer(application).data)
 
 
-class ApplicationListApi(APIView):
-    """The caller's business's applications and the steps each went through (api.md)."""
-
-    @extend_schema(responses=ApplicationWithTimelineSerializer(many=True))
-    def get(self, request):
-        if not getattr(request.user, "is_business_user", False):
-            raise PermissionDenied
-        return Response(ApplicationWithTimelineSerializer(application_history_with_timeline(viewer=request.user), many=True).data)
-
-
 urlpatterns = [
     path("eligibility/jizokuka", JizokukaEligibilityApi.as_view(), name="api-eligibility-jizokuka"),
     path("applications/<int:pk>/submit", ApplicationSubmitApi.as_view(), name="api-application-submit"),
-    path("applications", ApplicationListApi.as_view(), name="api-applications"),
 ]
 PUBLIC_URL_NAMES = {"api-eligibility-jizokuka"}

@@ -253,10 +253,24 @@ def support_plan_take_up(*, actor, request_id: int) -> SupportPlanRequest:
     return request
 
 
+def conversation_released(request: SupportPlanRequest, *, viewer, context: ConsentContext | None = None) -> bool:
+    """Whether the conversation (class 11) of this request is the advisor's to read and
+    join: approved for the request and allowed by the business's consent today."""
+    if CHALLENGES not in request.disclosure_request.approved_data_classes:
+        return False
+    context = context or ConsentContext([request.business_id], institution_id=viewer.institution_id)
+    return context.decide(request.business_id, purpose=PURPOSE_CONSULTATION, data_class=CHALLENGES,
+                          recipient=SUPPORT_INSTITUTIONS, viewer=viewer).allowed
+
+
 @transaction.atomic
 def support_plan_comment(*, actor, request_id: int, body, parent_id=None, field: str = "") -> SupportPlanComment:
-    """The advisor comments on the draft; the request waits for the applicant (→ commented)."""
+    """The advisor comments on the draft; the request waits for the applicant (→ commented).
+    Only where the conversation is released to the institution (a thread it cannot read
+    is not one it may write in)."""
     request = _advisor_request_for_update(actor=actor, request_id=request_id)
+    if not conversation_released(request, viewer=actor):
+        raise PermissionDenied(_("The business does not share the conversation about this request with your institution."))
     comment = _comment(request, actor=actor, side=SupportPlanComment.Author.ADVISOR, body=body, parent_id=parent_id, field=field)
     if request.status != Status.COMMENTED:
         _move(request, to=Status.COMMENTED, actor=actor, reason="comment")
@@ -379,8 +393,7 @@ def support_plan_draft_release(*, viewer, request_id: int, channel: str = Access
                                     institution_id=viewer.institution_id)
         access_log_record(viewer=viewer, business_id=request.business_id, purpose=PURPOSE_CONSULTATION,
                           data_classes=released, channel=channel, audit_event_id=event.pk)
-    conversation = context.decide(request.business_id, purpose=PURPOSE_CONSULTATION, data_class=CHALLENGES,
-                                  recipient=SUPPORT_INSTITUTIONS, viewer=viewer).allowed and CHALLENGES in approved
+    conversation = conversation_released(request, viewer=viewer, context=context)
     return {"request": request, "draft": draft.data, "business": business.data, "released_classes": released,
             "withheld": sorted({d.path.split(".")[-1] for d in draft.dropped if d.data_class is not None}),
             "conversation": conversation}
