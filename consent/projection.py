@@ -435,18 +435,20 @@ def rows_not_narrowed(queryset: QuerySet[Any], *, purpose: int, data_class: int,
 
 def class_released(data_class: int, *, viewer, purpose: int, business_ref: str = "business_id",
                    on: dt.date | None = None):
-    """An SQL condition on a row: does the row's business (OuterRef(business_ref)) release
-    this class to this viewer for this purpose? An Exists(), or a constant False where
-    the table or a per-viewer condition already says no."""
-    from django.db.models import BooleanField, Exists, OuterRef, Value
+    """An SQL condition on a row: does the row's business (`business_ref`) release this
+    class to this viewer for this purpose? A Q for a column's When() (the narrowings as
+    NOT IN one hashed subquery: a hash probe per row, never a correlated SubPlan per row
+    and column), or a constant False where the table or a per-viewer condition already
+    says no. A row without a business releases nothing."""
+    from django.db.models import BooleanField, Q, Value
 
-    from companies.models import Business
+    from .access import business_allows_q
 
-    inner = rows_released(Business.objects.filter(pk=OuterRef(business_ref)), viewer=viewer, purpose=purpose,
-                          classes=(data_class,), business_field="pk", on=on)
-    if inner.query.is_empty():
+    condition = business_allows_q(purpose=purpose, data_class=data_class, viewer=viewer,
+                                  business_field=business_ref, on=on)
+    if condition is None:
         return Value(False, output_field=BooleanField())
-    return Exists(inner)
+    return Q(**{f"{business_ref}__isnull": False}) & condition
 
 
 def release_rows(queryset: QuerySet[Any], *, viewer, purpose: int, columns: Iterable[Column], require: Iterable[int],
