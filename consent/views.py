@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,8 +26,11 @@ from core.pdf import render_pdf
 from . import selectors, services
 from .forms import AsOfForm, parse_allowed_keys, parse_purpose
 
+if TYPE_CHECKING:
+    from companies.models import Business
 
-def _business_of(request: AuthenticatedHttpRequest):
+
+def _business_of(request: AuthenticatedHttpRequest) -> Business:
     """The business the signed-in user belongs to; 403 for anyone who is not a
     business user (they have no consent settings to see)."""
     membership = request.user.membership_or_none
@@ -36,7 +39,7 @@ def _business_of(request: AuthenticatedHttpRequest):
     return membership.business
 
 
-def _grid_context(request: AuthenticatedHttpRequest, business, purpose: int | None) -> dict[str, Any]:
+def _grid_context(request: AuthenticatedHttpRequest, business: Business, purpose: int | None) -> dict[str, Any]:
     policy = selectors.policy_view()
     grid = selectors.consent_grid(business=business, purpose=purpose, policy=policy)
     return {

@@ -322,6 +322,7 @@ def disclosure_request_decide(
         _transition_dated(request, Status.APPROVED, actor=actor)
         request.approved_data_classes = approved
         request.save(update_fields=["approved_data_classes", "updated_at"])
+        assert request.business is not None  # a request the business itself answers is addressed to it
         institution_grant_create(actor=actor, business=request.business, institution=request.institution,
                                  purpose=request.purpose, data_classes=approved, valid_from=today,
                                  valid_until=request.valid_until, disclosure_request_id=request.pk)
