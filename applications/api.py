@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
@@ -9,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import HasRole
 from core.input import ApiCharField, ApiIntegerField
 
 from . import eligibility, services
@@ -82,6 +82,7 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class ApplicationSubmitApi(APIView):
+    permission_classes = [HasRole.of("business")]
     """Submit a draft (Prime holder): the same service as the page, so the same refusals —
     deadline, completeness, the small-business limit, the frame's conditions and every rule of
     applications.rules — come back as 400 {"errors": {field: [messages]}} and change nothing.
@@ -102,10 +103,10 @@ class ApplicationSubmitApi(APIView):
 class ApplicationListApi(APIView):
     """The caller's business's applications and the steps each went through (api.md)."""
 
+    permission_classes = [HasRole.of("business")]
+
     @extend_schema(responses=ApplicationWithTimelineSerializer(many=True))
     def get(self, request):
-        if not getattr(request.user, "is_business_user", False):
-            raise PermissionDenied
         return Response(ApplicationWithTimelineSerializer(application_history_with_timeline(viewer=request.user), many=True).data)
 
 
