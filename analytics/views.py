@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import researcher_is_approved
@@ -255,7 +255,7 @@ def pledge_review_list(request):
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "analytics/pledge_review_list.html", {
         "page": page, "status": status, "statuses": [("pending", _("Awaiting review")), ("approved", _("Approved")),
-                                                     ("rejected", _("Rejected")), ("withdrawn", _("Withdrawn")), ("all", _("All"))],
+                                                     ("rejected", _("Rejected")), ("withdrawn", _("Withdrawn")), ("all", pgettext("filter", "All"))],
     })
 
 
