@@ -328,7 +328,9 @@ def submit(request, pk: int):
 @role_required("business")
 def detail(request, pk: int):
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
-    form = CompletionForm() if application.status == Application.Status.ADOPTED and request.user.is_prime else None
+    # No free-text completion report once the grant was requested: the award's steps carry on.
+    reportable = application.status == Application.Status.ADOPTED and getattr(application, "award", None) is None
+    form = CompletionForm() if reportable and request.user.is_prime else None
     return render(request, "applications/detail.html", {
         "application": application, "completion_form": form, "events": application.events.all(),
         "corrections": application_corrections(application=application) if application.status == Application.Status.RETURNED else [],

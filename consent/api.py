@@ -15,7 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import AuthenticatedRequest
+from accounts.permissions import AuthenticatedRequest, HasRole
 from core.errors import ApplicationError
 from core.input import INT32_MAX, ApiIntegerField, ascii_digits, parse_int_or_none
 
@@ -99,6 +99,8 @@ class ConsentApi(APIView):
     """The caller's business: its effective grants (GET), replace its narrowings (PUT,
     Prime holder only)."""
 
+    permission_classes = [HasRole.of("business")]
+
     @extend_schema(responses=ConsentGrantsSerializer)
     def get(self, request: AuthenticatedRequest) -> Response:
         business = _business_of(request.user)
@@ -121,6 +123,8 @@ class DecisionApi(APIView):
     business itself). The answer is the business-level decision: the table and the
     business's narrowings; the reason names any per-viewer condition."""
 
+    permission_classes = [HasRole.of("agency_staff", "business")]
+
     @extend_schema(
         parameters=[OpenApiParameter(name, int if name != "company" else str, required=True)
                     for name in ("company", "purpose", "data_class", "recipient")],
@@ -128,9 +132,6 @@ class DecisionApi(APIView):
     )
     def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
-        own = user.membership_or_none
-        if not (user.is_agency_staff or own is not None):
-            raise PermissionDenied(_("Only SME Agency staff and the business itself may ask for consent decisions."))
         errors: dict[str, list[str]] = {}
         codes: dict[str, int] = {}
         limits = {"purpose": 9, "data_class": 13, "recipient": 8}

@@ -8,7 +8,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import AuthenticatedHttpRequest
+from accounts.permissions import AuthenticatedHttpRequest, role_required
 from core.errors import ApplicationError
 from core.input import loads as input_loads
 from core.pdf import render_pdf
@@ -49,7 +48,7 @@ def _grid_context(request: AuthenticatedHttpRequest, business: Business, purpose
     }
 
 
-@login_required
+@role_required("business")
 @require_GET
 def consent_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     business = _business_of(request)
@@ -59,7 +58,7 @@ def consent_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "consent/index.html", context)
 
 
-@login_required
+@role_required("business")
 @require_POST
 def consent_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 1 (preview): the ticked grid → the list of changes. Step 2 (apply): the
@@ -102,7 +101,7 @@ def consent_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@role_required("business")
 @require_GET
 def consent_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     business = _business_of(request)
@@ -123,7 +122,7 @@ def consent_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@role_required("business")
 @require_http_methods(["GET"])
 def consent_receipt(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     business = _business_of(request)

@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("applications.api")),
     path("", include("documents.api")),
     path("", include("awards.api")),
+    path("", include("supportplans.api")),
     path("", include("disclosure.api")),
     path("", include("programs.api")),
     path("", include("recommend.api")),
