@@ -52,6 +52,7 @@ def _shown(field, value) -> str:
 def _draft_rows(application, content: dict) -> list[dict]:
     """The released items of the draft in the form's order, with their labels."""
     from applications.forms import JizokukaForm
+    from companies.mydata import content_item_value
 
     form = JizokukaForm(None, initial={}, prefill={}, subsidy_round=application.subsidy_round, can_write_back=False)
     rows = []
@@ -59,7 +60,8 @@ def _draft_rows(application, content: dict) -> list[dict]:
         value = content.get(name)
         if name.startswith(("wb_", "_")) or name == "confirm_all" or value in (None, "", []):
             continue
-        rows.append({"field": name, "label": field.label, "value": _shown(field, value)})
+        formatted = content_item_value(name, value)  # yen with separators, Japanese dates, names of codes
+        rows.append({"field": name, "label": field.label, "value": _shown(field, value) if formatted is value else str(formatted)})
     return rows
 
 

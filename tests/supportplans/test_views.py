@@ -60,6 +60,10 @@ def test_another_business_application_or_request_is_404(client, prime, draft, sh
 
 
 def test_advisor_and_applicant_pages_through_issue(client, prime, draft, shokokai, advisor, django_assert_max_num_queries):
+    from applications import services as application_services
+
+    draft = application_services.application_save_draft(actor=prime, application_id=draft.pk,
+                                                         content={**draft.content, "capital": 12_345_678}, confirm_all=True)
     request = requested(prime, draft, institution=shokokai, classes=[1, 8, 11])
     mfa_login(client, advisor)
     with django_assert_max_num_queries(25):
@@ -68,6 +72,10 @@ def test_advisor_and_applicant_pages_through_issue(client, prime, draft, shokoka
     page = client.get(f"/institution/form4/{request.pk}/", **JA).content.decode()
     assert draft.content["plan_title"] in page and draft.business.name in page
     assert "担当 花子" not in page  # contact person (class 5) is never part of purpose 6
+    valid_until = request.disclosure_request.valid_until
+    assert f"{valid_until.year}年{valid_until.month}月{valid_until.day}日" in page  # a Japanese date, not 2027-03-03
+    assert valid_until.isoformat() not in page
+    assert "12,345,678円" in page and "12345678" not in page  # yen with separators (issue 15: "unformatted yen")
     client.post(f"/institution/form4/{request.pk}/", {"action": "take_up"})
     client.post(f"/institution/form4/{request.pk}/", {"action": "comment", "body": "数値目標を追記してください。"})
     comment = SupportPlanComment.objects.get()
