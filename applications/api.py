@@ -12,7 +12,6 @@ from accounts.permissions import HasRole
 from core.input import ApiCharField, ApiIntegerField
 
 from . import eligibility, services
-from .selectors import application_history_with_timeline
 
 
 class JizokukaEligibilityRequestSerializer(serializers.Serializer):
@@ -42,19 +41,6 @@ class ApplicationSubmittedSerializer(serializers.Serializer):
     status = serializers.CharField()
     receipt_number = serializers.CharField()
     requested_amount = serializers.IntegerField(allow_null=True)
-
-
-class ApplicationStepSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    at = serializers.DateTimeField()
-
-
-class ApplicationWithTimelineSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    program = serializers.CharField()
-    round = serializers.IntegerField(source="round_number", allow_null=True)
-    status = serializers.CharField()
-    timeline = ApplicationStepSerializer(many=True)
 
 
 class JizokukaEligibilityApi(APIView):
@@ -100,19 +86,8 @@ class ApplicationSubmitApi(APIView):
         return Response(ApplicationSubmittedSerializer(application).data)
 
 
-class ApplicationListApi(APIView):
-    """The caller's business's applications and the steps each went through (api.md)."""
-
-    permission_classes = [HasRole.of("business")]
-
-    @extend_schema(responses=ApplicationWithTimelineSerializer(many=True))
-    def get(self, request):
-        return Response(ApplicationWithTimelineSerializer(application_history_with_timeline(viewer=request.user), many=True).data)
-
-
 urlpatterns = [
     path("eligibility/jizokuka", JizokukaEligibilityApi.as_view(), name="api-eligibility-jizokuka"),
     path("applications/<int:pk>/submit", ApplicationSubmitApi.as_view(), name="api-application-submit"),
-    path("applications", ApplicationListApi.as_view(), name="api-applications"),
 ]
 PUBLIC_URL_NAMES = {"api-eligibility-jizokuka"}
