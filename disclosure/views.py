@@ -103,20 +103,23 @@ def _display(value):
     """A released document (already projected) as readable lines: "label: value"."""
     if not isinstance(value, dict | list):
         return value
-    from companies.mydata import content_item_label
+    from companies.mydata import content_item_label, content_item_value
 
     lines = []
 
     def walk(node, path):
-        if isinstance(node, dict):
+        if isinstance(node, dict) and {"value", "source"} <= node.keys():
+            walk(node["value"], path)  # a pre-filled item: its value, not its bookkeeping
+        elif isinstance(node, dict):
             for key, item in node.items():
-                walk(item, f"{path}.{key}" if path else str(key))
+                # A snapshot holds the content under "content": the items are named inside it.
+                walk(item, path if key == "content" and not path else f"{path}.{key}" if path else str(key))
         elif isinstance(node, list):
             for i, item in enumerate(node):
                 walk(item, f"{path}[{i}]")
         elif node not in (None, ""):
             top = path.split(".", 1)[0] if not path.startswith("expenses[") else path
-            lines.append(f"{content_item_label(top)}: {node}")
+            lines.append(f"{content_item_label(top)}: {content_item_value(top, node)}")
 
     walk(value, "")
     return "\n".join(lines)
