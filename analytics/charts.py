@@ -4,6 +4,7 @@ drawn in the PDF report (WeasyPrint runs no JavaScript)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def breakdown_chart(rows, *, title: str) -> dict:
@@ -13,7 +14,7 @@ def breakdown_chart(rows, *, title: str) -> dict:
         "applications": [r.applications for r in rows],
         "adopted": [r.adopted for r in rows],
         "rate": [r.adoption_rate for r in rows],
-        "names": {"applications": _("Applications"), "adopted": _("Adoptions"), "rate": _("Adoption rate (%)")},
+        "names": {"applications": pgettext("count", "Applications"), "adopted": _("Adoptions"), "rate": _("Adoption rate (%)")},
     }
 
 

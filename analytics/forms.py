@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.models import PROCEDURES, Program
 from companies.reference import JSIC_MIDDLE_CHOICES, PREFECTURE_CHOICES
@@ -12,11 +13,11 @@ from core import input as inputs
 from .dashboard import DIMENSION_LABELS, DIMENSIONS
 from .ebpm import OUTCOMES
 
-BLANK = [("", _("All"))]
+BLANK = [("", pgettext_lazy("filter", "All"))]
 SUBSIDY_CHOICES = [(code, label) for code, label in Program.choices if code not in PROCEDURES]
 PREFECTURE_OPTIONS = BLANK + [(code, name) for code, name in PREFECTURE_CHOICES]
 METRIC_CHOICES = [
-    ("applications", _("Applications")), ("adopted", _("Adoptions")), ("adoption_rate", _("Adoption rate (%)")),
+    ("applications", pgettext_lazy("count", "Applications")), ("adopted", _("Adoptions")), ("adoption_rate", _("Adoption rate (%)")),
     ("granted_amount", _("Granted amount (yen)")),
 ]
 

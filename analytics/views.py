@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import researcher_is_approved
@@ -51,11 +51,9 @@ PUBLIC_PAGE_SIZE = 50
 def _csv_response(rows, *, by: str, filename: str, encoding: str = "utf-8") -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([by, "label", "applications", "decided", "adopted", "adoption_rate_percent", "requested_amount", "granted_amount"])
-    for r in rows:
-        key = ":".join("" if v is None else str(v) for v in r.key.values())
-        writer.writerow([key, r.label, r.applications, r.decided, r.adopted,
-                         "" if r.adoption_rate is None else r.adoption_rate, r.requested_amount, r.granted_amount])
+    header, table = dash.dashboard_csv_table(rows, by=by)
+    writer.writerow(header)
+    writer.writerows(table)
     response = HttpResponse(csv_files.encode_text(buffer.getvalue(), encoding, first=True), content_type=csv_files.content_type(encoding))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -255,7 +253,7 @@ def pledge_review_list(request):
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "analytics/pledge_review_list.html", {
         "page": page, "status": status, "statuses": [("pending", _("Awaiting review")), ("approved", _("Approved")),
-                                                     ("rejected", _("Rejected")), ("withdrawn", _("Withdrawn")), ("all", _("All"))],
+                                                     ("rejected", _("Rejected")), ("withdrawn", _("Withdrawn")), ("all", pgettext("filter", "All"))],
     })
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # 公募要領「5. 補助対象経費」: the categories of eligible expenses.
 EXPENSE_CATEGORIES = [
     ("machinery", _("Machinery and equipment")),  # ①機械装置等費
     ("advertising", _("Advertising")),  # ②広報費
-    ("website", _("Website")),  # ③ウェブサイト関連費
+    ("website", pgettext_lazy("expense category", "Website")),  # ③ウェブサイト関連費
     ("exhibition", _("Exhibitions and trade fairs")),  # ④展示会等出展費
     ("travel", _("Travel")),  # ⑤旅費
     ("development", _("Development")),  # ⑥開発費

@@ -250,7 +250,8 @@ class Application(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:
-        return f"{self.get_program_display()} {self.receipt_number or _('(draft)')}"
+        number = self.receipt_number or _("(draft)")  # outside the f-string, where makemessages finds it
+        return f"{self.get_program_display()} {number}"
 
 
 class ApplicationEvent(models.Model):

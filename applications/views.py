@@ -247,7 +247,14 @@ def _draft_or_404(request, pk):
 
 @role_required("business")
 def edit(request, pk: int):
-    application = _draft_or_404(request, pk)
+    application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
+    if not services.may_draft(request.user):
+        raise PermissionDenied
+    if application.status not in services.EDITABLE:
+        # Back to an edit page after submission (the browser's Back, a bookmark): the
+        # application as sent, with a message, rather than a 404. Nothing is saved.
+        messages.info(request, _("This application has been submitted and can no longer be edited. Here it is."))
+        return redirect("applications:detail", pk=application.pk)
     if request.method == "POST":
         ok, application, form, formset = _save(request, application)
         saved = ok
@@ -321,7 +328,9 @@ def submit(request, pk: int):
 @role_required("business")
 def detail(request, pk: int):
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
-    form = CompletionForm() if application.status == Application.Status.ADOPTED and request.user.is_prime else None
+    # No free-text completion report once the grant was requested: the award's steps carry on.
+    reportable = application.status == Application.Status.ADOPTED and getattr(application, "award", None) is None
+    form = CompletionForm() if reportable and request.user.is_prime else None
     return render(request, "applications/detail.html", {
         "application": application, "completion_form": form, "events": application.events.all(),
         "corrections": application_corrections(application=application) if application.status == Application.Status.RETURNED else [],
@@ -541,7 +550,7 @@ def minimum_wage_page(request):
     errors: dict = {}
     kind = request.POST.get("kind", "monthly")
     if request.method == "POST":
-        p = request.POST
+        p = {name: eligibility.ungrouped(value) for name, value in request.POST.items()}
         try:
             if kind == "annual":
                 result = eligibility.hourly_from_annual(p.get("annual_pay"), p.get("working_days"), p.get("daily_hours"))

@@ -56,9 +56,11 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,6 +68,14 @@ from django.utils.translation import gettext_lazy
 
 from .models import InstitutionGrant, Narrowing, PolicyVersion, Purpose
 from .registry import ALL_DATA_CLASSES
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Who is served: a person (signed in, or the anonymous public), a job the agency runs
+# itself (SystemRecipient), or nobody at all (None: gets nothing that needs a person).
+Person: TypeAlias = "User | AnonymousUser"
+Viewer: TypeAlias = "User | AnonymousUser | SystemRecipient | None"
 
 METI, SME_AGENCY, IAA, RESEARCHERS, SUPPORT_INSTITUTIONS, SMES, APPLICANT, PUBLIC = range(1, 9)
 PURPOSE_EBPM, PURPOSE_SHARING, PURPOSE_APPLICANT_RECORDS, PURPOSE_ONCE_ONLY = 1, 2, 3, 4
@@ -118,7 +128,7 @@ class SystemRecipient:
     is_authenticated = True
     pk = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.recipient not in (METI, SME_AGENCY, IAA, SMES, PUBLIC):
             raise ValueError("Recipients 4, 5 and 7 are people with conditions of their own: pass the person.")
 
@@ -170,9 +180,16 @@ def policy_table(on: dt.date | None = None) -> PolicyTable:
     raise NoPolicyInForce("No data-utilisation policy is in force.")
 
 
-def recipient_for(user, business_id: int | None = None) -> int | None:
+def signed_in(viewer: Viewer) -> User | None:
+    """The viewer as a signed-in account, or None (the anonymous public, a job, nobody)."""
+    if viewer is None or isinstance(viewer, AnonymousUser | SystemRecipient):
+        return None
+    return viewer if getattr(viewer, "is_authenticated", False) else None
+
+
+def recipient_for(user: Person | None, business_id: int | None = None) -> int | None:
     """The policy recipient a user acts as, with respect to a business."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
         return PUBLIC
     if user.is_agency_staff:
         return SME_AGENCY
@@ -186,7 +203,7 @@ def recipient_for(user, business_id: int | None = None) -> int | None:
     return None
 
 
-def viewer_recipient(viewer, business_id: int | None = None) -> int | None:
+def viewer_recipient(viewer: Viewer, business_id: int | None = None) -> int | None:
     """The recipient a viewer acts as: a SystemRecipient names it, a person's account
     decides it (recipient_for). None when the viewer cannot be placed: it gets nothing."""
     if isinstance(viewer, SystemRecipient):
@@ -252,7 +269,7 @@ class ConsentContext:
     def _deny(self, reason: str) -> Decision:
         return Decision(False, reason, self.table.version)
 
-    def _researcher_ok(self, viewer) -> bool:
+    def _researcher_ok(self, viewer: Person) -> bool:
         key = getattr(viewer, "pk", None)
         if key is None:
             return False
@@ -270,7 +287,7 @@ class ConsentContext:
         purpose: int,
         data_class: int,
         recipient: int,
-        viewer=None,
+        viewer: Viewer = None,
         origin: Origin | None = None,
     ) -> Decision:
         if business_id not in self.business_ids:
@@ -306,7 +323,8 @@ class ConsentContext:
             if not any(p == purpose and data_class in classes for p, classes in grants):
                 return outcomes["grant"]
         elif recipient == APPLICANT:
-            membership = viewer.membership_or_none if getattr(viewer, "is_authenticated", False) else None
+            person = signed_in(viewer)
+            membership = person.membership_or_none if person is not None else None
             if membership is None or membership.business_id != business_id:
                 return outcomes["applicant"]
         denied = self._denied.get(business_id)
@@ -314,7 +332,7 @@ class ConsentContext:
             return outcomes["narrowed"]
         return outcomes["allowed"]
 
-    def allowed_classes(self, business_id: int, *, purpose: int, recipient: int, viewer=None, origin: Origin | None = None) -> list[int]:
+    def allowed_classes(self, business_id: int, *, purpose: int, recipient: int, viewer: Viewer = None, origin: Origin | None = None) -> list[int]:
         return [
             c for c in ALL_DATA_CLASSES
             if self.decide(business_id, purpose=purpose, data_class=c, recipient=recipient, viewer=viewer, origin=origin).allowed
@@ -365,7 +383,7 @@ def decide_business_level(*, business_id: int, purpose: int, data_class: int, re
     return Decision(True, reason, context.table.version)
 
 
-def decide(*, business_id: int, purpose: int, data_class: int, recipient: int, viewer=None,
+def decide(*, business_id: int, purpose: int, data_class: int, recipient: int, viewer: Viewer = None,
            origin: Origin | None = None, institution_id: int | None = None) -> Decision:
     """A single decision (loads what it needs; use ConsentContext for many)."""
     if recipient != SUPPORT_INSTITUTIONS:
@@ -380,16 +398,87 @@ class ConsentDenied(Http404):
     """Raised by require(): a 404, so that a refused caller learns nothing of existence."""
 
 
-def require(**kwargs) -> Decision:
-    decision = decide(**kwargs)
+def require(*, business_id: int, purpose: int, data_class: int, recipient: int, viewer: Viewer = None,
+            origin: Origin | None = None, institution_id: int | None = None) -> Decision:
+    decision = decide(business_id=business_id, purpose=purpose, data_class=data_class, recipient=recipient,
+                      viewer=viewer, origin=origin, institution_id=institution_id)
     if not decision.allowed:
         raise ConsentDenied(decision.reason)
     return decision
 
 
-def _has_procedure_origin(model) -> bool:
+def _has_procedure_origin(model: type[models.Model]) -> bool:
     names = {f.name for f in model._meta.concrete_fields}
     return {"is_procedure", "data_use_consent"} <= names
+
+
+def narrowed_business_ids(*, purpose: int, data_class: int, recipient: int) -> QuerySet[Any]:
+    """The businesses that denied (C, R) for every purpose or for P, as one uncorrelated
+    subquery (`business_id` only).
+
+    Why not NOT EXISTS correlated with the row (issue 16): PostgreSQL turns NOT EXISTS into
+    an anti-join whose shape depends on the estimates; without table statistics (after a
+    bulk load, before autovacuum) it chose a nested-loop anti-join and the open-data list
+    took 5x longer. In a column's CASE it is a correlated SubPlan run once per row and per
+    column. `row.business_id NOT IN (this)` can be neither: PostgreSQL never turns NOT IN
+    into a join and runs the subquery once into a hash table (a "hashed SubPlan"), so every
+    row costs one hash probe whatever the estimates. Same result: business_id is NOT NULL
+    here, and Django keeps NOT EXISTS's answer for a NULL key on a nullable column."""
+    return Narrowing.objects.filter(data_class=data_class, recipient=recipient).filter(
+        Q(purpose__isnull=True) | Q(purpose=purpose)
+    ).values("business_id")
+
+
+def business_allows_q(
+    *,
+    purpose: int,
+    data_class: int,
+    viewer: Viewer,
+    recipient: int | None = None,
+    business_field: str = "pk",
+    on: dt.date | None = None,
+) -> Q | None:
+    """The condition of `businesses_allowing` on a row's business (`business_field`), as a Q
+    usable in filter() or in a column's When(); None where the table or a per-viewer
+    condition already says no. The procedure-origin rule is the caller's (it concerns the
+    row, not the business): businesses_allowing adds it on rows of applications."""
+    derived = viewer_recipient(viewer)
+    if derived == SMES and not isinstance(viewer, SystemRecipient):
+        derived = APPLICANT  # a business user's set-based view is of its own business only
+    if derived is None:
+        return None
+    if recipient is not None and recipient != derived:
+        raise ValueError(f"businesses_allowing: the viewer is recipient {derived}, not {recipient}.")
+    recipient = derived
+    today = on or timezone.localdate()
+    table = policy_table(today)
+    if not table.allows(purpose, data_class, recipient):
+        return None
+    if recipient == RESEARCHERS:
+        from accounts.models import researcher_is_approved
+
+        if not researcher_is_approved(viewer, on=today):
+            return None
+    condition = Q()
+    if recipient == APPLICANT:
+        person = signed_in(viewer)
+        membership = person.membership_or_none if person is not None else None
+        if membership is None:
+            return None
+        condition &= Q(**{business_field: membership.business_id})
+    # Not narrowed: NOT IN over one uncorrelated subquery (see narrowed_business_ids).
+    condition &= ~Q(**{f"{business_field}__in": narrowed_business_ids(purpose=purpose, data_class=data_class,
+                                                                       recipient=recipient)})
+    if recipient == SUPPORT_INSTITUTIONS:
+        institution_id = getattr(viewer, "institution_id", None) if getattr(viewer, "is_institution_staff", False) else None
+        if institution_id is None:
+            return None
+        granted = InstitutionGrant.objects.filter(
+            institution_id=institution_id, purpose=purpose, data_classes__contains=[data_class],
+            revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today,
+        ).values("business_id")
+        condition &= Q(**{f"{business_field}__in": granted})
+    return condition
 
 
 def businesses_allowing(
@@ -397,7 +486,7 @@ def businesses_allowing(
     *,
     purpose: int,
     data_class: int,
-    viewer,
+    viewer: Viewer,
     recipient: int | None = None,
     business_field: str = "pk",
     on: dt.date | None = None,
@@ -407,52 +496,19 @@ def businesses_allowing(
 
     The recipient is derived from the viewer (a person, or a SystemRecipient for a job);
     `recipient`, when given, must agree with it (a programming error otherwise). Every
-    condition is applied here: the table; the narrowings (anti-join); for recipient 5 the
-    viewer's institution's grants; for recipient 4 the viewer's approved pledge; for
-    recipient 7 the viewer's own business only; and on rows of applications, the
-    procedure-origin rule (procedure data without the opt-in serves purpose 3 only). A
-    viewer that cannot be placed gets no rows.
+    condition is applied here: the table; the narrowings (NOT IN one hashed subquery, see
+    narrowed_business_ids); for recipient 5 the viewer's institution's grants; for
+    recipient 4 the viewer's approved pledge; for recipient 7 the viewer's own business
+    only; and on rows of applications, the procedure-origin rule (procedure data without
+    the opt-in serves purpose 3 only). A viewer that cannot be placed gets no rows.
     """
-    derived = viewer_recipient(viewer)
-    if derived == SMES and not isinstance(viewer, SystemRecipient):
-        derived = APPLICANT  # a business user's set-based view is of its own business only
-    if derived is None:
+    condition = business_allows_q(purpose=purpose, data_class=data_class, viewer=viewer, recipient=recipient,
+                                  business_field=business_field, on=on)
+    if condition is None:
         return queryset.none()
-    if recipient is not None and recipient != derived:
-        raise ValueError(f"businesses_allowing: the viewer is recipient {derived}, not {recipient}.")
-    recipient = derived
-    today = on or timezone.localdate()
-    table = policy_table(today)
-    if not table.allows(purpose, data_class, recipient):
-        return queryset.none()
-    if recipient == RESEARCHERS:
-        from accounts.models import researcher_is_approved
-
-        if not researcher_is_approved(viewer, on=today):
-            return queryset.none()
-    if recipient == APPLICANT:
-        membership = viewer.membership_or_none
-        if membership is None:
-            return queryset.none()
-        queryset = queryset.filter(**{business_field: membership.business_id})
     if _has_procedure_origin(queryset.model):
         queryset = queryset.filter(procedure_rule_q(purpose=purpose))
-    # NOT EXISTS over narrowing_unique (business_id, data_class, recipient, purpose).
-    outer = OuterRef(business_field)
-    denied = Narrowing.objects.filter(business_id=outer, data_class=data_class, recipient=recipient).filter(
-        Q(purpose__isnull=True) | Q(purpose=purpose)
-    )
-    queryset = queryset.filter(~Exists(denied))
-    if recipient == SUPPORT_INSTITUTIONS:
-        institution_id = getattr(viewer, "institution_id", None) if getattr(viewer, "is_institution_staff", False) else None
-        if institution_id is None:
-            return queryset.none()
-        granted = InstitutionGrant.objects.filter(
-            business_id=outer, institution_id=institution_id, purpose=purpose, data_classes__contains=[data_class],
-            revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today,
-        )
-        queryset = queryset.filter(Exists(granted))
-    return queryset
+    return queryset.filter(condition)
 
 
 def procedure_rule_q(*, purpose: int, procedure_field: str = "is_procedure", opt_in_field: str = "data_use_consent") -> Q:
@@ -463,13 +519,14 @@ def procedure_rule_q(*, purpose: int, procedure_field: str = "is_procedure", opt
     return Q(**{procedure_field: False}) | Q(**{opt_in_field: True})
 
 
-def require_researcher(user) -> None:
+def require_researcher(user: Person) -> None:
     """Recipient 4's per-viewer condition, for set-based extracts: 403 otherwise."""
     from django.core.exceptions import PermissionDenied
 
     from accounts.models import researcher_is_approved
 
-    if not (getattr(user, "is_authenticated", False) and user.is_researcher and researcher_is_approved(user)):
+    person = signed_in(user)
+    if not (person is not None and person.is_researcher and researcher_is_approved(person)):
         raise PermissionDenied(_("Only researchers whose EBPM pledge is approved may download extracts."))
 
 
@@ -480,7 +537,5 @@ def businesses_not_denying(
     denied (C, R) for every purpose or for P. For anonymised listings (prefecture,
     industry, size band; no name, no number) that need no grant but must still leave
     out a business that refused recipient R its class-C data."""
-    denied = Narrowing.objects.filter(
-        business_id=OuterRef(business_field), data_class=data_class, recipient=recipient
-    ).filter(Q(purpose__isnull=True) | Q(purpose=purpose))
-    return queryset.filter(~Exists(denied))
+    denied = narrowed_business_ids(purpose=purpose, data_class=data_class, recipient=recipient)
+    return queryset.filter(~Q(**{f"{business_field}__in": denied}))

@@ -3,7 +3,7 @@ its narrowings, and one decision. Thin views over consent.selectors/services/acc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -15,12 +15,16 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import AuthenticatedRequest
+from accounts.permissions import AuthenticatedRequest, HasRole
 from core.errors import ApplicationError
 from core.input import INT32_MAX, ApiIntegerField, ascii_digits, parse_int_or_none
 
 from . import selectors, services
 from .access import decide_business_level
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from companies.models import Business
 
 PUBLIC_URL_NAMES = {"api-policy"}
 
@@ -63,7 +67,7 @@ class ConsentDecisionSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
-def _business_of(user):
+def _business_of(user: User) -> Business:
     membership = user.membership_or_none
     if membership is None:
         raise PermissionDenied(_("Only users of a business have consent settings."))
@@ -77,7 +81,7 @@ class PolicyApi(APIView):
     authentication_classes: list[type[Any]] = []
 
     @extend_schema(responses=PolicySerializer)
-    def get(self, request: AuthenticatedRequest):
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(PolicySerializer(selectors.policy_document()).data)
 
 
@@ -95,13 +99,15 @@ class ConsentApi(APIView):
     """The caller's business: its effective grants (GET), replace its narrowings (PUT,
     Prime holder only)."""
 
+    permission_classes = [HasRole.of("business")]
+
     @extend_schema(responses=ConsentGrantsSerializer)
-    def get(self, request: AuthenticatedRequest):
+    def get(self, request: AuthenticatedRequest) -> Response:
         business = _business_of(request.user)
         return Response(ConsentGrantsSerializer(selectors.effective_grants(business)).data)
 
     @extend_schema(request=ConsentPutSerializer, responses=ConsentGrantsSerializer)
-    def put(self, request: AuthenticatedRequest):
+    def put(self, request: AuthenticatedRequest) -> Response:
         business = _business_of(request.user)
         if not request.user.is_prime:
             raise PermissionDenied(_("Only the GBizID Prime holder of the business may change its consent."))
@@ -117,16 +123,15 @@ class DecisionApi(APIView):
     business itself). The answer is the business-level decision: the table and the
     business's narrowings; the reason names any per-viewer condition."""
 
+    permission_classes = [HasRole.of("agency_staff", "business")]
+
     @extend_schema(
         parameters=[OpenApiParameter(name, int if name != "company" else str, required=True)
                     for name in ("company", "purpose", "data_class", "recipient")],
         responses=ConsentDecisionSerializer,
     )
-    def get(self, request: AuthenticatedRequest):
+    def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
-        own = user.membership_or_none
-        if not (user.is_agency_staff or own is not None):
-            raise PermissionDenied(_("Only SME Agency staff and the business itself may ask for consent decisions."))
         errors: dict[str, list[str]] = {}
         codes: dict[str, int] = {}
         limits = {"purpose": 9, "data_class": 13, "recipient": 8}

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import models
 
 
 class ConsentConfig(AppConfig):
@@ -14,11 +17,12 @@ class ConsentConfig(AppConfig):
 
         from .registry import check_document, project_json_fields
 
-        fields_by_model: dict[type, list[str]] = {}
+        fields_by_model: dict[type[models.Model], list[str]] = {}
         for model, field in project_json_fields():
             fields_by_model.setdefault(model, []).append(field.name)
 
-        def refuse_unclassified(sender, instance, update_fields=None, **kwargs) -> None:
+        def refuse_unclassified(sender: type[models.Model], instance: models.Model,
+                                update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:
             for name in fields_by_model.get(sender, ()):
                 if update_fields is None or name in update_fields:
                     check_document(sender, name, getattr(instance, name))

@@ -10,7 +10,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.apps.registry import Apps
+from django.db import models
+
+if TYPE_CHECKING:
+    from . import models as consent_models
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -39,11 +45,11 @@ _EN_PURPOSES = {
 }
 
 
-def _fields(model) -> set[str]:
+def _fields(model: type[models.Model]) -> set[str]:
     return {f.name for f in model._meta.get_fields()}
 
 
-def _only_known(model, values: dict[str, Any]) -> dict[str, Any]:
+def _only_known(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """Historical models in older migrations lack later fields (e.g. plain_en before 0003)."""
     known = _fields(model)
     return {k: v for k, v in values.items() if k in known}
@@ -95,17 +101,18 @@ def _rows(spec: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, An
     return classes, recipients, purposes
 
 
-def install_spec(apps, spec: dict[str, Any], *, version: str, effective_from: dt.date, title: str | None = None,
-                 text: str | None = None):
+def install_spec(apps: Apps, spec: dict[str, Any], *, version: str, effective_from: dt.date, title: str | None = None,
+                 text: str | None = None) -> consent_models.PolicyVersion:
     """Install a new, immutable policy version. `apps` is a migration's app registry or
-    django.apps.apps (the install_policy management command)."""
+    django.apps.apps (the install_policy management command); from a migration the row
+    returned is of the historical model, which has PolicyVersion's fields."""
     PolicyVersion = apps.get_model("consent", "PolicyVersion")
     DataClass = apps.get_model("consent", "DataClass")
     Recipient = apps.get_model("consent", "Recipient")
     Purpose = apps.get_model("consent", "Purpose")
     if PolicyVersion.objects.filter(version=version).exists():
         raise ValueError(f"Policy version {version} is already installed; versions are never overwritten.")
-    policy = PolicyVersion.objects.create(
+    policy: consent_models.PolicyVersion = PolicyVersion.objects.create(
         version=version, effective_from=effective_from, title=title or spec.get("title", ""),
         text=text or spec.get("text", ""), source=spec.get("source", ""),
     )
@@ -119,12 +126,12 @@ def install_spec(apps, spec: dict[str, Any], *, version: str, effective_from: dt
     return policy
 
 
-def install_policy(apps, filename: str, *, version: str, effective_from: dt.date, title: str, text: str) -> None:
+def install_policy(apps: Apps, filename: str, *, version: str, effective_from: dt.date, title: str, text: str) -> None:
     """Install the file consent/data/<filename> as `version` (used by migration 0002)."""
     install_spec(apps, load_spec(DATA_DIR / filename), version=version, effective_from=effective_from, title=title, text=text)
 
 
-def enrich_policy(apps, filename: str, *, version: str) -> None:
+def enrich_policy(apps: Apps, filename: str, *, version: str) -> None:
     """Fill the descriptive texts (definitions, examples, plain words, notes, the policy
     text) of an installed version from its file. The table itself (which classes and
     recipients each purpose allows) is never touched: a change there is a new version."""

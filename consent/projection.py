@@ -26,13 +26,13 @@ Rules, per item (deny unless allowed):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeAlias, cast
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from . import registry
@@ -43,6 +43,7 @@ from .access import (
     ConsentContext,
     Origin,
     SystemRecipient,
+    Viewer,
     viewer_recipient,
 )
 
@@ -101,7 +102,7 @@ def _business_id_of(obj: models.Model) -> int | None:
 class _Walker:
     """One projection call: decisions cached per (class, origin)."""
 
-    def __init__(self, *, business_id: int, viewer, purpose: int, context: ConsentContext,
+    def __init__(self, *, business_id: int, viewer: Viewer, purpose: int, context: ConsentContext,
                  only_classes: Iterable[int] | None, label: str) -> None:
         self.business_id = business_id
         self.viewer = viewer
@@ -205,7 +206,7 @@ def _holds_business_data(node: registry.Node) -> bool:
 def project(
     subject: models.Model | dict[str, Any],
     *,
-    viewer,
+    viewer: Viewer,
     purpose: int,
     context: ConsentContext | None = None,
     business_id: int | None = None,
@@ -288,7 +289,7 @@ def project(
                       policy_version=context.table.version, recipient=walker.recipient)
 
 
-def project_many(objects: Iterable[models.Model], *, viewer, purpose: int, context: ConsentContext | None = None,
+def project_many(objects: Iterable[models.Model], *, viewer: Viewer, purpose: int, context: ConsentContext | None = None,
                  fields: Iterable[str] | None = None, only_classes: Iterable[int] | None = None) -> list[Projection]:
     """project() over rows (of one or several businesses), with one ConsentContext."""
     rows = list(objects)
@@ -337,7 +338,7 @@ class ReleasedRows:
     dropped: list[Dropped]
     recipient: int | None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
         return iter(self.queryset)
 
     def alias(self, name: str) -> str:
@@ -395,11 +396,16 @@ def _item_of(queryset: QuerySet[Any], column: Column) -> tuple[str, str, int | N
     raise ValueError(f"{column.lookup}: no field to release.")
 
 
-def _viewers(viewer) -> tuple[Any, ...]:
+# A set-based release serves one viewer, or several at once (a job that several
+# recipients compute: every one must be allowed).
+Viewers: TypeAlias = "Viewer | list[Viewer] | tuple[Viewer, ...]"
+
+
+def _viewers(viewer: Viewers) -> tuple[Viewer, ...]:
     return tuple(viewer) if isinstance(viewer, list | tuple) else (viewer,)
 
 
-def rows_released(queryset: QuerySet[Any], *, viewer, purpose: int, classes: Iterable[int],
+def rows_released(queryset: QuerySet[Any], *, viewer: Viewers, purpose: int, classes: Iterable[int],
                   business_field: str = "business_id", on: dt.date | None = None) -> QuerySet[Any]:
     """The rows of `queryset` (businesses, or rows with a business key named by
     `business_field`) whose business releases every class of `classes` to this viewer for
@@ -433,23 +439,25 @@ def rows_not_narrowed(queryset: QuerySet[Any], *, purpose: int, data_class: int,
                                   business_field=business_field)
 
 
-def class_released(data_class: int, *, viewer, purpose: int, business_ref: str = "business_id",
-                   on: dt.date | None = None):
-    """An SQL condition on a row: does the row's business (OuterRef(business_ref)) release
-    this class to this viewer for this purpose? An Exists(), or a constant False where
-    the table or a per-viewer condition already says no."""
-    from django.db.models import BooleanField, Exists, OuterRef, Value
+def class_released(data_class: int, *, viewer: Viewer, purpose: int, business_ref: str = "business_id",
+                   on: dt.date | None = None) -> Q | Value:
+    """An SQL condition on a row: does the row's business (`business_ref`) release this
+    class to this viewer for this purpose? A Q for a column's When() (the narrowings as
+    NOT IN one hashed subquery: a hash probe per row, never a correlated SubPlan per row
+    and column), or a constant False where the table or a per-viewer condition already
+    says no. A row without a business releases nothing."""
+    from django.db.models import BooleanField
 
-    from companies.models import Business
+    from .access import business_allows_q
 
-    inner = rows_released(Business.objects.filter(pk=OuterRef(business_ref)), viewer=viewer, purpose=purpose,
-                          classes=(data_class,), business_field="pk", on=on)
-    if inner.query.is_empty():
+    condition = business_allows_q(purpose=purpose, data_class=data_class, viewer=viewer,
+                                  business_field=business_ref, on=on)
+    if condition is None:
         return Value(False, output_field=BooleanField())
-    return Exists(inner)
+    return Q(**{f"{business_ref}__isnull": False}) & condition
 
 
-def release_rows(queryset: QuerySet[Any], *, viewer, purpose: int, columns: Iterable[Column], require: Iterable[int],
+def release_rows(queryset: QuerySet[Any], *, viewer: Viewers, purpose: int, columns: Iterable[Column], require: Iterable[int],
                  business_field: str = "business_id", on: dt.date | None = None) -> ReleasedRows:
     """The set-based projection: the rows of `queryset` this viewer receives for this
     purpose, and of each row only the columns the decision allows.
@@ -457,12 +465,12 @@ def release_rows(queryset: QuerySet[Any], *, viewer, purpose: int, columns: Iter
     - a row is released only where its business releases every class of `require` (the
       classes without which a row says nothing, e.g. identity for an extract);
     - every other column is NULL on the rows whose business does not release its class
-      (one Exists() per class, in the same query);
+      (one NOT IN a hashed subquery per class, in the same query);
     - a column outside the ※ item list of the viewer's recipient (※5 for researchers,
       ※4/※6 for other SMEs and the public) is NULL on every row, as project() drops it;
     - procedure rows without the checklist opt-in serve purpose 3 only.
     Order and filter `queryset` first; read `.queryset` (tuples) or `.sql_with_params()`."""
-    from django.db.models import Case, F, Value, When
+    from django.db.models import Case, F, When
 
     from .access import viewer_recipient
 

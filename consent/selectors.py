@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -34,6 +35,7 @@ from .access import (
     SME_AGENCY,
     SMES,
     SUPPORT_INSTITUTIONS,
+    Person,
     condition_note,
     current_policy_version,
     policy_table,
@@ -62,6 +64,9 @@ from .registry import (
     SUPPORT_RECORD,
 )
 
+if TYPE_CHECKING:
+    from companies.models import Business
+
 Denial = tuple[int, int, int | None]  # (data_class, recipient, purpose or None = every purpose)
 
 
@@ -75,7 +80,7 @@ def normalise(denied: set[Denial]) -> set[Denial]:
     return {(c, r, p) for c, r, p in denied if p is None or (c, r) not in every}
 
 
-def denial_dicts(items) -> list[dict[str, int | None]]:
+def denial_dicts(items: Iterable[Denial]) -> list[dict[str, int | None]]:
     return [{"data_class": c, "recipient": r, "purpose": p} for c, r, p in sorted(items, key=denial_key)]
 
 
@@ -172,7 +177,7 @@ def policy_version_list() -> QuerySet[PolicyVersion]:
 # --- a business's narrowings ------------------------------------------------------------
 
 
-def narrowings_of(business) -> set[Denial]:
+def narrowings_of(business: Business) -> set[Denial]:
     return {
         (c, r, p)
         for c, r, p in Narrowing.objects.filter(business_id=business.pk).values_list("data_class", "recipient", "purpose")
@@ -186,7 +191,7 @@ def narrowings_digest(denied: set[Denial]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def effective_grants(business, *, denied: set[Denial] | None = None) -> dict[str, Any]:
+def effective_grants(business: Business, *, denied: set[Denial] | None = None) -> dict[str, Any]:
     """GET /api/v1/consent: every (purpose, class, recipient) the table allows, and
     whether the business's consent lets it happen."""
     table = policy_table()
@@ -201,7 +206,7 @@ def effective_grants(business, *, denied: set[Denial] | None = None) -> dict[str
     return {"policy_version": table.version, "grants": grants}
 
 
-def business_for_decision(*, viewer, corporate_number: str):
+def business_for_decision(*, viewer: Person, corporate_number: str) -> Business | None:
     """The company a decision is asked about: any company for agency staff, only its own
     for a business user; None (a 404) for "absent" and "not yours" alike."""
     from django.db.models import Q
@@ -212,7 +217,7 @@ def business_for_decision(*, viewer, corporate_number: str):
     by_number = Q(corporate_number=corporate_number) | Q(gbizid_management_number=corporate_number)
     if getattr(viewer, "is_agency_staff", False):
         return Business.objects.filter(by_number).first()
-    membership = viewer.membership_or_none
+    membership = getattr(viewer, "membership_or_none", None)
     if membership is None:
         return None
     return Business.objects.filter(by_number, pk=membership.business_id).first()
@@ -255,7 +260,7 @@ class Grid:
         return {(c.data_class, c.recipient) for _, cells in self.rows for c in cells if c.editable}
 
 
-def consent_grid(*, business, purpose: int | None, policy: PolicyView | None = None,
+def consent_grid(*, business: Business, purpose: int | None, policy: PolicyView | None = None,
                  denied: set[Denial] | None = None) -> Grid:
     """Class × recipient for one purpose, or across every purpose (purpose None).
 
@@ -385,7 +390,7 @@ def denial_consequences(item: Denial, *, policy: PolicyView) -> list[str]:
 # --- history ----------------------------------------------------------------------------
 
 
-def consent_history(*, business) -> QuerySet[ConsentChange]:
+def consent_history(*, business: Business) -> QuerySet[ConsentChange]:
     return ConsentChange.objects.filter(business_id=business.pk).select_related("actor", "policy").order_by("-at", "-id")
 
 
@@ -398,7 +403,7 @@ class ConsentAsOf:
     lines: list[str] = field(default_factory=list)  # the denials in words (the history page fills them)
 
 
-def consent_as_of(business, at: dt.datetime | dt.date) -> ConsentAsOf:
+def consent_as_of(business: Business, at: dt.datetime | dt.date) -> ConsentAsOf:
     """What the business had allowed at a moment (a date means the end of that day, in
     the portal's time zone), and which policy text was shown when it chose."""
     if isinstance(at, dt.date) and not isinstance(at, dt.datetime):
@@ -416,7 +421,7 @@ def consent_as_of(business, at: dt.datetime | dt.date) -> ConsentAsOf:
 # --- the receipt ------------------------------------------------------------------------
 
 
-def business_identifier(business) -> dict[str, str]:
+def business_identifier(business: Business) -> dict[str, str]:
     if business.corporate_number:
         return {"corporate_number": business.corporate_number}
     return {"gbizid_management_number": business.gbizid_management_number or ""}
@@ -427,7 +432,7 @@ def canonical_json(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def receipt_document(*, business, issued_at: dt.datetime) -> dict[str, Any]:
+def receipt_document(*, business: Business, issued_at: dt.datetime) -> dict[str, Any]:
     """The consent receipt's content (what the digest covers)."""
     version = current_policy_version(timezone.localtime(issued_at).date())
     denied = narrowings_of(business)

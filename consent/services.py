@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -39,7 +39,7 @@ from core.audit import (
 from core.errors import ApplicationError
 from core.input import INT32_MAX, parse_int_or_none
 
-from .access import APPLICANT, current_policy_version, policy_table
+from .access import APPLICANT, Person, current_policy_version, policy_table, signed_in
 from .models import ConsentChange, InstitutionGrant, Narrowing
 from .selectors import (
     Denial,
@@ -53,22 +53,29 @@ from .selectors import (
     receipt_document,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from companies.models import Business
+    from institutions.models import Institution
 
-def _is_prime_of(actor, business) -> bool:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+
+def _is_prime_of(actor: Person | None, business: Business) -> bool:
+    person = signed_in(actor)
+    if person is None:
         return False
-    membership = actor.membership_or_none
-    return membership is not None and membership.business_id == business.pk and actor.is_prime
+    membership = person.membership_or_none
+    return membership is not None and membership.business_id == business.pk and person.is_prime
 
 
-def _is_member_of(actor, business) -> bool:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+def _is_member_of(actor: Person | None, business: Business) -> bool:
+    person = signed_in(actor)
+    if person is None:
         return False
-    membership = actor.membership_or_none
+    membership = person.membership_or_none
     return membership is not None and membership.business_id == business.pk
 
 
-def _lock_business(business):
+def _lock_business(business: Business) -> Business:
     """Serialise consent changes of one business (a row lock on the business)."""
     from companies.models import Business
 
@@ -138,7 +145,7 @@ def validate_denied(denied: Any) -> set[Denial]:
     return normalise(result)
 
 
-def _mail_prime_holder(*, business, change: ConsentChange, before: set[Denial], after: set[Denial]) -> None:
+def _mail_prime_holder(*, business: Business, change: ConsentChange, before: set[Denial], after: set[Denial]) -> None:
     from accounts.models import Membership
     from notifications.services import mail_enqueue
 
@@ -161,7 +168,7 @@ def _mail_prime_holder(*, business, change: ConsentChange, before: set[Denial], 
 
 
 @transaction.atomic
-def consent_narrowings_replace(*, actor, business, denied: list[dict[str, Any]], source: str = ConsentChange.Source.PAGE,
+def consent_narrowings_replace(*, actor: User, business: Business, denied: list[dict[str, Any]], source: str = ConsentChange.Source.PAGE,
                                expected_digest: str | None = None) -> ConsentChange | None:
     """Replace the business's narrowings with `denied`. Returns the history row, or
     None when nothing changed (no history, audit or mail then).
@@ -195,7 +202,7 @@ def consent_narrowings_replace(*, actor, business, denied: list[dict[str, Any]],
     return change
 
 
-def consent_deny(*, actor, business, data_class: int, recipient: int, purpose: int | None = None,
+def consent_deny(*, actor: User, business: Business, data_class: int, recipient: int, purpose: int | None = None,
                  source: str = ConsentChange.Source.PAGE) -> ConsentChange | None:
     """Deny one (class, recipient) pair, for every purpose or one."""
     if not _is_prime_of(actor, business):
@@ -206,7 +213,7 @@ def consent_deny(*, actor, business, data_class: int, recipient: int, purpose: i
         return consent_narrowings_replace(actor=actor, business=business, denied=denial_dicts(current), source=source)
 
 
-def consent_allow(*, actor, business, data_class: int, recipient: int, purpose: int | None = None,
+def consent_allow(*, actor: User, business: Business, data_class: int, recipient: int, purpose: int | None = None,
                   source: str = ConsentChange.Source.PAGE) -> ConsentChange | None:
     """Withdraw one denial (the table's grant applies again; never beyond the table)."""
     if not _is_prime_of(actor, business):
@@ -230,7 +237,7 @@ class Receipt:
 
 
 @transaction.atomic
-def consent_receipt_issue(*, actor, business, issued_at: dt.datetime | None = None) -> Receipt:
+def consent_receipt_issue(*, actor: User, business: Business, issued_at: dt.datetime | None = None) -> Receipt:
     """A consent receipt for a user of the business (Prime or Member), audited."""
     if not _is_member_of(actor, business):
         raise PermissionDenied(_("Only users of the business may download its consent receipt."))
@@ -245,7 +252,7 @@ def consent_receipt_issue(*, actor, business, issued_at: dt.datetime | None = No
 
 
 @transaction.atomic
-def institution_grant_create(*, actor, business, institution, purpose: int, data_classes: list[int],
+def institution_grant_create(*, actor: User, business: Business, institution: Institution, purpose: int, data_classes: list[int],
                              valid_from: dt.date, valid_until: dt.date, disclosure_request_id: int) -> InstitutionGrant:
     """The business approved a disclosure request: recipient 5 may use these classes."""
     grant = InstitutionGrant.objects.create(
@@ -260,7 +267,7 @@ def institution_grant_create(*, actor, business, institution, purpose: int, data
 
 
 @transaction.atomic
-def institution_grant_revoke(*, actor, disclosure_request_id: int, reason: str = "revoked") -> InstitutionGrant | None:
+def institution_grant_revoke(*, actor: User | None, disclosure_request_id: int, reason: str = "revoked") -> InstitutionGrant | None:
     """End an approval at once (revoked by the business, or expired)."""
     grant = InstitutionGrant.objects.select_for_update().filter(disclosure_request_id=disclosure_request_id).first()
     if grant is None or grant.revoked_at is not None:
@@ -269,7 +276,7 @@ def institution_grant_revoke(*, actor, disclosure_request_id: int, reason: str =
     grant.save(update_fields=["revoked_at", "updated_at"])
     audit_disclosure_ended(actor=actor, obj=grant, business_id=grant.business_id, institution_id=grant.institution_id,
                            disclosure_request_id=disclosure_request_id,
-                           reason="expired" if reason == "expired" else "revoked")
+                           reason="expired" if reason == "expired" else "declined" if reason == "declined" else "revoked")
     return grant
 
 

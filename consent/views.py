@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import AuthenticatedHttpRequest
+from accounts.permissions import AuthenticatedHttpRequest, role_required
 from core.errors import ApplicationError
 from core.input import loads as input_loads
 from core.pdf import render_pdf
@@ -26,8 +25,11 @@ from core.pdf import render_pdf
 from . import selectors, services
 from .forms import AsOfForm, parse_allowed_keys, parse_purpose
 
+if TYPE_CHECKING:
+    from companies.models import Business
 
-def _business_of(request: AuthenticatedHttpRequest):
+
+def _business_of(request: AuthenticatedHttpRequest) -> Business:
     """The business the signed-in user belongs to; 403 for anyone who is not a
     business user (they have no consent settings to see)."""
     membership = request.user.membership_or_none
@@ -36,7 +38,7 @@ def _business_of(request: AuthenticatedHttpRequest):
     return membership.business
 
 
-def _grid_context(request: AuthenticatedHttpRequest, business, purpose: int | None) -> dict[str, Any]:
+def _grid_context(request: AuthenticatedHttpRequest, business: Business, purpose: int | None) -> dict[str, Any]:
     policy = selectors.policy_view()
     grid = selectors.consent_grid(business=business, purpose=purpose, policy=policy)
     return {
@@ -46,7 +48,7 @@ def _grid_context(request: AuthenticatedHttpRequest, business, purpose: int | No
     }
 
 
-@login_required
+@role_required("business")
 @require_GET
 def consent_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     business = _business_of(request)
@@ -56,7 +58,7 @@ def consent_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "consent/index.html", context)
 
 
-@login_required
+@role_required("business")
 @require_POST
 def consent_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 1 (preview): the ticked grid → the list of changes. Step 2 (apply): the
@@ -99,7 +101,7 @@ def consent_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@role_required("business")
 @require_GET
 def consent_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     business = _business_of(request)
@@ -120,7 +122,7 @@ def consent_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@role_required("business")
 @require_http_methods(["GET"])
 def consent_receipt(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     business = _business_of(request)

@@ -94,10 +94,12 @@ def audit_disclosure_rejected(*, actor: Any, request: models.Model, business_id:
 
 
 def audit_disclosure_ended(*, actor: Any, obj: models.Model, business_id: int | None, institution_id: int,
-                           disclosure_request_id: int, reason: Literal["revoked", "expired", "unanswered"]) -> AuditEvent:
-    """An approval revoked by the business or expired (the grant is the object), or a
-    request left unanswered until its date (the request is the object)."""
-    kind = Kind.DISCLOSURE_REVOKED if reason == "revoked" else Kind.DISCLOSURE_EXPIRED
+                           disclosure_request_id: int,
+                           reason: Literal["revoked", "declined", "expired", "unanswered"]) -> AuditEvent:
+    """An approval revoked by the business, ended by the institution when it declined the
+    service it was given for (a 様式4), or expired (the grant is the object), or a request
+    left unanswered until its date (the request is the object)."""
+    kind = Kind.DISCLOSURE_REVOKED if reason in ("revoked", "declined") else Kind.DISCLOSURE_EXPIRED
     return _record(kind=kind, actor=actor, business_id=business_id, institution_id=institution_id, obj=obj,
                    data={"disclosure_request_id": disclosure_request_id, "reason": reason})
 

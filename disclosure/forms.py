@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consent.access import PURPOSE_CONSULTATION
 from core import input as inputs
@@ -46,7 +47,7 @@ class DisclosureRequestForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect,
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", pgettext_lazy("disclosure request", "Reject"))], widget=forms.RadioSelect,
                                  label=_("Your answer"))
     data_classes = forms.TypedMultipleChoiceField(label=_("Classes you approve"), coerce=int, required=False,
                                                   widget=forms.CheckboxSelectMultiple)

@@ -7,21 +7,22 @@ and e-mails that render in the reader's language.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DATA_CLASS_NAMES = {
-    1: _("Applicant identity and attributes"),
-    2: _("Joint applicants"),
-    3: _("Business and sales information"),
-    4: _("Succession"),
-    5: _("Contact person"),
-    6: _("Financials"),
-    7: _("Business plan"),
-    8: _("Application content"),
-    9: _("Review information"),
-    10: _("Program usage"),
-    11: _("Challenges"),
-    12: _("Support institution information"),
-    13: _("Support records"),
+    1: pgettext_lazy("data class", "Applicant identity and attributes"),
+    2: pgettext_lazy("data class", "Joint applicants"),
+    3: pgettext_lazy("data class", "Business and sales information"),
+    4: pgettext_lazy("data class", "Succession"),
+    5: pgettext_lazy("data class", "Contact person"),
+    6: pgettext_lazy("data class", "Financials"),
+    7: pgettext_lazy("data class", "Business plan"),
+    8: pgettext_lazy("data class", "Application content"),
+    9: pgettext_lazy("data class", "Review information"),
+    10: pgettext_lazy("data class", "Program usage"),
+    11: pgettext_lazy("data class", "Challenges"),
+    12: pgettext_lazy("data class", "Support institution information"),
+    13: pgettext_lazy("data class", "Support records"),
 }
 
 PURPOSE_NAMES = {

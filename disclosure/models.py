@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 
@@ -26,7 +27,7 @@ class DisclosureRequest(TimeStampedModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting the company's answer")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("disclosure request", "Rejected")
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
 

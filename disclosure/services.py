@@ -322,6 +322,7 @@ def disclosure_request_decide(
         _transition_dated(request, Status.APPROVED, actor=actor)
         request.approved_data_classes = approved
         request.save(update_fields=["approved_data_classes", "updated_at"])
+        assert request.business is not None  # a request the business itself answers is addressed to it
         institution_grant_create(actor=actor, business=request.business, institution=request.institution,
                                  purpose=request.purpose, data_classes=approved, valid_from=today,
                                  valid_until=request.valid_until, disclosure_request_id=request.pk)
@@ -338,6 +339,26 @@ def disclosure_request_revoke(*, actor, request_id: int) -> DisclosureRequest:
     institution_grant_revoke(actor=actor, disclosure_request_id=request.pk, reason="revoked")
     mail_enqueue(to_user=request.requested_by, template="disclosure_revoked", context=_mail_context(request),
                  idempotency_key=f"disclosure:{request.pk}:revoked", category="disclosure")
+    return request
+
+
+@transaction.atomic
+def disclosure_request_relinquish(*, actor, request_id: int, reason: str = "declined") -> DisclosureRequest:
+    """The institution ends, at once, an approval it was given for a service it will not
+    give (a 様式4 it declined): it must not keep reading the business's data for a
+    purpose that is over. Only the institution the approval was given to; the same
+    revocation, grant end and audit row as the business's own revocation, the audit
+    reason saying who ended it."""
+    if not getattr(actor, "is_institution_staff", False):
+        raise PermissionDenied
+    request = (DisclosureRequest.objects.select_for_update()
+               .filter(pk=request_id, institution_id=actor.institution_id).first())
+    if request is None:
+        raise Http404
+    if request.status != Status.APPROVED:
+        return request  # already ended (revoked, expired): nothing left to end
+    _transition_dated(request, Status.REVOKED, actor=actor)
+    institution_grant_revoke(actor=actor, disclosure_request_id=request.pk, reason=reason)
     return request
 
 

@@ -18,6 +18,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.models import Program
 from core.models import TimeStampedModel
@@ -40,7 +41,7 @@ class Document(TimeStampedModel):
     storage_name = models.CharField(_("stored as"), max_length=300, editable=False)
     size = models.BigIntegerField(_("size (bytes)"), editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
-    content_type = models.CharField(_("content type"), max_length=100, editable=False)
+    content_type = models.CharField(pgettext_lazy("file", "content type"), max_length=100, editable=False)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import role_required
 from applications.selectors import application_for_applicant_or_404
 from core.errors import ApplicationError
 from core.forms import add_errors_to_form
@@ -50,7 +51,7 @@ def _announce(request, result) -> None:
                       % {"sha256": result.document.sha256})
 
 
-@login_required
+@role_required("business")
 def vault(request):
     filters = {"document_type": request.GET.get("document_type") or ""}
     documents = selectors.document_list(viewer=request.user, filters=filters)
@@ -70,7 +71,7 @@ def vault(request):
     }, status=400 if request.method == "POST" else 200)
 
 
-@login_required
+@role_required("business")
 def detail(request, pk: int):
     document = selectors.document_for_owner_or_404(viewer=request.user, document_id=pk)
     return render(request, "documents/detail.html", {
@@ -101,7 +102,7 @@ def _own_application(request, pk: int):
     return application_for_applicant_or_404(viewer=request.user, application_id=pk)
 
 
-@login_required
+@role_required("business")
 @require_POST
 def application_upload(request, pk: int):
     application = _own_application(request, pk)
@@ -116,7 +117,7 @@ def application_upload(request, pk: int):
     return redirect(f"{application_detail_url(application.pk)}#documents")
 
 
-@login_required
+@role_required("business")
 @require_POST
 def application_attach(request, pk: int):
     application = _own_application(request, pk)
@@ -135,7 +136,7 @@ def application_attach(request, pk: int):
     return redirect(f"{application_detail_url(application.pk)}#documents")
 
 
-@login_required
+@role_required("business")
 @require_POST
 def application_detach(request, pk: int, document_id: int):
     application = _own_application(request, pk)

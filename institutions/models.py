@@ -6,6 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consent.registry import SUPPORT_INSTITUTION, SUPPORT_RECORD
 from core.japanese import search_document
@@ -29,7 +30,7 @@ class Institution(TimeStampedModel):
     services = models.TextField(_("services"), blank=True)
     qualifications = models.TextField(_("qualifications"), blank=True)
     specialties = models.CharField(_("specialties"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("institution", "description"), blank=True)
     certification_id = models.CharField(_("certification ID"), max_length=30, blank=True,
                                         help_text=_("For a certified supporter: the 認定支援機関 ID."))
     website = models.URLField(_("website"), blank=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 
@@ -19,7 +20,7 @@ class OutboxMessage(TimeStampedModel):
         PENDING = "pending", _("Pending")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("mail", "Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
     idempotency_key = models.CharField(max_length=200, unique=True)

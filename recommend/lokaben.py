@@ -189,7 +189,7 @@ def workbook_bytes(*, business, diagnosis: Diagnosis, views: list[NonFinancialVi
                 cell.number_format = "#,##0"
 
     qualitative = book.create_sheet(_("Non-financial"))
-    qualitative.append([_("View"), _("Item"), _("Content")])
+    qualitative.append([pgettext("local benchmark", "View"), _("Item"), _("Content")])
     for cell in qualitative[1]:
         cell.font = bold
     for view in views:

@@ -8,7 +8,8 @@ NAM001  A bare code where the policy table has a name: `data_class=6`,
         …, ALL_DATA_CLASSES) and consent.access's purposes and recipients
         (PURPOSE_CONSULTATION, SUPPORT_INSTITUTIONS, …).
 FRM001  A hand-copied loop that puts a service's errors on a form
-        (`for name, messages in exc.errors.items(): … form.add_error(…)`): call
+        (`for name, messages in exc.errors.items(): … form.add_error(…)`, or over
+        `.errors.values()` / `.errors`): call
         core.forms.add_errors_to_form(form, exc.errors).
 
 Tests, benchmarks, scripts and migrations are not scanned (tests state codes on
@@ -52,8 +53,10 @@ def _name_of(node: ast.AST) -> str:
 
 
 def _is_error_items(node: ast.AST) -> bool:
-    """`<expr>.errors.items()`."""
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "items"
+    """`<expr>.errors`, `<expr>.errors.items()` or `<expr>.errors.values()`."""
+    if isinstance(node, ast.Attribute) and node.attr == "errors":
+        return True
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("items", "values")
             and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "errors")
 
 

@@ -201,6 +201,8 @@ def advisor_detail(request, pk: int):
             messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
         else:
             messages.success(request, done)
+            if action == "decline":  # the approval ended with the decline: the draft is no longer the advisor's to read
+                return redirect("supportplans:queue")
             return redirect("supportplans:advisor-detail", pk=pk)
     release = services.support_plan_draft_release(viewer=request.user, request_id=pk)
     plan = release["request"]

@@ -76,6 +76,12 @@ def test_hand_copied_error_loops_are_refused():
             form.add_error(name if name in form.fields else None, error)
     """
     assert _codes(source) == ["FRM001"]
+    every_message_as_non_field = """
+    for errors in exc.errors.values():
+        for error in errors:
+            form.add_error(None, error)
+    """
+    assert _codes(every_message_as_non_field) == ["FRM001"]
     lint = _lint()
     assert lint.check_source(textwrap.dedent(source), Path("core/forms.py"), Path("core/forms.py")) == []
 

@@ -7,9 +7,10 @@ effective date has come, so a version can be installed ahead of its date."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from consent.policy_loader import install_spec, load_spec
@@ -18,17 +19,18 @@ from consent.policy_loader import install_spec, load_spec
 class Command(BaseCommand):
     help = "Install a new version of the data-utilisation policy from a JSON file."
 
-    def create_parser(self, prog_name: str, subcommand, **kwargs):
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         # Our --version names the policy version; it replaces Django's own --version flag.
         return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument("--version", dest="policy_version", required=True)
         parser.add_argument("--effective-from", required=True, help="YYYY-MM-DD")
         parser.add_argument("--title", default=None)
 
-    def handle(self, *args, file: str, policy_version: str, effective_from: str, title: str | None, **options):
+    def handle(self, *args: Any, file: str, policy_version: str, effective_from: str, title: str | None,
+               **options: Any) -> None:
         try:
             effective = dt.date.fromisoformat(effective_from)
         except ValueError as exc:
