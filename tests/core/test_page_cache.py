@@ -147,3 +147,20 @@ def test_cached_pages_make_no_query_and_the_business_pages_a_bounded_few(client,
         assert client.get(search).status_code == 200
     with django_assert_max_num_queries(9):
         assert client.get(reverse("accounts:mypage")).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["detail", "search"])
+def test_one_business_never_gets_anothers_saved_flags(client, page):
+    from recommend.models import Favourite
+
+    program = SupportProgramFactory(name="ものづくり補助金")
+    url = (reverse("programs:program_detail", args=[program.pk]) if page == "detail"
+           else reverse("programs:program_list") + "?q=ものづくり")
+    saver, other = member_user(BusinessFactory()), member_user(BusinessFactory())
+    Favourite.objects.create(business=saver.membership.business, saved_by=saver, program=program)
+    client.force_login(saver)
+    assert f'data-testid="unsave-program-{program.pk}"' in client.get(url).content.decode()
+    client.force_login(other)
+    theirs = client.get(url).content.decode()
+    assert f'data-testid="save-program-{program.pk}"' in theirs
+    assert f'data-testid="unsave-program-{program.pk}"' not in theirs and saver.email not in theirs
