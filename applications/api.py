@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import HasRole
 from core.input import ApiCharField, ApiIntegerField
 
 from . import eligibility, services
@@ -67,6 +68,7 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class ApplicationSubmitApi(APIView):
+    permission_classes = [HasRole.of("business")]
     """Submit a draft (Prime holder): the same service as the page, so the same refusals —
     deadline, completeness, the small-business limit, the frame's conditions and every rule of
     applications.rules — come back as 400 {"errors": {field: [messages]}} and change nothing.

@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -412,6 +412,75 @@ def _has_procedure_origin(model: type[models.Model]) -> bool:
     return {"is_procedure", "data_use_consent"} <= names
 
 
+def narrowed_business_ids(*, purpose: int, data_class: int, recipient: int) -> QuerySet[Any]:
+    """The businesses that denied (C, R) for every purpose or for P, as one uncorrelated
+    subquery (`business_id` only).
+
+    Why not NOT EXISTS correlated with the row (issue 16): PostgreSQL turns NOT EXISTS into
+    an anti-join whose shape depends on the estimates; without table statistics (after a
+    bulk load, before autovacuum) it chose a nested-loop anti-join and the open-data list
+    took 5x longer. In a column's CASE it is a correlated SubPlan run once per row and per
+    column. `row.business_id NOT IN (this)` can be neither: PostgreSQL never turns NOT IN
+    into a join and runs the subquery once into a hash table (a "hashed SubPlan"), so every
+    row costs one hash probe whatever the estimates. Same result: business_id is NOT NULL
+    here, and Django keeps NOT EXISTS's answer for a NULL key on a nullable column."""
+    return Narrowing.objects.filter(data_class=data_class, recipient=recipient).filter(
+        Q(purpose__isnull=True) | Q(purpose=purpose)
+    ).values("business_id")
+
+
+def business_allows_q(
+    *,
+    purpose: int,
+    data_class: int,
+    viewer: Viewer,
+    recipient: int | None = None,
+    business_field: str = "pk",
+    on: dt.date | None = None,
+) -> Q | None:
+    """The condition of `businesses_allowing` on a row's business (`business_field`), as a Q
+    usable in filter() or in a column's When(); None where the table or a per-viewer
+    condition already says no. The procedure-origin rule is the caller's (it concerns the
+    row, not the business): businesses_allowing adds it on rows of applications."""
+    derived = viewer_recipient(viewer)
+    if derived == SMES and not isinstance(viewer, SystemRecipient):
+        derived = APPLICANT  # a business user's set-based view is of its own business only
+    if derived is None:
+        return None
+    if recipient is not None and recipient != derived:
+        raise ValueError(f"businesses_allowing: the viewer is recipient {derived}, not {recipient}.")
+    recipient = derived
+    today = on or timezone.localdate()
+    table = policy_table(today)
+    if not table.allows(purpose, data_class, recipient):
+        return None
+    if recipient == RESEARCHERS:
+        from accounts.models import researcher_is_approved
+
+        if not researcher_is_approved(viewer, on=today):
+            return None
+    condition = Q()
+    if recipient == APPLICANT:
+        person = signed_in(viewer)
+        membership = person.membership_or_none if person is not None else None
+        if membership is None:
+            return None
+        condition &= Q(**{business_field: membership.business_id})
+    # Not narrowed: NOT IN over one uncorrelated subquery (see narrowed_business_ids).
+    condition &= ~Q(**{f"{business_field}__in": narrowed_business_ids(purpose=purpose, data_class=data_class,
+                                                                       recipient=recipient)})
+    if recipient == SUPPORT_INSTITUTIONS:
+        institution_id = getattr(viewer, "institution_id", None) if getattr(viewer, "is_institution_staff", False) else None
+        if institution_id is None:
+            return None
+        granted = InstitutionGrant.objects.filter(
+            institution_id=institution_id, purpose=purpose, data_classes__contains=[data_class],
+            revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today,
+        ).values("business_id")
+        condition &= Q(**{f"{business_field}__in": granted})
+    return condition
+
+
 def businesses_allowing(
     queryset: QuerySet[Any],
     *,
@@ -427,53 +496,19 @@ def businesses_allowing(
 
     The recipient is derived from the viewer (a person, or a SystemRecipient for a job);
     `recipient`, when given, must agree with it (a programming error otherwise). Every
-    condition is applied here: the table; the narrowings (anti-join); for recipient 5 the
-    viewer's institution's grants; for recipient 4 the viewer's approved pledge; for
-    recipient 7 the viewer's own business only; and on rows of applications, the
-    procedure-origin rule (procedure data without the opt-in serves purpose 3 only). A
-    viewer that cannot be placed gets no rows.
+    condition is applied here: the table; the narrowings (NOT IN one hashed subquery, see
+    narrowed_business_ids); for recipient 5 the viewer's institution's grants; for
+    recipient 4 the viewer's approved pledge; for recipient 7 the viewer's own business
+    only; and on rows of applications, the procedure-origin rule (procedure data without
+    the opt-in serves purpose 3 only). A viewer that cannot be placed gets no rows.
     """
-    derived = viewer_recipient(viewer)
-    if derived == SMES and not isinstance(viewer, SystemRecipient):
-        derived = APPLICANT  # a business user's set-based view is of its own business only
-    if derived is None:
+    condition = business_allows_q(purpose=purpose, data_class=data_class, viewer=viewer, recipient=recipient,
+                                  business_field=business_field, on=on)
+    if condition is None:
         return queryset.none()
-    if recipient is not None and recipient != derived:
-        raise ValueError(f"businesses_allowing: the viewer is recipient {derived}, not {recipient}.")
-    recipient = derived
-    today = on or timezone.localdate()
-    table = policy_table(today)
-    if not table.allows(purpose, data_class, recipient):
-        return queryset.none()
-    if recipient == RESEARCHERS:
-        from accounts.models import researcher_is_approved
-
-        if not researcher_is_approved(viewer, on=today):
-            return queryset.none()
-    if recipient == APPLICANT:
-        person = signed_in(viewer)
-        membership = person.membership_or_none if person is not None else None
-        if membership is None:
-            return queryset.none()
-        queryset = queryset.filter(**{business_field: membership.business_id})
     if _has_procedure_origin(queryset.model):
         queryset = queryset.filter(procedure_rule_q(purpose=purpose))
-    # NOT EXISTS over narrowing_unique (business_id, data_class, recipient, purpose).
-    outer = OuterRef(business_field)
-    denied = Narrowing.objects.filter(business_id=outer, data_class=data_class, recipient=recipient).filter(
-        Q(purpose__isnull=True) | Q(purpose=purpose)
-    )
-    queryset = queryset.filter(~Exists(denied))
-    if recipient == SUPPORT_INSTITUTIONS:
-        institution_id = getattr(viewer, "institution_id", None) if getattr(viewer, "is_institution_staff", False) else None
-        if institution_id is None:
-            return queryset.none()
-        granted = InstitutionGrant.objects.filter(
-            business_id=outer, institution_id=institution_id, purpose=purpose, data_classes__contains=[data_class],
-            revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today,
-        )
-        queryset = queryset.filter(Exists(granted))
-    return queryset
+    return queryset.filter(condition)
 
 
 def procedure_rule_q(*, purpose: int, procedure_field: str = "is_procedure", opt_in_field: str = "data_use_consent") -> Q:
@@ -502,7 +537,5 @@ def businesses_not_denying(
     denied (C, R) for every purpose or for P. For anonymised listings (prefecture,
     industry, size band; no name, no number) that need no grant but must still leave
     out a business that refused recipient R its class-C data."""
-    denied = Narrowing.objects.filter(
-        business_id=OuterRef(business_field), data_class=data_class, recipient=recipient
-    ).filter(Q(purpose__isnull=True) | Q(purpose=purpose))
-    return queryset.filter(~Exists(denied))
+    denied = narrowed_business_ids(purpose=purpose, data_class=data_class, recipient=recipient)
+    return queryset.filter(~Q(**{f"{business_field}__in": denied}))

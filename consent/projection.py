@@ -32,7 +32,7 @@ from decimal import Decimal
 from typing import Any, TypeAlias, cast
 
 from django.db import models
-from django.db.models import Exists, QuerySet, Value
+from django.db.models import Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from . import registry
@@ -440,19 +440,21 @@ def rows_not_narrowed(queryset: QuerySet[Any], *, purpose: int, data_class: int,
 
 
 def class_released(data_class: int, *, viewer: Viewer, purpose: int, business_ref: str = "business_id",
-                   on: dt.date | None = None) -> Exists | Value:
-    """An SQL condition on a row: does the row's business (OuterRef(business_ref)) release
-    this class to this viewer for this purpose? An Exists(), or a constant False where
-    the table or a per-viewer condition already says no."""
-    from django.db.models import BooleanField, OuterRef
+                   on: dt.date | None = None) -> Q | Value:
+    """An SQL condition on a row: does the row's business (`business_ref`) release this
+    class to this viewer for this purpose? A Q for a column's When() (the narrowings as
+    NOT IN one hashed subquery: a hash probe per row, never a correlated SubPlan per row
+    and column), or a constant False where the table or a per-viewer condition already
+    says no. A row without a business releases nothing."""
+    from django.db.models import BooleanField
 
-    from companies.models import Business
+    from .access import business_allows_q
 
-    inner = rows_released(Business.objects.filter(pk=OuterRef(business_ref)), viewer=viewer, purpose=purpose,
-                          classes=(data_class,), business_field="pk", on=on)
-    if inner.query.is_empty():
+    condition = business_allows_q(purpose=purpose, data_class=data_class, viewer=viewer,
+                                  business_field=business_ref, on=on)
+    if condition is None:
         return Value(False, output_field=BooleanField())
-    return Exists(inner)
+    return Q(**{f"{business_ref}__isnull": False}) & condition
 
 
 def release_rows(queryset: QuerySet[Any], *, viewer: Viewers, purpose: int, columns: Iterable[Column], require: Iterable[int],
@@ -463,7 +465,7 @@ def release_rows(queryset: QuerySet[Any], *, viewer: Viewers, purpose: int, colu
     - a row is released only where its business releases every class of `require` (the
       classes without which a row says nothing, e.g. identity for an extract);
     - every other column is NULL on the rows whose business does not release its class
-      (one Exists() per class, in the same query);
+      (one NOT IN a hashed subquery per class, in the same query);
     - a column outside the ※ item list of the viewer's recipient (※5 for researchers,
       ※4/※6 for other SMEs and the public) is NULL on every row, as project() drops it;
     - procedure rows without the checklist opt-in serve purpose 3 only.
