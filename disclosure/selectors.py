@@ -71,7 +71,9 @@ def business_request_list(*, viewer, filters: dict | None = None) -> QuerySet[Di
         .select_related("institution", "requested_by")
         .order_by("-created_at", "-id")
     )
-    return RequestFilter(filters or {}, queryset=qs).qs
+    # No filter given: the list itself, without building a FilterSet and its form (マイページ's
+    # panel asks on every visit, issue 16).
+    return RequestFilter(filters, queryset=qs).qs if filters else qs
 
 
 def business_request_get(*, viewer, request_id: int) -> DisclosureRequest | None:
@@ -88,8 +90,8 @@ def mypage_panel(*, viewer) -> dict:
     """What マイページ shows a business user: requests awaiting an answer."""
     from django.utils import timezone
 
-    pending = business_request_list(viewer=viewer, filters={"status": DisclosureRequest.Status.PENDING}).filter(
-        valid_until__gte=timezone.localdate()
+    pending = business_request_list(viewer=viewer).filter(
+        status=DisclosureRequest.Status.PENDING, valid_until__gte=timezone.localdate()
     )
     items = list(pending[:5])
     return {"pending": items, "pending_count": len(items) if len(items) < 5 else pending.count(),
@@ -127,7 +129,10 @@ def anonymised_company_list(*, viewer, filters: dict | None = None) -> QuerySet:
     institution. Returns value rows, never model instances with names."""
     qs = Business.objects.all()
     qs = rows_not_narrowed(qs, purpose=PURPOSE_CONSULTATION, data_class=IDENTITY, recipient=SUPPORT_INSTITUTIONS)
-    qs = qs.exclude(institution_blocks__institution_id=viewer.institution_id)
+    # NOT IN one uncorrelated subquery (a hashed SubPlan), not NOT EXISTS: no anti-join whose
+    # shape hangs on the estimates (issue 16, tests/consent/test_plan_shape.py).
+    blocked = InstitutionBlock.objects.filter(institution_id=viewer.institution_id).values("business_id")
+    qs = qs.exclude(pk__in=blocked)
     qs = AnonymisedCompanyFilter(filters or {}, queryset=qs).qs
     return qs.order_by("prefecture", "industry_jsic", "pk").values("pk", "prefecture", "industry_jsic", "employees", "corp_type")
 

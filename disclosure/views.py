@@ -15,7 +15,7 @@ from accounts.permissions import role_required
 from companies.presentation import display_value, financial_table
 from companies.reference import JSIC_MIDDLE, PREFECTURES
 from core.errors import ApplicationError
-from core.forms import add_errors_to_form
+from core.forms import add_errors_to_form, flash_errors
 
 from . import selectors, services
 from .filters import SIZE_BAND_CHOICES, AnonymisedCompanyFilter, RequestFilter
@@ -235,7 +235,7 @@ def revoke(request, pk: int):
         try:
             services.disclosure_request_revoke(actor=request.user, request_id=pk)
         except ApplicationError as exc:
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("The approval was revoked. The institution can no longer see your data."))
         return redirect("disclosure:inbox_detail", pk=pk)
