@@ -109,9 +109,11 @@ INDUSTRIES = ["06", "09", "24", "26", "39", "44", "52", "58", "60", "72", "75", 
 PROGRAMS = [("jizokuka_general", 0.45), ("monodukuri", 0.25), ("it_donyu", 0.25), ("keieiryoku_kojo", 0.05)]
 
 
-def seed_scale(*, applications: int = 1_000_000, per_business: int = 5, seed: int = 1) -> dict:
+def seed_scale(*, applications: int = 1_000_000, per_business: int = 5, seed: int = 1, analyze: bool = True) -> dict:
     """Businesses (applications / per_business), six fiscal years of financials each,
-    `applications` applications over FY2020-2024, 1 % of businesses with a narrowing."""
+    `applications` applications over FY2020-2024, 1 % of businesses with a narrowing; then
+    ANALYZE (analyze=False leaves the statistics as they were: the plan-shape test's state
+    after a bulk load)."""
     from django.db import connection
 
     from applications.models import Application
@@ -184,7 +186,8 @@ def seed_scale(*, applications: int = 1_000_000, per_business: int = 5, seed: in
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT setval(pg_get_serial_sequence('companies_business', 'id'), (SELECT max(id) FROM companies_business))")
-        cursor.execute("ANALYZE")
+        if analyze:
+            cursor.execute("ANALYZE")
     return {"businesses": n_business, "applications": applications, "timings": timings}
 
 

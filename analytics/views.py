@@ -23,7 +23,7 @@ from accounts.services import researcher_register
 from companies.reference import PREFECTURES
 from core import csv_files
 from core.errors import ApplicationError
-from core.forms import add_errors_to_form
+from core.forms import add_errors_to_form, flash_errors
 from core.pdf import render_pdf
 
 from . import charts, ebpm_runs, open_data, selectors, services
@@ -164,7 +164,7 @@ def ebpm_rerun(request, analysis_id: int):
         new = services.ebpm_analysis_request(actor=request.user, params=EbpmParams.from_dict(analysis.params),
                                              title=analysis.title)
     except ApplicationError as exc:
-        messages.error(request, "; ".join(m for ms in exc.errors.values() for m in ms))
+        flash_errors(request, exc.errors)
         return redirect("analytics:ebpm_detail", analysis_id=analysis.pk)
     messages.success(request, _("The evaluation runs again with the same parameters; this page shows its result when it is ready."))
     return redirect("analytics:ebpm_detail", analysis_id=new.pk)
@@ -238,7 +238,7 @@ def pledge_withdraw_own(request, pledge_id: int):
     try:
         services.pledge_withdraw(actor=request.user, pledge=pledge, note="")
     except ApplicationError as exc:
-        messages.error(request, "; ".join(m for ms in exc.errors.values() for m in ms))
+        flash_errors(request, exc.errors)
     else:
         messages.success(request, _("Your pledge has been withdrawn."))
     return redirect("analytics:pledge")

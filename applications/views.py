@@ -20,7 +20,7 @@ from companies.models import Source
 from companies.selectors import may_edit_record
 from consent.access import PURPOSE_APPLICANT_RECORDS, PURPOSE_SHARING
 from core.errors import ApplicationError
-from core.forms import add_errors_to_form
+from core.forms import add_errors_to_form, flash_errors
 from core.input import INT32_MAX, parse_int_or_none
 from core.pdf import render_pdf
 
@@ -357,7 +357,7 @@ def withdraw(request, pk: int):
         try:
             services.application_withdraw(actor=request.user, application_id=pk, reason=reason)
         except ApplicationError as exc:
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("The application was withdrawn."))
         return redirect("applications:detail", pk=pk)
@@ -409,7 +409,7 @@ def complete(request, pk: int):
             services.application_complete(actor=request.user, application_id=application.pk,
                                           report=form.cleaned_data["completion_report"])
         except ApplicationError as exc:
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("Your completion report was sent."))
     else:
@@ -492,7 +492,7 @@ def review_detail(request, pk: int):
             else:
                 raise ApplicationError(_("Please correct the errors below."))
         except ApplicationError as exc:
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("The application was updated."))
             return redirect("applications:review-detail", pk=pk)

@@ -154,7 +154,8 @@ def overdue_steps(award: Award) -> list[DueDate]:
 def applications_with_lifecycle(*, viewer) -> list[Application]:
     """The viewer's business's applications (applications.selectors.application_history:
     the consent decision for the applicant), each with the status the applicant sees and
-    its whole timeline, the award's steps included (awards.lifecycle). Three queries
+    its whole timeline, the award's steps included (awards.lifecycle): the applications
+    with their awards, their events and the awards' status changes in one query each,
     whatever the number of applications."""
     applications = list(application_history(viewer=viewer).prefetch_related("events"))
     awards = [award for award in (award_of_loaded(a) for a in applications) if award is not None]

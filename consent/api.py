@@ -20,7 +20,8 @@ from core.errors import ApplicationError
 from core.input import INT32_MAX, ApiIntegerField, ascii_digits, parse_int_or_none
 
 from . import selectors, services
-from .access import decide_business_level
+from .access import ALL_PURPOSES, ALL_RECIPIENTS, decide_business_level
+from .registry import ALL_DATA_CLASSES
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -134,7 +135,7 @@ class DecisionApi(APIView):
         user = request.user
         errors: dict[str, list[str]] = {}
         codes: dict[str, int] = {}
-        limits = {"purpose": 9, "data_class": 13, "recipient": 8}
+        limits = {"purpose": len(ALL_PURPOSES), "data_class": len(ALL_DATA_CLASSES), "recipient": len(ALL_RECIPIENTS)}
         for name, top in limits.items():
             code = parse_int_or_none(request.query_params.get(name, ""), minimum=1, maximum=top)
             if code is None:

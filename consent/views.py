@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import AuthenticatedHttpRequest, role_required
 from core.errors import ApplicationError
+from core.forms import flash_errors
 from core.input import loads as input_loads
 from core.pdf import render_pdf
 
@@ -77,9 +78,7 @@ def consent_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.error(request, _("The change could not be read. Please start again."))
             return redirect("consent:index")
         except ApplicationError as exc:
-            for field_messages in exc.errors.values():
-                for message in field_messages:
-                    messages.error(request, message)
+            flash_errors(request, exc.errors)
             return redirect("consent:index")
         if change is None:
             messages.info(request, _("Nothing changed."))

@@ -129,7 +129,10 @@ def anonymised_company_list(*, viewer, filters: dict | None = None) -> QuerySet:
     institution. Returns value rows, never model instances with names."""
     qs = Business.objects.all()
     qs = rows_not_narrowed(qs, purpose=PURPOSE_CONSULTATION, data_class=IDENTITY, recipient=SUPPORT_INSTITUTIONS)
-    qs = qs.exclude(institution_blocks__institution_id=viewer.institution_id)
+    # NOT IN one uncorrelated subquery (a hashed SubPlan), not NOT EXISTS: no anti-join whose
+    # shape hangs on the estimates (issue 16, tests/consent/test_plan_shape.py).
+    blocked = InstitutionBlock.objects.filter(institution_id=viewer.institution_id).values("business_id")
+    qs = qs.exclude(pk__in=blocked)
     qs = AnonymisedCompanyFilter(filters or {}, queryset=qs).qs
     return qs.order_by("prefecture", "industry_jsic", "pk").values("pk", "prefecture", "industry_jsic", "employees", "corp_type")
 

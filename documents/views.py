@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import role_required
 from applications.selectors import application_for_applicant_or_404
 from core.errors import ApplicationError
-from core.forms import add_errors_to_form
+from core.forms import add_errors_to_form, flash_errors
 
 from . import selectors, services
 from .forms import AttachForm, UploadForm
@@ -109,9 +109,7 @@ def application_upload(request, pk: int):
     form = _upload_form(request.POST, request.FILES)
     result = _upload(request, form, attach_to=application.pk)
     if result is None:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        flash_errors(request, form.errors)
     else:
         _announce(request, result)
     return redirect(f"{application_detail_url(application.pk)}#documents")
@@ -128,9 +126,7 @@ def application_attach(request, pk: int):
         try:
             attached = services.document_attach(actor=request.user, application_id=application.pk, document_id=form.cleaned_data["document"])
         except ApplicationError as exc:
-            for errors in exc.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("The document was attached.") if attached else _("This document is already attached."))
     return redirect(f"{application_detail_url(application.pk)}#documents")
@@ -143,9 +139,7 @@ def application_detach(request, pk: int, document_id: int):
     try:
         services.document_detach(actor=request.user, application_id=application.pk, document_id=document_id)
     except ApplicationError as exc:
-        for errors in exc.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, exc.errors)
     else:
         messages.success(request, _("The document was removed from the application. It stays in your vault."))
     return redirect(f"{application_detail_url(application.pk)}#documents")

@@ -90,7 +90,7 @@ def applicant_body(plan: SupportPlanRequest) -> dict[str, Any]:
         "id": plan.pk, "application_id": plan.application_id,
         "institution": {"id": plan.institution_id, "name": plan.institution.name}, "status": plan.status,
         "message": plan.message, "approved_data_classes": list(disclosure.approved_data_classes),
-        "valid_until": disclosure.valid_until, "disclosure_status": disclosure.status,
+        "valid_until": disclosure.valid_until, "disclosure_status": disclosure.effective_status,
         "decline_reason": plan.decline_reason, "issued_at": plan.issued_at, "document_id": plan.document_id,
         "created_at": plan.created_at, "comments": _comments(plan),
     }

@@ -86,6 +86,13 @@ def test_hand_copied_error_loops_are_refused():
     assert lint.check_source(textwrap.dedent(source), Path("core/forms.py"), Path("core/forms.py")) == []
 
 
+def test_hand_copied_error_flashes_are_refused():
+    assert _codes('messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))\n') == ["FRM002"]
+    assert _codes("for ms in exc.errors.values():\n    for m in ms:\n        messages.error(request, m)\n") == ["FRM002"]
+    assert _codes("flash_errors(request, exc.errors)\n") == []
+    assert _codes('messages.error(request, _("The change could not be read."))\n') == []
+
+
 def test_the_names_are_the_table_codes():
     assert (registry.IDENTITY, registry.FINANCIALS, registry.APPLICATION_CONTENT, registry.PROGRAM_USAGE) == (1, 6, 8, 10)
     assert registry.ALL_DATA_CLASSES == tuple(range(1, 14))

@@ -44,7 +44,7 @@ class TestRequest:
         assert disclosure.institution_id == shokokai.pk and disclosure.business_id == draft.business_id
         assert disclosure.approved_data_classes == [1, 3, 7, 8, 11] and disclosure.is_in_force
         kinds = set(AuditEvent.objects.filter(business_id=draft.business_id).values_list("kind", flat=True))
-        assert {"disclosure.requested", "disclosure.decided", "supportplan.status"} <= kinds
+        assert {"disclosure.requested", "disclosure.approved", "supportplan.status"} <= kinds
 
     def test_only_an_institution_of_the_area_that_issues_form4(self, prime, draft, business):
         elsewhere = InstitutionFactory(prefecture="27", municipality="大阪市")
