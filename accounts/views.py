@@ -9,7 +9,6 @@ from allauth.account.views import SignupView
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +27,7 @@ from .forms import (
     MemberPermissionsForm,
 )
 from .models import Membership
-from .permissions import AuthenticatedHttpRequest
+from .permissions import AuthenticatedHttpRequest, role_required
 from .selectors import api_tokens_of, member_for_prime, member_list, mypage_summary
 from .services import (
     business_register,
@@ -121,15 +120,9 @@ def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpRe
     return render(request, "accounts/api_token_revoke.html", {"token": token, "crumbs": crumbs})
 
 
-def _require_prime(request: AuthenticatedHttpRequest) -> None:
-    if not request.user.is_prime:
-        raise PermissionDenied
-
-
-@login_required
+@role_required("prime")
 def members(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The Prime holder manages Members; nobody else may see this page."""
-    _require_prime(request)
     if request.method == "POST":
         form = MemberAddForm(request.POST)
         if form.is_valid():
@@ -155,10 +148,9 @@ def members(request: AuthenticatedHttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@role_required("prime")
 @require_POST
 def member_permissions(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
-    _require_prime(request)
     form = MemberPermissionsForm(request.POST, prefix=f"m{membership_id}")
     if not form.is_valid():
         raise Http404
@@ -170,10 +162,9 @@ def member_permissions(request: AuthenticatedHttpRequest, membership_id: int) ->
     return redirect("accounts:members")
 
 
-@login_required
+@role_required("prime")
 def member_remove_confirm(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """Removal is irreversible: a page of its own asks for confirmation first."""
-    _require_prime(request)
     membership = member_for_prime(viewer=request.user, membership_id=membership_id)
     if membership is None:
         raise Http404

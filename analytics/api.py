@@ -114,8 +114,9 @@ FILTER_PARAMETERS = [
     OpenApiParameter("fiscal_year", OpenApiTypes.INT), OpenApiParameter("prefecture", OpenApiTypes.STR),
     OpenApiParameter("program", OpenApiTypes.STR), OpenApiParameter("q", OpenApiTypes.STR, description="法人番号 or name"),
     OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
-    OpenApiParameter("labels", OpenApiTypes.STR, enum=["1"],
-                     description="CSV for people: a *_name column with the name beside each code column"),
+    OpenApiParameter("labels", OpenApiTypes.STR, enum=["1", "0"],
+                     description="CSV for people: a *_name column with the name beside each code column (adoptions: "
+                                 "off unless 1, the contract fixes its header; certifications: on unless 0)"),
 ]
 
 
@@ -170,6 +171,9 @@ class _OpenDataApi(APIView):
     as_record = staticmethod(open_data.adoption_record)
     csv_fields: tuple[str, ...] | list[str] = open_data.ADOPTION_FIELDS
     csv_filename = "mirasapo-adoptions.csv"
+    # api.md fixes the adoptions' CSV header: names beside codes only when asked (?labels=1).
+    # No contract fixes the certifications' header: names beside codes unless ?labels=0.
+    labels_by_default = False
     record_serializer: type[serializers.Serializer] = AdoptionRecordSerializer
 
     def get(self, request):
@@ -179,7 +183,7 @@ class _OpenDataApi(APIView):
             records = (self.as_record(v) for v in rows.iterator(chunk_size=2000))
             return _stream_csv(self.csv_fields, records, self.csv_filename,
                                encoding=csv_files.csv_encoding(request.query_params),
-                               labels=request.query_params.get("labels") == "1")
+                               labels=request.query_params.get("labels", "1" if self.labels_by_default else "0") == "1")
 
         def compute() -> Any:
             # The release query is built only on a miss: building it (consent's conditions)
@@ -207,6 +211,7 @@ class OpenDataCertificationsApi(_OpenDataApi):
     as_record = staticmethod(open_data.certification_record)
     csv_fields = open_data.CERTIFICATION_FIELDS
     csv_filename = "mirasapo-certifications.csv"
+    labels_by_default = True
     record_serializer = CertificationRecordSerializer
 
 

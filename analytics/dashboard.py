@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -155,6 +156,42 @@ def label_for(dimension: str, key: dict) -> str:
         code = key["industry"]
         return f"{code} {JSIC_MIDDLE.get(code, '')}".strip() if code else _("Unknown")
     raise ValueError(dimension)
+
+
+# The dashboard's CSV (api.md, "Files for people"; its header is not fixed by the contract):
+# headers in the reader's language, the code of each dimension kept in its column and its name
+# in the column right after it.
+def _csv_key_columns(by: str) -> list[tuple[str, Any]]:
+    """(header, value of a row) for the columns that name a row of the `by` view."""
+    if by == "fiscal_year":
+        return [(_("Fiscal year"), lambda key: key["fiscal_year"])]
+    program = [(_("Program code"), lambda key: key["program"]), (_("Program name"), lambda key: program_label(key["program"]))]
+    if by == "program":
+        return program
+    if by == "round":
+        return [*program, (_("Round number"), lambda key: key.get("round_number"))]
+    if by == "prefecture":
+        return [(_("Prefecture code"), lambda key: key["prefecture"]),
+                (_("Prefecture name"), lambda key: PREFECTURES.get(key["prefecture"], ""))]
+    if by == "industry":
+        return [(_("Industry code (JSIC middle class)"), lambda key: key["industry"]),
+                (_("Industry name"), lambda key: JSIC_MIDDLE.get(key["industry"], "") if key["industry"] else _("Unknown"))]
+    raise ValueError(by)
+
+
+def dashboard_csv_table(rows: list[Row], *, by: str) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the dashboard table as a CSV for people."""
+    keys = _csv_key_columns(by)
+    header = [str(title) for title, _value in keys] + [
+        _("Applications (count)"), _("Decided (count)"), _("Adopted (count)"), _("Adoption rate (%)"),
+        _("Requested amount (yen)"), _("Granted amount (yen)")]
+    table = [
+        [("" if (v := value(r.key)) is None else v) for _title, value in keys]
+        + [r.applications, r.decided, r.adopted, "" if r.adoption_rate is None else r.adoption_rate,
+           r.requested_amount, r.granted_amount]
+        for r in rows
+    ]
+    return header, table
 
 
 _GROUP_FIELDS = {

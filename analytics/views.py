@@ -23,7 +23,7 @@ from accounts.services import researcher_register
 from companies.reference import PREFECTURES
 from core import csv_files
 from core.errors import ApplicationError
-from core.forms import add_errors_to_form
+from core.forms import add_errors_to_form, flash_errors
 from core.pdf import render_pdf
 
 from . import charts, ebpm_runs, open_data, selectors, services
@@ -51,11 +51,9 @@ PUBLIC_PAGE_SIZE = 50
 def _csv_response(rows, *, by: str, filename: str, encoding: str = "utf-8") -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([by, "label", "applications", "decided", "adopted", "adoption_rate_percent", "requested_amount", "granted_amount"])
-    for r in rows:
-        key = ":".join("" if v is None else str(v) for v in r.key.values())
-        writer.writerow([key, r.label, r.applications, r.decided, r.adopted,
-                         "" if r.adoption_rate is None else r.adoption_rate, r.requested_amount, r.granted_amount])
+    header, table = dash.dashboard_csv_table(rows, by=by)
+    writer.writerow(header)
+    writer.writerows(table)
     response = HttpResponse(csv_files.encode_text(buffer.getvalue(), encoding, first=True), content_type=csv_files.content_type(encoding))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -166,7 +164,7 @@ def ebpm_rerun(request, analysis_id: int):
         new = services.ebpm_analysis_request(actor=request.user, params=EbpmParams.from_dict(analysis.params),
                                              title=analysis.title)
     except ApplicationError as exc:
-        messages.error(request, "; ".join(m for ms in exc.errors.values() for m in ms))
+        flash_errors(request, exc.errors)
         return redirect("analytics:ebpm_detail", analysis_id=analysis.pk)
     messages.success(request, _("The evaluation runs again with the same parameters; this page shows its result when it is ready."))
     return redirect("analytics:ebpm_detail", analysis_id=new.pk)
@@ -240,7 +238,7 @@ def pledge_withdraw_own(request, pledge_id: int):
     try:
         services.pledge_withdraw(actor=request.user, pledge=pledge, note="")
     except ApplicationError as exc:
-        messages.error(request, "; ".join(m for ms in exc.errors.values() for m in ms))
+        flash_errors(request, exc.errors)
     else:
         messages.success(request, _("Your pledge has been withdrawn."))
     return redirect("analytics:pledge")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
@@ -9,10 +8,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import HasRole
 from core.input import ApiCharField, ApiIntegerField
 
 from . import eligibility, services
-from .selectors import application_history_with_timeline
 
 
 class JizokukaEligibilityRequestSerializer(serializers.Serializer):
@@ -44,19 +43,6 @@ class ApplicationSubmittedSerializer(serializers.Serializer):
     requested_amount = serializers.IntegerField(allow_null=True)
 
 
-class ApplicationStepSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    at = serializers.DateTimeField()
-
-
-class ApplicationWithTimelineSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    program = serializers.CharField()
-    round = serializers.IntegerField(source="round_number", allow_null=True)
-    status = serializers.CharField()
-    timeline = ApplicationStepSerializer(many=True)
-
-
 class JizokukaEligibilityApi(APIView):
     """小規模事業者持続化補助金 self-check (eligibility by size and previous adoptions); anyone may call it."""
 
@@ -82,6 +68,7 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class ApplicationSubmitApi(APIView):
+    permission_classes = [HasRole.of("business")]
     """Submit a draft (Prime holder): the same service as the page, so the same refusals —
     deadline, completeness, the small-business limit, the frame's conditions and every rule of
     applications.rules — come back as 400 {"errors": {field: [messages]}} and change nothing.
@@ -99,19 +86,8 @@ class ApplicationSubmitApi(APIView):
         return Response(ApplicationSubmittedSerializer(application).data)
 
 
-class ApplicationListApi(APIView):
-    """The caller's business's applications and the steps each went through (api.md)."""
-
-    @extend_schema(responses=ApplicationWithTimelineSerializer(many=True))
-    def get(self, request):
-        if not getattr(request.user, "is_business_user", False):
-            raise PermissionDenied
-        return Response(ApplicationWithTimelineSerializer(application_history_with_timeline(viewer=request.user), many=True).data)
-
-
 urlpatterns = [
     path("eligibility/jizokuka", JizokukaEligibilityApi.as_view(), name="api-eligibility-jizokuka"),
     path("applications/<int:pk>/submit", ApplicationSubmitApi.as_view(), name="api-application-submit"),
-    path("applications", ApplicationListApi.as_view(), name="api-applications"),
 ]
 PUBLIC_URL_NAMES = {"api-eligibility-jizokuka"}

@@ -8,6 +8,8 @@ accommodation and entertainment, 20 for manufacturing and other.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -245,6 +247,18 @@ def check_jizokuka(data) -> EligibilityResult:
 
 # §7 「事業場内最低賃金」の算出方法: the rule module computes it (one place).
 hourly_from_commission = rules.hourly_from_commission
+
+
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+
+
+def ungrouped(value):
+    """A figure as people type it: full-width digits and separators (２２０，０００) and digit
+    grouping (220,000) read as 220000. Anything else is returned as it is, for the rules to judge."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value).strip()
+    return text.replace(",", "") if _GROUPED.fullmatch(text) else value
 
 
 def _renamed(kind: str, pay, pay_name: str, **hours):

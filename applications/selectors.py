@@ -8,7 +8,6 @@ recipient 2) to review them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -57,25 +56,12 @@ def application_history(*, viewer) -> QuerySet:
     business_id = _viewer_business_id(viewer)
     return (
         Application.objects.filter(business_id=business_id)
-        .select_related("subsidy_round", "support_institution")
+        # The award (awards app, by its relation's name) gives the status the applicant sees
+        # after adoption (awards.lifecycle), on the same row.
+        .select_related("subsidy_round", "support_institution", "award")
         .defer(*APPLICANT_FIELDS_HIDDEN, "snapshot", "content", "prefill")
         .order_by("-fiscal_year", "-created_at")
     )
-
-
-@dataclass(frozen=True)
-class Step:
-    status: str
-    at: datetime
-
-
-def application_history_with_timeline(*, viewer) -> list[Application]:
-    """The history with each application's `timeline`: the draft's creation, then every
-    status it reached, in order (two queries)."""
-    applications = list(application_history(viewer=viewer).prefetch_related("events"))
-    for a in applications:
-        a.timeline = [Step(Application.Status.DRAFT, a.created_at)] + [Step(e.to_status, e.at) for e in a.events.all()]
-    return applications
 
 
 def application_for_applicant_or_404(*, viewer, application_id: int) -> Application:

@@ -2,7 +2,9 @@
 
 draft → submitted | withdrawn;  submitted → under_review | certified | withdrawn;
 under_review → adopted | not_adopted | certified | withdrawn | returned (差戻し);
-returned → submitted (corrected) | withdrawn;  adopted → completed.
+returned → submitted (corrected) | withdrawn;  adopted → completed (the old free-text
+report, only while no grant was requested: after that the award's steps carry on, see
+awards/lifecycle.py).
 Adoption and completion are for subsidies only, certification for procedures only.
 
 Every change also records an ApplicationEvent (unique per application and status: a
@@ -31,6 +33,12 @@ WITHDRAWABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, S
 def _check(application: Application, to: str) -> None:
     if (application.is_procedure and to in SUBSIDY_ONLY) or (not application.is_procedure and to in PROCEDURE_ONLY):
         raise ApplicationError(_("This step does not apply to this kind of application."))
+    # Once the grant is requested the award's steps carry the lifecycle (awards.lifecycle);
+    # the old free-text completion report would fork it. (The award by its relation's
+    # name: applications does not import the awards app.)
+    if to == Status.COMPLETED and Application.objects.filter(pk=application.pk, award__isnull=False).exists():
+        raise ApplicationError(_("The grant was requested: report the project through the performance report of the "
+                                 "subsidy page, not a completion report."))
 
 
 def _after(event: TransitionEvent) -> None:

@@ -20,7 +20,7 @@ from companies.models import Source
 from companies.selectors import may_edit_record
 from consent.access import PURPOSE_APPLICANT_RECORDS, PURPOSE_SHARING
 from core.errors import ApplicationError
-from core.forms import add_errors_to_form
+from core.forms import add_errors_to_form, flash_errors
 from core.input import INT32_MAX, parse_int_or_none
 from core.pdf import render_pdf
 
@@ -247,7 +247,14 @@ def _draft_or_404(request, pk):
 
 @role_required("business")
 def edit(request, pk: int):
-    application = _draft_or_404(request, pk)
+    application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
+    if not services.may_draft(request.user):
+        raise PermissionDenied
+    if application.status not in services.EDITABLE:
+        # Back to an edit page after submission (the browser's Back, a bookmark): the
+        # application as sent, with a message, rather than a 404. Nothing is saved.
+        messages.info(request, _("This application has been submitted and can no longer be edited. Here it is."))
+        return redirect("applications:detail", pk=application.pk)
     if request.method == "POST":
         ok, application, form, formset = _save(request, application)
         saved = ok
@@ -321,7 +328,9 @@ def submit(request, pk: int):
 @role_required("business")
 def detail(request, pk: int):
     application = application_for_applicant_or_404(viewer=request.user, application_id=pk)
-    form = CompletionForm() if application.status == Application.Status.ADOPTED and request.user.is_prime else None
+    # No free-text completion report once the grant was requested: the award's steps carry on.
+    reportable = application.status == Application.Status.ADOPTED and getattr(application, "award", None) is None
+    form = CompletionForm() if reportable and request.user.is_prime else None
     return render(request, "applications/detail.html", {
         "application": application, "completion_form": form, "events": application.events.all(),
         "corrections": application_corrections(application=application) if application.status == Application.Status.RETURNED else [],
@@ -348,7 +357,7 @@ def withdraw(request, pk: int):
         try:
             services.application_withdraw(actor=request.user, application_id=pk, reason=reason)
         except ApplicationError as exc:
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("The application was withdrawn."))
         return redirect("applications:detail", pk=pk)
@@ -400,7 +409,7 @@ def complete(request, pk: int):
             services.application_complete(actor=request.user, application_id=application.pk,
                                           report=form.cleaned_data["completion_report"])
         except ApplicationError as exc:
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("Your completion report was sent."))
     else:
@@ -483,7 +492,7 @@ def review_detail(request, pk: int):
             else:
                 raise ApplicationError(_("Please correct the errors below."))
         except ApplicationError as exc:
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("The application was updated."))
             return redirect("applications:review-detail", pk=pk)
@@ -541,7 +550,7 @@ def minimum_wage_page(request):
     errors: dict = {}
     kind = request.POST.get("kind", "monthly")
     if request.method == "POST":
-        p = request.POST
+        p = {name: eligibility.ungrouped(value) for name, value in request.POST.items()}
         try:
             if kind == "annual":
                 result = eligibility.hourly_from_annual(p.get("annual_pay"), p.get("working_days"), p.get("daily_hours"))

@@ -25,7 +25,7 @@ def date_field(label, required=True):
 class GrantRequestForm(forms.Form):
     tax_mode = forms.ChoiceField(label=_("Expenses are booked"), choices=TAX_MODES, initial="excluded",
                                  help_text=_("Tax included only for a business that is not a taxpayer, is exempt or uses "
-                                             "simplified taxation; a joint application is always tax excluded (§12)."))
+                                             "simplified taxation; a joint application is always tax excluded."))
     confirm = forms.BooleanField(label=_("I request the grant of the adopted plan."), required=True)
 
 

@@ -12,13 +12,21 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from applications.models import Application
+from applications.selectors import application_history
 from consent.access import PURPOSE_SHARING, SME_AGENCY, ConsentContext
 from consent.projection import rows_released
 from consent.registry import APPLICATION_CONTENT, IDENTITY, PROGRAM_USAGE
 from core.transitions import history
 
+from .lifecycle import (
+    award_changes_by_award,
+    award_of_loaded,
+    lifecycle_status,
+    lifecycle_timeline,
+)
 from .models import Award, DueDate, ExpenseLine, PlanChange
 
 Status = Award.Status
@@ -90,14 +98,18 @@ class TimelineStep:
 
 
 AWARD_STEP_LABELS: dict[str, Any] = {
-    Status.GRANTED: "交付決定",
-    Status.CHANGE_REQUESTED: "計画変更申請",
-    Status.REPORTED: "実績報告",
-    Status.CONFIRMED: "確定検査（額の確定）",
-    Status.CLAIMED: "精算払請求",
-    Status.PAID: "補助金の支払",
+    Status.GRANTED: pgettext_lazy("award timeline", "Grant decided"),  # 交付決定
+    Status.CHANGE_REQUESTED: pgettext_lazy("award timeline", "Plan change requested"),  # 計画変更申請
+    Status.REPORTED: pgettext_lazy("award timeline", "Performance reported"),  # 実績報告
+    Status.CONFIRMED: pgettext_lazy("award timeline", "Amount confirmed (inspection)"),  # 確定検査（額の確定）
+    Status.CLAIMED: pgettext_lazy("award timeline", "Payment claimed"),  # 精算払請求
+    Status.PAID: pgettext_lazy("award timeline", "Subsidy paid"),  # 補助金の支払
 }
-DUE_LABELS = {"report": "実績報告の期限", "claim": "精算払請求の期限", "profit": "収益状況報告の期限"}
+CHANGE_DECIDED_LABELS = {True: pgettext_lazy("award timeline", "Plan change approved"),
+                         False: pgettext_lazy("award timeline", "Plan change refused")}
+DUE_LABELS = {"report": pgettext_lazy("award timeline", "Performance report due"),
+              "claim": pgettext_lazy("award timeline", "Payment claim due"),
+              "profit": pgettext_lazy("award timeline", "Profit report due")}
 
 
 def _application_steps(application: Application) -> list[TimelineStep]:
@@ -117,17 +129,19 @@ def timeline(*, application: Application, award: Award | None) -> list[TimelineS
     for change in history(award):
         label = AWARD_STEP_LABELS.get(change.to_status, change.to_status)
         if change.from_status == Status.CHANGE_REQUESTED:
-            label = "計画変更の承認" if change.reason == "計画変更承認" else "計画変更の不承認"
-        steps.append(TimelineStep(label, at=change.at))
+            label = CHANGE_DECIDED_LABELS[change.reason == "計画変更承認"]  # the reason the service recorded
+        steps.append(TimelineStep(str(label), at=change.at))
     for report in award.profit_reports.all():
-        steps.append(TimelineStep(f"収益状況報告（{report.fiscal_year}年度）", at=report.submitted_at,
-                                  note=f"納付額 {report.payment:,}円"))
+        steps.append(TimelineStep(_("Profit report (fiscal year %(year)s)") % {"year": report.fiscal_year},
+                                  at=report.submitted_at,
+                                  note=_("Payment %(amount)s yen") % {"amount": f"{report.payment:,}"}))
     steps.sort(key=lambda s: s.at or dt.datetime.min.replace(tzinfo=dt.UTC))
     today = timezone.localdate()
     for due in sorted(award.due_dates.all(), key=lambda d: (d.due_on, d.pk)):
         if due.done_at is not None:
             continue
-        label = DUE_LABELS[due.step] + (f"（{due.fiscal_year}年度）" if due.fiscal_year else "")
+        label = (_("%(step)s (fiscal year %(year)s)") % {"step": DUE_LABELS[due.step], "year": due.fiscal_year}
+                 if due.fiscal_year else str(DUE_LABELS[due.step]))
         steps.append(TimelineStep(label, due_on=due.due_on, state="overdue" if due.due_on < today else "due"))
     return steps
 
@@ -135,3 +149,19 @@ def timeline(*, application: Application, award: Award | None) -> list[TimelineS
 def overdue_steps(award: Award) -> list[DueDate]:
     today = timezone.localdate()
     return [d for d in award.due_dates.all() if d.done_at is None and d.due_on < today]
+
+
+def applications_with_lifecycle(*, viewer) -> list[Application]:
+    """The viewer's business's applications (applications.selectors.application_history:
+    the consent decision for the applicant), each with the status the applicant sees and
+    its whole timeline, the award's steps included (awards.lifecycle): the applications
+    with their awards, their events and the awards' status changes in one query each,
+    whatever the number of applications."""
+    applications = list(application_history(viewer=viewer).prefetch_related("events"))
+    awards = [award for award in (award_of_loaded(a) for a in applications) if award is not None]
+    changes = award_changes_by_award(awards)
+    for application in applications:
+        award = award_of_loaded(application)
+        application.lifecycle_status = lifecycle_status(application, award)
+        application.timeline = lifecycle_timeline(application, award, changes.get(award.pk, []) if award else [])
+    return applications

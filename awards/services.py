@@ -417,6 +417,21 @@ def report_submit(*, actor, application_id: int, summary: str) -> PerformanceRep
     return report
 
 
+@transaction.atomic
+def report_submit_with_lines(*, actor, application_id: int, summary: str, lines: list[LineInput]) -> PerformanceReport:
+    """実績報告 with the lines of the ledger sent in the same call (the API): each line is
+    added as on the page, then the report is sent, all in one transaction — a refused line
+    (its errors named `lines.<n>.<field>`) or a refused report writes nothing."""
+    for index, line in enumerate(lines):
+        try:
+            expense_line_add(actor=actor, application_id=application_id, line=line)
+        except ApplicationError as exc:
+            raise ApplicationError(errors={
+                (key if key == "non_field_errors" else f"lines.{index}.{key}"): messages
+                for key, messages in exc.errors.items()}) from None
+    return report_submit(actor=actor, application_id=application_id, summary=summary)
+
+
 # --- 確定検査 -------------------------------------------------------------------------------------
 
 @transaction.atomic

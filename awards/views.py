@@ -19,7 +19,7 @@ from applications.selectors import (
     application_for_applicant_or_404,
 )
 from core.errors import ApplicationError
-from core.forms import add_errors_to_form
+from core.forms import add_errors_to_form, flash_errors
 from core.input import INT64_MAX, parse_int_or_none
 from documents.selectors import document_list
 from documents.services import document_upload
@@ -40,7 +40,7 @@ from .models import Award, DueDate
 
 
 def _flash(request, exc: ApplicationError) -> None:
-    messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    flash_errors(request, exc.errors)
 
 
 def _line_input(form: ExpenseLineForm, receipt_id: int | None) -> services.LineInput:

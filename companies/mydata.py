@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -33,6 +34,7 @@ from consent.access import (
 )
 from consent.projection import project
 from consent.selectors import policy_view
+from core import formatting
 
 from .models import Business
 from .record import field_label
@@ -76,21 +78,53 @@ def _audience(context: ConsentContext, business_id: int, data_class: int, policy
     return lines
 
 
+def _form_field(name: str) -> Any:
+    if name in RECORD_FORM_FIELDS:
+        return RECORD_FORM_FIELDS[name]()
+    for form in (JizokukaForm, ProcedureForm, ExpenseLineForm):
+        if name in form.base_fields:
+            return form.base_fields[name]
+    return None
+
+
 def content_item_label(path: str) -> str:
     """The form's label of an item of an application's content ("expenses[0].amount" →
     "Expenses 1: Amount (yen)")."""
     def label_of(name: str) -> str:
-        if name in RECORD_FORM_FIELDS:
-            return str(RECORD_FORM_FIELDS[name]().label)
-        for form in (JizokukaForm, ProcedureForm, ExpenseLineForm):
-            if name in form.base_fields:
-                return str(form.base_fields[name].label)
-        return name
+        field = _form_field(name)
+        return str(field.label) if field is not None and field.label else name
 
     if path.startswith("expenses["):
         index, _dot, name = path[len("expenses["):].partition("].")
         return _("Expense %(n)s: %(item)s") % {"n": int(index) + 1, "item": label_of(name)}
     return label_of(path)
+
+
+AMOUNT_MAX = 10**13  # applications.forms.amount_field: an amount in yen
+
+
+def content_item_value(path: str, value: Any) -> Any:
+    """An item of an application's content as people read it: the name of a code (都道府県,
+    業種, a choice), yen with separators, dates as Japanese forms write them, はい/いいえ."""
+    name = path.rpartition(".")[2] if path.startswith("expenses[") else path
+    field = _form_field(name)
+    if value in (None, "") or field is None:
+        return value
+    if isinstance(value, bool):
+        return formatting.yes_no(value)
+    if name == "prefecture":
+        return formatting.prefecture_name(value)
+    if name == "industry_jsic":
+        return formatting.industry_name(value)
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(list(field.choices)).get(str(value), value))  # type: ignore[arg-type]
+    if isinstance(field, forms.DateField):
+        return formatting.japanese_date(value)
+    if name.endswith("year"):
+        return value  # 1998, not 1,998
+    if isinstance(field, forms.IntegerField | forms.DecimalField) and not isinstance(value, dict | list):
+        return formatting.yen(value) if getattr(field, "max_value", None) == AMOUNT_MAX else formatting.number(value)
+    return value
 
 
 def my_data(*, viewer, business: Business) -> list[MyClass]:
@@ -131,7 +165,8 @@ def my_data(*, viewer, business: Business) -> list[MyClass]:
                 value = value[int(key)] if isinstance(value, list) else value.get(key)
             if value in (None, "", [], {}):
                 continue
-            sections[data_class].items.append(MyItem(content_item_label(path), value, source, application.updated_at, procedure))
+            sections[data_class].items.append(MyItem(content_item_label(path), content_item_value(path, value), source,
+                                                     application.updated_at, procedure))
     SupportRecord = apps.get_model("institutions", "SupportRecord")
     for record in SupportRecord.objects.filter(business=business).select_related("institution").order_by("-supported_on"):
         released = project(record, viewer=viewer, purpose=PURPOSE_APPLICANT_RECORDS, context=context)

@@ -4,13 +4,13 @@ edit it (Prime holder, or a Member allowed to), and the history of edits."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import role_required
 from core.errors import ApplicationError
 from core.forms import add_errors_to_form
 
@@ -28,7 +28,7 @@ from .selectors import (
 from .services import financial_year_upsert, record_part_update, record_row_delete
 
 
-@login_required
+@role_required("business")
 def record(request):
     business = business_for_record_or_404(request.user)
     parts = record_overview(viewer=request.user, business=business)
@@ -37,7 +37,7 @@ def record(request):
     })
 
 
-@login_required
+@role_required("business")
 def my_data_page(request):
     """わたしのデータ: every item the portal holds on the business, by class, with its
     source and date and who may use it now."""
@@ -56,7 +56,7 @@ def _editable_part_or_404(request, part: str):
     return business, PARTS[part]
 
 
-@login_required
+@role_required("business")
 def record_edit(request, part: str, pk: int | None = None):
     """Edit the one row of a part (identity, profile…), or one row of a "many" part."""
     business, spec = _editable_part_or_404(request, part)
@@ -79,7 +79,7 @@ def record_edit(request, part: str, pk: int | None = None):
     return render(request, "companies/record_edit.html", {"business": business, "part": spec, "form": form, "instance": instance})
 
 
-@login_required
+@role_required("business")
 @require_POST
 def record_row_remove(request, part: str, pk: int):
     business, spec = _editable_part_or_404(request, part)
@@ -91,7 +91,7 @@ def record_row_remove(request, part: str, pk: int):
     return redirect("companies:record")
 
 
-@login_required
+@role_required("business")
 def history(request):
     business = business_for_record_or_404(request.user)
     page = Paginator(record_history(viewer=request.user, business=business), 50).get_page(request.GET.get("page"))

@@ -15,12 +15,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import AuthenticatedRequest
+from accounts.permissions import AuthenticatedRequest, HasRole
 from core.errors import ApplicationError
 from core.input import INT32_MAX, ApiIntegerField, ascii_digits, parse_int_or_none
 
 from . import selectors, services
-from .access import decide_business_level
+from .access import ALL_PURPOSES, ALL_RECIPIENTS, decide_business_level
+from .registry import ALL_DATA_CLASSES
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -99,6 +100,8 @@ class ConsentApi(APIView):
     """The caller's business: its effective grants (GET), replace its narrowings (PUT,
     Prime holder only)."""
 
+    permission_classes = [HasRole.of("business")]
+
     @extend_schema(responses=ConsentGrantsSerializer)
     def get(self, request: AuthenticatedRequest) -> Response:
         business = _business_of(request.user)
@@ -121,6 +124,8 @@ class DecisionApi(APIView):
     business itself). The answer is the business-level decision: the table and the
     business's narrowings; the reason names any per-viewer condition."""
 
+    permission_classes = [HasRole.of("agency_staff", "business")]
+
     @extend_schema(
         parameters=[OpenApiParameter(name, int if name != "company" else str, required=True)
                     for name in ("company", "purpose", "data_class", "recipient")],
@@ -128,12 +133,9 @@ class DecisionApi(APIView):
     )
     def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
-        own = user.membership_or_none
-        if not (user.is_agency_staff or own is not None):
-            raise PermissionDenied(_("Only SME Agency staff and the business itself may ask for consent decisions."))
         errors: dict[str, list[str]] = {}
         codes: dict[str, int] = {}
-        limits = {"purpose": 9, "data_class": 13, "recipient": 8}
+        limits = {"purpose": len(ALL_PURPOSES), "data_class": len(ALL_DATA_CLASSES), "recipient": len(ALL_RECIPIENTS)}
         for name, top in limits.items():
             code = parse_int_or_none(request.query_params.get(name, ""), minimum=1, maximum=top)
             if code is None:

@@ -276,7 +276,7 @@ def institution_grant_revoke(*, actor: User | None, disclosure_request_id: int, 
     grant.save(update_fields=["revoked_at", "updated_at"])
     audit_disclosure_ended(actor=actor, obj=grant, business_id=grant.business_id, institution_id=grant.institution_id,
                            disclosure_request_id=disclosure_request_id,
-                           reason="expired" if reason == "expired" else "revoked")
+                           reason="expired" if reason == "expired" else "declined" if reason == "declined" else "revoked")
     return grant
 
 

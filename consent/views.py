@@ -8,7 +8,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -18,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import AuthenticatedHttpRequest
+from accounts.permissions import AuthenticatedHttpRequest, role_required
 from core.errors import ApplicationError
+from core.forms import flash_errors
 from core.input import loads as input_loads
 from core.pdf import render_pdf
 
@@ -49,7 +49,7 @@ def _grid_context(request: AuthenticatedHttpRequest, business: Business, purpose
     }
 
 
-@login_required
+@role_required("business")
 @require_GET
 def consent_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     business = _business_of(request)
@@ -59,7 +59,7 @@ def consent_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "consent/index.html", context)
 
 
-@login_required
+@role_required("business")
 @require_POST
 def consent_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 1 (preview): the ticked grid → the list of changes. Step 2 (apply): the
@@ -78,9 +78,7 @@ def consent_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.error(request, _("The change could not be read. Please start again."))
             return redirect("consent:index")
         except ApplicationError as exc:
-            for field_messages in exc.errors.values():
-                for message in field_messages:
-                    messages.error(request, message)
+            flash_errors(request, exc.errors)
             return redirect("consent:index")
         if change is None:
             messages.info(request, _("Nothing changed."))
@@ -102,7 +100,7 @@ def consent_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@role_required("business")
 @require_GET
 def consent_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     business = _business_of(request)
@@ -123,7 +121,7 @@ def consent_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@role_required("business")
 @require_http_methods(["GET"])
 def consent_receipt(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     business = _business_of(request)

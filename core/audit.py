@@ -5,7 +5,7 @@ audit row that cannot be written rolls the change back. Rows hold identifiers an
 old/new values of choices, never copies of personal data. There is no free-form
 writer: a new kind of event gets its `AuditEvent.Kind` and its function here, so the
 shape of each kind's `data` is fixed in one place (tests/core/test_audit.py checks that
-every kind has exactly one writer).
+every kind but the retired ones has exactly one writer).
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ from django.db import models, transaction
 from core.models import AuditEvent
 
 Kind = AuditEvent.Kind
+
+# Kinds no function writes any more: each covered several events, now a kind each
+# (disclosure approved / rejected; member added / permissions changed / removed). The
+# rows written before stay as they are: the log is append-only.
+RETIRED_KINDS = frozenset({Kind.DISCLOSURE_DECIDED, Kind.MEMBER_CHANGED})
 
 
 def _record(*, kind: str, actor: Any = None, business_id: int | None = None, institution_id: int | None = None,
@@ -81,7 +86,7 @@ def audit_disclosure_approved(*, actor: Any, grant: models.Model, business_id: i
                               data_classes: list[int], valid_until: dt.date, disclosure_request_id: int,
                               policy_version: str) -> AuditEvent:
     """The business approved a request: the grant it gave is the object."""
-    return _record(kind=Kind.DISCLOSURE_DECIDED, actor=actor, business_id=business_id, institution_id=institution_id,
+    return _record(kind=Kind.DISCLOSURE_APPROVED, actor=actor, business_id=business_id, institution_id=institution_id,
                    obj=grant, policy_version=policy_version,
                    data={"decision": "approve", "purpose": purpose, "data_classes": sorted(data_classes),
                          "valid_until": valid_until.isoformat(), "disclosure_request_id": disclosure_request_id})
@@ -89,15 +94,17 @@ def audit_disclosure_approved(*, actor: Any, grant: models.Model, business_id: i
 
 def audit_disclosure_rejected(*, actor: Any, request: models.Model, business_id: int, institution_id: int,
                               purpose: int, data_classes: list[int]) -> AuditEvent:
-    return _record(kind=Kind.DISCLOSURE_DECIDED, actor=actor, business_id=business_id, institution_id=institution_id,
+    return _record(kind=Kind.DISCLOSURE_REJECTED, actor=actor, business_id=business_id, institution_id=institution_id,
                    obj=request, data={"decision": "reject", "purpose": purpose, "data_classes": sorted(data_classes)})
 
 
 def audit_disclosure_ended(*, actor: Any, obj: models.Model, business_id: int | None, institution_id: int,
-                           disclosure_request_id: int, reason: Literal["revoked", "expired", "unanswered"]) -> AuditEvent:
-    """An approval revoked by the business or expired (the grant is the object), or a
-    request left unanswered until its date (the request is the object)."""
-    kind = Kind.DISCLOSURE_REVOKED if reason == "revoked" else Kind.DISCLOSURE_EXPIRED
+                           disclosure_request_id: int,
+                           reason: Literal["revoked", "declined", "expired", "unanswered"]) -> AuditEvent:
+    """An approval revoked by the business, ended by the institution when it declined the
+    service it was given for (a 様式4), or expired (the grant is the object), or a request
+    left unanswered until its date (the request is the object)."""
+    kind = Kind.DISCLOSURE_REVOKED if reason in ("revoked", "declined") else Kind.DISCLOSURE_EXPIRED
     return _record(kind=kind, actor=actor, business_id=business_id, institution_id=institution_id, obj=obj,
                    data={"disclosure_request_id": disclosure_request_id, "reason": reason})
 
@@ -162,19 +169,19 @@ def audit_records_imported(*, actor: Any, institution_id: int, obj: models.Model
 
 def audit_member_added(*, actor: Any, business_id: int, member: models.Model, can_draft_applications: bool,
                        can_edit_record: bool) -> AuditEvent:
-    return _record(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=business_id, obj=member,
+    return _record(kind=Kind.MEMBER_ADDED, actor=actor, business_id=business_id, obj=member,
                    data={"action": "added", "can_draft_applications": can_draft_applications,
                          "can_edit_record": can_edit_record})
 
 
 def audit_member_permissions_changed(*, actor: Any, business_id: int, member: models.Model, before: dict[str, bool],
                                      after: dict[str, bool]) -> AuditEvent:
-    return _record(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=business_id, obj=member,
+    return _record(kind=Kind.MEMBER_PERMISSIONS_CHANGED, actor=actor, business_id=business_id, obj=member,
                    data={"action": "permissions", "before": before, "after": after})
 
 
 def audit_member_removed(*, actor: Any, business_id: int, member: models.Model) -> AuditEvent:
-    return _record(kind=Kind.MEMBER_CHANGED, actor=actor, business_id=business_id, obj=member,
+    return _record(kind=Kind.MEMBER_REMOVED, actor=actor, business_id=business_id, obj=member,
                    data={"action": "removed"})
 
 
@@ -216,7 +223,7 @@ def audit_api_token_revoked(*, actor: Any, token: models.Model, prefix: str) -> 
 def audit_application_returned(*, actor: Any, application: models.Model, business_id: int, fields: list[str],
                                submission: int) -> AuditEvent:
     """The agency returned the application for correction (a review result), with the fields concerned."""
-    return _record(kind=Kind.APPLICATION_REVIEWED, actor=actor, business_id=business_id, obj=application,
+    return _record(kind=Kind.APPLICATION_RETURNED, actor=actor, business_id=business_id, obj=application,
                    data={"result": "returned", "fields": sorted(fields), "submission": submission})
 
 

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -36,9 +36,27 @@ BREAKER_SECONDS = 5.0
 LOG_EVERY_SECONDS = 30.0
 
 
+class _ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis (and its table of ~170 response callbacks)
+    for every cache call: a third of a cached page's cost in Redis (issue 16). A redis.Redis
+    over a connection pool is safe to share, so one is kept per pool."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]  # Django's client, untyped
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]  # Django's client, untyped
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = _ReusedClientRedisCacheClient
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._last_logged = 0.0

@@ -1,5 +1,5 @@
 """Names of the models in Japanese (and English), for the admin and every message that
-names a model. Set when the apps are ready rather than in each model's Meta: a name is
+names a model, and of the apps the admin groups them under. Set when the apps are ready rather than in each model's Meta: a name is
 presentation, and Meta.verbose_name would add a migration to every app for no schema
 change (the autodetector reads Meta as declared; these are applied after). A model
 that declares its own verbose_name keeps it."""
@@ -75,11 +75,40 @@ MODEL_NAMES = {
     "linkage.PartnerRecord": (_("partner record"), _("partner records")),
     "linkage.ReviewItem": (_("matching review item"), _("matching review items")),
     "linkage.MatchIndex": (_("match index"), _("match indexes")),
+    "mfa.Authenticator": (_("authenticator"), _("authenticators")),  # allauth's catalogue has no Japanese for it
+}
+
+# The admin groups models under their app's name: Django makes it from the label ("Analytics").
+APP_NAMES = {
+    "core": _("Audit and shared records"),
+    "accounts": _("Accounts and members"),
+    "companies": _("Business records"),
+    "consent": _("Data-use policy and consent"),
+    "institutions": _("Support institutions"),
+    "notifications": _("Mail and notices"),
+    "applications": _("Subsidy applications"),
+    "documents": _("Documents"),
+    "awards": _("After adoption"),
+    "disclosure": _("Disclosure to supporters"),
+    "supportplans": _("Support plans (form 4)"),
+    "reviews": _("Reviews"),
+    "programs": _("Support programs and case studies"),
+    "recommend": _("Recommendations"),
+    "analytics": _("Analysis and open data"),
+    "linkage": _("Partner data linkage"),
 }
 
 
 def apply_model_names() -> None:
     from django.apps import apps
+
+    for app_label, app_name in APP_NAMES.items():
+        try:
+            config = apps.get_app_config(app_label)
+        except LookupError:
+            continue
+        if config.verbose_name == app_label.title():  # an app that names itself keeps its name
+            config.verbose_name = app_name
 
     for label, (singular, plural) in MODEL_NAMES.items():
         try:

@@ -15,8 +15,9 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +31,7 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return reversed_url(self.url_name)
 
     @property
     def group_key(self) -> str:
@@ -94,8 +95,43 @@ def _providers() -> list[Callable[[Any], list[NavItem]]]:
     return providers
 
 
+# Navigation URLs take no arguments: each is reversed once per URLconf and script prefix,
+# not on every page (issue 16). Forgotten when the URLconf setting changes (tests).
+_REVERSED: dict[tuple[str, Any, str], str] = {}
+
+
+def reversed_url(url_name: str) -> str:
+    key = (url_name, get_urlconf(), get_script_prefix())
+    url = _REVERSED.get(key)
+    if url is None:
+        url = reverse(url_name)  # NoReverseMatch is not remembered: the next call raises again
+        if len(_REVERSED) < 10_000:
+            _REVERSED[key] = url
+    return url
+
+
+def _forget(setting: str, **kwargs: Any) -> None:
+    if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
+        _REVERSED.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="core.navigation.forget")
+
+
 def _items_for(request: HttpRequest) -> list[tuple[NavItem, dict[str, Any]]]:
+    """The caller's items, worked out once per request and user (マイページ lists them and
+    the header groups them: one pass, one unread-notice count)."""
     user = getattr(request, "user", None)
+    memo = getattr(request, "_mirasapo_nav", None)
+    if memo is not None and memo[0] is user and memo[1] == request.path:
+        cached: list[tuple[NavItem, dict[str, Any]]] = memo[2]
+        return cached
+    result = _compute_items(request, user)
+    request._mirasapo_nav = (user, request.path, result)  # type: ignore[attr-defined]  # a per-request memo
+    return result
+
+
+def _compute_items(request: HttpRequest, user: Any) -> list[tuple[NavItem, dict[str, Any]]]:
     items: list[NavItem] = []
     for provider in _providers():
         items.extend(provider(user))

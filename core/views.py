@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -13,14 +14,34 @@ from core.health import Check
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public home page: what the portal does for a business owner, a search box for
-    the support programs, the calls open now by deadline, and the news."""
-    from django.apps import apps
+    the support programs, the calls open now by deadline, and the news.
+
+    Its content holds nothing of the caller but whether they are signed in, so it is
+    rendered once per language, day and sign-in state and catalogue generation (the rounds
+    are part of the catalogue, core.pagecache) and kept until the first shown call closes;
+    the header (CSRF token, the user's e-mail) is rendered per request."""
+    from django.template.loader import render_to_string
     from django.utils import timezone
 
-    now = timezone.now()
-    rounds = apps.get_model("applications", "SubsidyRound")
-    open_calls = list(rounds.objects.filter(opens_on__lte=timezone.localdate(), deadline__gte=now).order_by("deadline")[:5])
-    return render(request, "core/home.html", {"open_calls": open_calls, "news": NEWS})
+    from core import pagecache
+
+    signed_in = bool(getattr(request.user, "is_authenticated", False))
+    today = timezone.localdate()
+
+    def compute() -> tuple[str, float]:
+        from django.apps import apps
+
+        now = timezone.now()
+        rounds = apps.get_model("applications", "SubsidyRound")
+        open_calls = list(rounds.objects.filter(opens_on__lte=today, deadline__gte=now).order_by("deadline")[:5])
+        html = render_to_string("core/_home_content.html", {"open_calls": open_calls, "news": NEWS, "signed_in": signed_in})
+        # The list changes when the first of its calls closes (another may then move up).
+        until = min((call.deadline for call in open_calls), default=None)
+        return html, (until - now).total_seconds() if until else float(pagecache.DEFAULT_TIMEOUT)
+
+    html, _seconds = pagecache.cached("catalogue", ("home", get_language(), today, signed_in), compute,
+                                      timeout=lambda value: int(min(value[1], pagecache.DEFAULT_TIMEOUT)))
+    return render(request, "core/home.html", {"content": mark_safe(html)})  # noqa: S308 - our own template's output
 
 
 # The news on the home page: (date, text). Kept here, short, newest first.

@@ -71,7 +71,9 @@ def business_request_list(*, viewer, filters: dict | None = None) -> QuerySet[Di
         .select_related("institution", "requested_by")
         .order_by("-created_at", "-id")
     )
-    return RequestFilter(filters or {}, queryset=qs).qs
+    # No filter given: the list itself, without building a FilterSet and its form (マイページ's
+    # panel asks on every visit, issue 16).
+    return RequestFilter(filters, queryset=qs).qs if filters else qs
 
 
 def business_request_get(*, viewer, request_id: int) -> DisclosureRequest | None:
@@ -88,8 +90,8 @@ def mypage_panel(*, viewer) -> dict:
     """What マイページ shows a business user: requests awaiting an answer."""
     from django.utils import timezone
 
-    pending = business_request_list(viewer=viewer, filters={"status": DisclosureRequest.Status.PENDING}).filter(
-        valid_until__gte=timezone.localdate()
+    pending = business_request_list(viewer=viewer).filter(
+        status=DisclosureRequest.Status.PENDING, valid_until__gte=timezone.localdate()
     )
     items = list(pending[:5])
     return {"pending": items, "pending_count": len(items) if len(items) < 5 else pending.count(),

@@ -343,6 +343,26 @@ def disclosure_request_revoke(*, actor, request_id: int) -> DisclosureRequest:
 
 
 @transaction.atomic
+def disclosure_request_relinquish(*, actor, request_id: int, reason: str = "declined") -> DisclosureRequest:
+    """The institution ends, at once, an approval it was given for a service it will not
+    give (a 様式4 it declined): it must not keep reading the business's data for a
+    purpose that is over. Only the institution the approval was given to; the same
+    revocation, grant end and audit row as the business's own revocation, the audit
+    reason saying who ended it."""
+    if not getattr(actor, "is_institution_staff", False):
+        raise PermissionDenied
+    request = (DisclosureRequest.objects.select_for_update()
+               .filter(pk=request_id, institution_id=actor.institution_id).first())
+    if request is None:
+        raise Http404
+    if request.status != Status.APPROVED:
+        return request  # already ended (revoked, expired): nothing left to end
+    _transition_dated(request, Status.REVOKED, actor=actor)
+    institution_grant_revoke(actor=actor, disclosure_request_id=request.pk, reason=reason)
+    return request
+
+
+@transaction.atomic
 def disclosure_request_expire(*, request_id: int, on: dt.date | None = None) -> bool:
     """Close one request whose validity has ended: an approval (its grant is revoked with
     reason "expired"; both sides are told) or a request left unanswered (the institution is

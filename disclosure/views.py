@@ -15,7 +15,7 @@ from accounts.permissions import role_required
 from companies.presentation import display_value, financial_table
 from companies.reference import JSIC_MIDDLE, PREFECTURES
 from core.errors import ApplicationError
-from core.forms import add_errors_to_form
+from core.forms import add_errors_to_form, flash_errors
 
 from . import selectors, services
 from .filters import SIZE_BAND_CHOICES, AnonymisedCompanyFilter, RequestFilter
@@ -103,20 +103,23 @@ def _display(value):
     """A released document (already projected) as readable lines: "label: value"."""
     if not isinstance(value, dict | list):
         return value
-    from companies.mydata import content_item_label
+    from companies.mydata import content_item_label, content_item_value
 
     lines = []
 
     def walk(node, path):
-        if isinstance(node, dict):
+        if isinstance(node, dict) and {"value", "source"} <= node.keys():
+            walk(node["value"], path)  # a pre-filled item: its value, not its bookkeeping
+        elif isinstance(node, dict):
             for key, item in node.items():
-                walk(item, f"{path}.{key}" if path else str(key))
+                # A snapshot holds the content under "content": the items are named inside it.
+                walk(item, path if key == "content" and not path else f"{path}.{key}" if path else str(key))
         elif isinstance(node, list):
             for i, item in enumerate(node):
                 walk(item, f"{path}[{i}]")
         elif node not in (None, ""):
             top = path.split(".", 1)[0] if not path.startswith("expenses[") else path
-            lines.append(f"{content_item_label(top)}: {node}")
+            lines.append(f"{content_item_label(top)}: {content_item_value(top, node)}")
 
     walk(value, "")
     return "\n".join(lines)
@@ -232,7 +235,7 @@ def revoke(request, pk: int):
         try:
             services.disclosure_request_revoke(actor=request.user, request_id=pk)
         except ApplicationError as exc:
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("The approval was revoked. The institution can no longer see your data."))
         return redirect("disclosure:inbox_detail", pk=pk)

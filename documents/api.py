@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -10,6 +9,8 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts.permissions import HasRole
 
 from . import selectors, services
 from .kinds import DocumentType
@@ -36,12 +37,8 @@ class DocumentSerializer(serializers.Serializer):
     issued_on = serializers.DateField(allow_null=True)
 
 
-def _require_business_user(user) -> None:
-    if not getattr(user, "is_business_user", False):
-        raise PermissionDenied
-
-
 class DocumentListApi(APIView):
+    permission_classes = [HasRole.of("business")]
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
@@ -50,7 +47,6 @@ class DocumentListApi(APIView):
                    400: OpenApiResponse(description="A type the content does not match, an empty file, one over the limit.")},
     )
     def post(self, request):
-        _require_business_user(request.user)
         serializer = UploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -60,15 +56,14 @@ class DocumentListApi(APIView):
 
     @extend_schema(responses=DocumentSerializer(many=True))
     def get(self, request):
-        _require_business_user(request.user)
         documents = selectors.document_list(viewer=request.user, filters=request.query_params)
         return Response(DocumentSerializer(documents, many=True).data)
 
 
 class DocumentDetailApi(APIView):
+    permission_classes = [HasRole.of("business")]
     @extend_schema(responses=DocumentSerializer)
     def get(self, request, id: int):  # noqa: A002 - api.md names the parameter {id}
-        _require_business_user(request.user)
         return Response(DocumentSerializer(selectors.document_for_owner_or_404(viewer=request.user, document_id=id)).data)
 
 

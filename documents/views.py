@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import role_required
 from applications.selectors import application_for_applicant_or_404
 from core.errors import ApplicationError
-from core.forms import add_errors_to_form
+from core.forms import add_errors_to_form, flash_errors
 
 from . import selectors, services
 from .forms import AttachForm, UploadForm
@@ -50,7 +51,7 @@ def _announce(request, result) -> None:
                       % {"sha256": result.document.sha256})
 
 
-@login_required
+@role_required("business")
 def vault(request):
     filters = {"document_type": request.GET.get("document_type") or ""}
     documents = selectors.document_list(viewer=request.user, filters=filters)
@@ -70,7 +71,7 @@ def vault(request):
     }, status=400 if request.method == "POST" else 200)
 
 
-@login_required
+@role_required("business")
 def detail(request, pk: int):
     document = selectors.document_for_owner_or_404(viewer=request.user, document_id=pk)
     return render(request, "documents/detail.html", {
@@ -101,22 +102,20 @@ def _own_application(request, pk: int):
     return application_for_applicant_or_404(viewer=request.user, application_id=pk)
 
 
-@login_required
+@role_required("business")
 @require_POST
 def application_upload(request, pk: int):
     application = _own_application(request, pk)
     form = _upload_form(request.POST, request.FILES)
     result = _upload(request, form, attach_to=application.pk)
     if result is None:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        flash_errors(request, form.errors)
     else:
         _announce(request, result)
     return redirect(f"{application_detail_url(application.pk)}#documents")
 
 
-@login_required
+@role_required("business")
 @require_POST
 def application_attach(request, pk: int):
     application = _own_application(request, pk)
@@ -127,24 +126,20 @@ def application_attach(request, pk: int):
         try:
             attached = services.document_attach(actor=request.user, application_id=application.pk, document_id=form.cleaned_data["document"])
         except ApplicationError as exc:
-            for errors in exc.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("The document was attached.") if attached else _("This document is already attached."))
     return redirect(f"{application_detail_url(application.pk)}#documents")
 
 
-@login_required
+@role_required("business")
 @require_POST
 def application_detach(request, pk: int, document_id: int):
     application = _own_application(request, pk)
     try:
         services.document_detach(actor=request.user, application_id=application.pk, document_id=document_id)
     except ApplicationError as exc:
-        for errors in exc.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, exc.errors)
     else:
         messages.success(request, _("The document was removed from the application. It stays in your vault."))
     return redirect(f"{application_detail_url(application.pk)}#documents")

@@ -104,9 +104,7 @@ def review_detail(request, item_id: int):
             review_item_decide(actor=request.user, item_id=item.pk, decision=form.cleaned_data["decision"],
                                business_id=form.cleaned_data["business"])
         except ApplicationError as exc:
-            for errors in exc.errors.values():
-                for error in errors:
-                    form.add_error(None, error)
+            add_errors_to_form(form, exc.errors)
         else:
             if form.cleaned_data["decision"] == "confirm":
                 messages.success(request, _("The record was linked to the business and stored."))

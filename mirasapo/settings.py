@@ -146,7 +146,12 @@ CACHES = {
         "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }
+    },
+    # Template fragments that depend only on the code, the language and the settings (the
+    # footer, the header's brand, the asset links): kept in each process for its life, so
+    # a page does not render them again (issue 16). Never anything of a user or of the data.
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mirasapo-fragments",
+                  "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 1000}},
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as accounts_views
@@ -23,6 +24,7 @@ api_v1 = [
     path("", include("applications.api")),
     path("", include("documents.api")),
     path("", include("awards.api")),
+    path("", include("supportplans.api")),
     path("", include("disclosure.api")),
     path("", include("programs.api")),
     path("", include("recommend.api")),
@@ -32,6 +34,8 @@ api_v1 = [
 
 # The admin has no sign-in form of its own: staff sign in through allauth, with its
 # rate limits and the two-factor step (accounts.middleware.RequireMFAMiddleware).
+admin.site.site_header = gettext_lazy("Mirasapo administration")  # not Django's own name
+admin.site.site_title = gettext_lazy("Mirasapo administration")
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # the wrapped view replaces the admin's form
 
 # Project-level pages anyone may open (allauth's entrance pages, i18n and static files

@@ -41,9 +41,13 @@ def case_study_list(*, viewer, filters: dict) -> CaseStudyFilter:
     return CaseStudyFilter(filters, queryset=queryset)
 
 
-def program_detail(*, viewer, program_id: int) -> SupportProgram:
+def program_detail(*, viewer, program_id: int, with_cases: bool = True) -> SupportProgram:
     queryset = _with_favourite_flag(SupportProgram.objects.all(), viewer=viewer, field="program")
-    return get_object_or_404(queryset.prefetch_related("case_studies"), pk=program_id)
+    if with_cases:
+        queryset = queryset.prefetch_related("case_studies")
+    else:  # the saved flag and the view record only: what the page shows comes from its cached fragment
+        queryset = queryset.only("pk")
+    return get_object_or_404(queryset, pk=program_id)
 
 
 def case_study_detail(*, viewer, case_id: int) -> CaseStudy:

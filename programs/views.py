@@ -3,8 +3,13 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from companies.reference import PREFECTURES
+from core import pagecache
 from core.input import parse_int_or_none
 from recommend.services import view_record
 
@@ -41,23 +46,57 @@ def _querystring_without_page(request) -> str:
     return params.urlencode()
 
 
+# A query string longer than this is answered without the cache (no one types it; it would
+# only fill the cache).
+CACHED_QUERY_MAX = 500
+
+
 def program_index(request):
-    """支援制度ナビ: every program, filterable and searchable (public)."""
-    filterset = program_list(viewer=request.user, filters=request.GET)
-    page = _page(request, filterset.qs)
-    return render(request, "programs/program_list.html", {
-        "filter": filterset, "page_obj": page, "querystring": _querystring_without_page(request),
-        "can_save": viewer_business_id(request.user) is not None,
-    })
+    """支援制度ナビ: every program, filterable and searchable (public). Without a business
+    (anonymous callers, staff) the form and results are the same for everyone who asks the
+    same query: rendered once per language, query and catalogue generation (core.pagecache).
+    A business's users get their saved flags and save forms, rendered per request."""
+    business_id = viewer_business_id(request.user)
+    can_save = business_id is not None
+
+    def compute() -> str:
+        filterset = program_list(viewer=request.user, filters=request.GET)
+        page = _page(request, filterset.qs)
+        return render_to_string("programs/_program_list_content.html", {
+            "filter": filterset, "page_obj": page, "querystring": _querystring_without_page(request), "can_save": can_save,
+        }, request=request if can_save else None)
+
+    query = request.META.get("QUERY_STRING", "")
+    if can_save or len(query) > CACHED_QUERY_MAX:
+        content = compute()
+    else:
+        signed_in = bool(request.user.is_authenticated)
+        content = pagecache.cached("catalogue", ("programs", get_language(), signed_in, timezone.localdate(), query), compute)
+    return render(request, "programs/program_list.html", {"content": mark_safe(content)})  # noqa: S308 - our template's output
 
 
 def program_show(request, program_id: int):
-    program = program_detail(viewer=request.user, program_id=program_id)
-    view_record(viewer=request.user, program=program)
-    opens_on, closes_on, round_ = reception_period(program)
+    """A program's page. What it shows of the program is the same for every caller: it is
+    rendered once per language, day (the reception period) and catalogue generation
+    (core.pagecache) and reused; a business's users also get their saved flag and form,
+    rendered per request, and their view is recorded."""
+    business_id = viewer_business_id(request.user)
+    program = program_detail(viewer=request.user, program_id=program_id, with_cases=False) if business_id else None
+
+    def compute() -> dict[str, str]:
+        shown = program_detail(viewer=None, program_id=program_id)  # 404 for a program that does not exist
+        opens_on, closes_on, round_ = reception_period(shown)
+        context = {"program": shown, "prefecture_names": [PREFECTURES.get(c, c) for c in shown.prefectures],
+                   "opens_on": opens_on, "closes_on": closes_on, "round": round_}
+        return {"title": shown.name, "top": render_to_string("programs/_program_detail_top.html", context),
+                "body": render_to_string("programs/_program_detail_body.html", context)}
+
+    page = pagecache.cached("catalogue", ("program", program_id, get_language(), timezone.localdate()), compute)
+    if program is not None:
+        view_record(viewer=request.user, program=program)
     return render(request, "programs/program_detail.html", {
-        "program": program, "prefecture_names": [PREFECTURES.get(c, c) for c in program.prefectures], "can_save": viewer_business_id(request.user) is not None,
-        "opens_on": opens_on, "closes_on": closes_on, "round": round_,
+        "title": page["title"], "top": mark_safe(page["top"]), "body": mark_safe(page["body"]),  # noqa: S308 - our templates' output
+        "program": program, "can_save": business_id is not None,
     })
 
 

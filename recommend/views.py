@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from core.errors import ApplicationError
+from core.forms import flash_errors
 from programs.models import SupportProgram
 
 from .diagnosis import simulate
@@ -53,7 +54,7 @@ def favourite_toggle_view(request):
         try:
             saved = favourite_toggle(user=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("Saved to your list.") if saved else _("Removed from your list."))
     return redirect(target or "recommend:favourites")
@@ -142,12 +143,12 @@ def saved_searches(request):
 def saved_search_create_view(request):
     form = SavedSearchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        flash_errors(request, form.errors)
         return redirect("recommend:saved_searches")
     try:
         saved_search_create(user=request.user, **form.cleaned_data)
     except ApplicationError as exc:
-        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+        flash_errors(request, exc.errors)
     else:
         messages.success(request, _("Your search was saved."))
     return redirect("recommend:saved_searches")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import role_required
 from applications.selectors import application_for_agency_or_404, review_rows
 from core.errors import ApplicationError
-from core.forms import add_errors_to_form
+from core.forms import add_errors_to_form, flash_errors
 from core.input import CharField, IntegerField
 
 from . import services
@@ -64,7 +64,7 @@ def score(request, pk: int):
             form = score_form if action == "score" else decide_form
             if form.is_bound:
                 add_errors_to_form(form, exc.errors)
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
     row = review_rows(viewer=request.user, applications=[application])[0]
     return render(request, "reviews/score.html", {
         "application": application, "sheet": sheet, "score_form": score_form, "decide_form": decide_form,

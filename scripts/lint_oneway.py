@@ -8,8 +8,12 @@ NAM001  A bare code where the policy table has a name: `data_class=6`,
         …, ALL_DATA_CLASSES) and consent.access's purposes and recipients
         (PURPOSE_CONSULTATION, SUPPORT_INSTITUTIONS, …).
 FRM001  A hand-copied loop that puts a service's errors on a form
-        (`for name, messages in exc.errors.items(): … form.add_error(…)`): call
+        (`for name, messages in exc.errors.items(): … form.add_error(…)`, or over
+        `.errors.values()` / `.errors`): call
         core.forms.add_errors_to_form(form, exc.errors).
+FRM002  A hand-copied flash of a service's errors (`messages.error(request, " ".join(… exc.errors
+        …))`, or a loop over `.errors` calling messages.error): call
+        core.forms.flash_errors(request, exc.errors).
 
 Tests, benchmarks, scripts and migrations are not scanned (tests state codes on
 purpose: they check the table). A line may opt out with `# lint-oneway: allow <reason>`.
@@ -28,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lintkit import ROOT, Finding, python_files, run  # noqa: E402 - scripts/ first on the path
 
-ALLOWED = {"FRM001": frozenset({Path("core/forms.py")})}
+ALLOWED = {"FRM001": frozenset({Path("core/forms.py")}), "FRM002": frozenset({Path("core/forms.py")})}
 ALLOW_COMMENT = re.compile(r"#\s*lint-oneway:\s*allow\s+\S")
 CODE_KEYWORDS = frozenset({"data_class", "data_classes", "purpose", "purposes", "recipient", "recipients"})
 CODE_NAME = re.compile(r"(^|_)(data_class(es)?|classes|purposes?|recipients?|class_codes?)$")
@@ -52,9 +56,27 @@ def _name_of(node: ast.AST) -> str:
 
 
 def _is_error_items(node: ast.AST) -> bool:
-    """`<expr>.errors.items()`."""
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "items"
+    """`<expr>.errors`, `<expr>.errors.items()` or `<expr>.errors.values()`."""
+    if isinstance(node, ast.Attribute) and node.attr == "errors":
+        return True
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("items", "values")
             and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "errors")
+
+
+def _is_message_error(node: ast.AST) -> bool:
+    """`messages.error(...)` (django.contrib.messages)."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "error"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "messages")
+
+
+def _flashes_errors(node: ast.AST) -> bool:
+    """messages.error() over `<expr>.errors`, in its arguments or in a loop over them."""
+    if _is_message_error(node):
+        assert isinstance(node, ast.Call)
+        return any(_is_error_items(n) for arg in node.args for n in ast.walk(arg))
+    if isinstance(node, ast.For) and _is_error_items(node.iter):
+        return any(_is_message_error(n) for n in ast.walk(node))
+    return False
 
 
 def check_source(source: str, path: Path, relative: Path | None = None) -> list[Finding]:
@@ -86,6 +108,9 @@ def check_source(source: str, path: Path, relative: Path | None = None) -> list[
                 if relative not in ALLOWED["FRM001"]:
                     findings.append(Finding(path, node.lineno, "FRM001",
                                             "errors copied onto a form by hand: use core.forms.add_errors_to_form"))
+        if relative not in ALLOWED["FRM002"] and _flashes_errors(node):
+            findings.append(Finding(path, node.lineno, "FRM002",
+                                    "errors flashed by hand: use core.forms.flash_errors"))
     return [f for f in findings if not (0 < f.line <= len(lines) and ALLOW_COMMENT.search(lines[f.line - 1]))]
 
 

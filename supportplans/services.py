@@ -9,7 +9,7 @@
 - The advisor takes the request up, comments (threaded, seen by the applicant, who may
   reply), fills in the 様式4 and issues it: rendered to PDF (core.pdf) and attached to the
   application as a `support_plan` document. Or declines. The applicant may withdraw an
-  open request (its disclosure is revoked at once).
+  open request. A withdrawal and a decline both revoke its disclosure at once.
 - Every status change goes through core.transitions.transition on a row locked here
   (map in supportplans/transitions.py) and is audited (core.audit.audit_support_plan_status)
   in the same transaction; a refusal changes nothing. Two advisors issuing at once queue
@@ -45,6 +45,7 @@ from disclosure.models import AccessLogEntry, DisclosureRequest
 from disclosure.services import (
     access_log_record,
     disclosure_request_offer,
+    disclosure_request_relinquish,
     disclosure_request_revoke,
 )
 from documents.kinds import DocumentType
@@ -252,10 +253,24 @@ def support_plan_take_up(*, actor, request_id: int) -> SupportPlanRequest:
     return request
 
 
+def conversation_released(request: SupportPlanRequest, *, viewer, context: ConsentContext | None = None) -> bool:
+    """Whether the conversation (class 11) of this request is the advisor's to read and
+    join: approved for the request and allowed by the business's consent today."""
+    if CHALLENGES not in request.disclosure_request.approved_data_classes:
+        return False
+    context = context or ConsentContext([request.business_id], institution_id=viewer.institution_id)
+    return context.decide(request.business_id, purpose=PURPOSE_CONSULTATION, data_class=CHALLENGES,
+                          recipient=SUPPORT_INSTITUTIONS, viewer=viewer).allowed
+
+
 @transaction.atomic
 def support_plan_comment(*, actor, request_id: int, body, parent_id=None, field: str = "") -> SupportPlanComment:
-    """The advisor comments on the draft; the request waits for the applicant (→ commented)."""
+    """The advisor comments on the draft; the request waits for the applicant (→ commented).
+    Only where the conversation is released to the institution (a thread it cannot read
+    is not one it may write in)."""
     request = _advisor_request_for_update(actor=actor, request_id=request_id)
+    if not conversation_released(request, viewer=actor):
+        raise PermissionDenied(_("The business does not share the conversation about this request with your institution."))
     comment = _comment(request, actor=actor, side=SupportPlanComment.Author.ADVISOR, body=body, parent_id=parent_id, field=field)
     if request.status != Status.COMMENTED:
         _move(request, to=Status.COMMENTED, actor=actor, reason="comment")
@@ -341,6 +356,10 @@ def support_plan_decline(*, actor, request_id: int, reason) -> SupportPlanReques
         raise ApplicationError(errors={"decline_reason": [_("Tell the applicant why the form 4 is declined.")]})
     request.decline_reason, request.closed_at = text, timezone.now()
     _move(request, to=Status.DECLINED, actor=actor, fields=["decline_reason", "closed_at"])
+    # Like a withdrawal, a decline ends the disclosure the applicant approved for this
+    # request at once, in the same transaction: the institution keeps no access to the
+    # business's data for a 様式4 it will not write.
+    disclosure_request_relinquish(actor=actor, request_id=request.disclosure_request_id, reason="declined")
     _tell_applicant(request, key="declined")
     return request
 
@@ -374,8 +393,7 @@ def support_plan_draft_release(*, viewer, request_id: int, channel: str = Access
                                     institution_id=viewer.institution_id)
         access_log_record(viewer=viewer, business_id=request.business_id, purpose=PURPOSE_CONSULTATION,
                           data_classes=released, channel=channel, audit_event_id=event.pk)
-    conversation = context.decide(request.business_id, purpose=PURPOSE_CONSULTATION, data_class=CHALLENGES,
-                                  recipient=SUPPORT_INSTITUTIONS, viewer=viewer).allowed and CHALLENGES in approved
+    conversation = conversation_released(request, viewer=viewer, context=context)
     return {"request": request, "draft": draft.data, "business": business.data, "released_classes": released,
             "withheld": sorted({d.path.split(".")[-1] for d in draft.dropped if d.data_class is not None}),
             "conversation": conversation}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import role_required
 from applications.selectors import application_for_applicant_or_404
 from core.errors import ApplicationError
-from core.forms import add_errors_to_form
+from core.forms import add_errors_to_form, flash_errors
 from disclosure.labels import DATA_CLASS_NAMES
 
 from . import selectors, services
@@ -143,7 +143,7 @@ def withdraw(request, pk: int):
         try:
             services.support_plan_withdraw(actor=request.user, request_id=plan.pk)
         except ApplicationError as exc:
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, _("The request was withdrawn and the institution's access ended."))
         return redirect("supportplans:detail", pk=plan.pk)
@@ -198,9 +198,11 @@ def advisor_detail(request, pk: int):
             target = {"comment": comment_form, "decline": decline_form}.get(action or "", form4)
             if target.is_bound:
                 _errors_to_form(exc, target)
-            messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+            flash_errors(request, exc.errors)
         else:
             messages.success(request, done)
+            if action == "decline":  # the approval ended with the decline: the draft is no longer the advisor's to read
+                return redirect("supportplans:queue")
             return redirect("supportplans:advisor-detail", pk=pk)
     release = services.support_plan_draft_release(viewer=request.user, request_id=pk)
     plan = release["request"]

@@ -49,6 +49,7 @@ from tests.factories import (
 )
 from tests.linkage.factories import financial_record, partner
 from tests.programs.factories import CaseStudyFactory, SupportProgramFactory
+from tests.supportplans.helpers import FORM4
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,66 @@ class World:
         award_services.expense_line_add(actor=self.prime, application_id=application.pk,
                                         line=line(self.prime, document=receipt(self.prime, "schema")))
         return application
+
+    @cached_property
+    def adopted(self):
+        """An adopted application of `prime` before its grant request."""
+        from tests.awards.helpers import adopted_application
+
+        return adopted_application(self.prime, agency_staff(), SubsidyRoundFactory())
+
+    @cached_property
+    def confirmed(self):
+        """An adopted application whose award is reported and confirmed (the claim is next)."""
+        from awards import services as award_services
+        from tests.awards.helpers import adopted_application, reported
+
+        staff = agency_staff()
+        application = reported(self.prime, staff, adopted_application(self.prime, staff, SubsidyRoundFactory()))
+        award_services.confirm(actor=staff, application_id=application.pk, assessments={})
+        return application
+
+    def receipt_id(self, tag: str) -> int:
+        return uploaded_document(self.prime, tag=tag, document_type="receipt").pk
+
+    def expense_line(self, tag: str) -> dict:
+        return {"category": "advertising", "description": "ポスター印刷", "vendor": "株式会社印刷堂",
+                "paid_on": timezone.localdate().isoformat(), "amount": 20_000, "tax_mode": "excluded",
+                "receipt_id": self.receipt_id(tag)}
+
+    @cached_property
+    def advisor(self):
+        """Staff of a 商工会 of the business's area."""
+        from tests.supportplans.helpers import area_institution
+
+        return institution_staff(area_institution(self.business))
+
+    @cached_property
+    def form4_draft(self):
+        """A complete 持続化 draft without its 様式4 (saved, not through complete_draft)."""
+        from applications import services as application_services
+        from tests.applications.helpers import COMPLETE_JIZOKUKA
+
+        draft = start_draft(self.prime, subsidy_round=SubsidyRoundFactory())
+        return application_services.application_save_draft(actor=self.prime, application_id=draft.pk,
+                                                           content=dict(COMPLETE_JIZOKUKA), confirm_all=True)
+
+    @cached_property
+    def plan_request(self):
+        """The 様式4 request of `form4_draft` to the advisor's institution, with a comment."""
+        from supportplans import services as plan_services
+        from tests.supportplans.helpers import requested
+
+        request = requested(self.prime, self.form4_draft, institution=self.advisor.institution)
+        plan_services.support_plan_comment(actor=self.advisor, request_id=request.pk, body="売上計画の根拠を追記してください。")
+        return request
+
+    @cached_property
+    def taken_up(self):
+        from supportplans import services as plan_services
+
+        plan_services.support_plan_take_up(actor=self.advisor, request_id=self.plan_request.pk)
+        return self.plan_request
 
     @cached_property
     def document(self):
@@ -201,7 +262,7 @@ CALLS: dict[tuple[str, str], Callable[[World], list[Call]]] = {
     ("GET", "/api/v1/documents"): lambda w: [w.document and Call("prime", "GET", "/api/v1/documents")],
     ("GET", "/api/v1/documents/{id}"): lambda w: [Call("prime", "GET", f"/api/v1/documents/{w.document.pk}")],
     ("GET", "/api/v1/documents/{id}/file"): lambda w: [Call("prime", "GET", f"/api/v1/documents/{w.document.pk}/file")],
-    ("GET", "/api/v1/applications"): lambda w: [w.draft and Call("prime", "GET", "/api/v1/applications")],
+    ("GET", "/api/v1/applications"): lambda w: [w.draft and w.awarded and Call("prime", "GET", "/api/v1/applications")],
     ("POST", "/api/v1/applications/{id}/submit"): lambda w: [
         Call("prime", "POST", f"/api/v1/applications/{w.draft.pk}/submit", {"pledge": True})],
     ("GET", "/api/v1/applications/{id}/steps"): lambda w: [
@@ -209,6 +270,46 @@ CALLS: dict[tuple[str, str], Callable[[World], list[Call]]] = {
         Call("prime", "GET", f"/api/v1/applications/{w.awarded.pk}/steps")],
     ("GET", "/api/v1/applications/{id}/award"): lambda w: [
         Call("prime", "GET", f"/api/v1/applications/{w.awarded.pk}/award")],
+    ("POST", "/api/v1/applications/{id}/award"): lambda w: [
+        Call("prime", "POST", f"/api/v1/applications/{w.adopted.pk}/award", {"tax_mode": "excluded"}, status=201)],
+    ("POST", "/api/v1/applications/{id}/award/lines"): lambda w: [
+        Call("prime", "POST", f"/api/v1/applications/{w.awarded.pk}/award/lines", w.expense_line("api-line"), status=201)],
+    ("POST", "/api/v1/applications/{id}/award/report"): lambda w: [
+        Call("prime", "POST", f"/api/v1/applications/{w.awarded.pk}/award/report",
+             {"summary": "チラシとポスターを配布した。", "lines": [w.expense_line("api-report")]}, status=201)],
+    ("POST", "/api/v1/applications/{id}/award/plan-changes"): lambda w: [
+        Call("prime", "POST", f"/api/v1/applications/{w.awarded.pk}/award/plan-changes",
+             {"plan": {"advertising": 280_000, "travel": 80_000}, "reason": "展示会を1回増やすため"}, status=201)],
+    ("POST", "/api/v1/applications/{id}/award/claim"): lambda w: [
+        Call("prime", "POST", f"/api/v1/applications/{w.confirmed.pk}/award/claim")],
+    ("GET", "/api/v1/applications/{id}/support-plan-requests"): lambda w: [
+        Call("prime", "GET", f"/api/v1/applications/{w.plan_request.application_id}/support-plan-requests")],
+    ("POST", "/api/v1/applications/{id}/support-plan-requests"): lambda w: [
+        Call("prime", "POST", f"/api/v1/applications/{w.form4_draft.pk}/support-plan-requests", {
+            "institution": w.advisor.institution_id, "data_classes": [1, 3, 6, 7, 8, 11],
+            "valid_until": (timezone.localdate() + dt.timedelta(days=60)).isoformat(), "message": "様式4をお願いします。"},
+            status=201)],
+    ("GET", "/api/v1/support-plan-requests/{id}"): lambda w: [
+        Call("prime", "GET", f"/api/v1/support-plan-requests/{w.plan_request.pk}")],
+    ("POST", "/api/v1/support-plan-requests/{id}/comments"): lambda w: [
+        Call("prime", "POST", f"/api/v1/support-plan-requests/{w.plan_request.pk}/comments",
+             {"body": "追記しました。", "parent": w.plan_request.comments.first().pk}, status=201)],
+    ("POST", "/api/v1/support-plan-requests/{id}/withdraw"): lambda w: [
+        Call("prime", "POST", f"/api/v1/support-plan-requests/{w.plan_request.pk}/withdraw")],
+    ("GET", "/api/v1/institution/support-plan-requests"): lambda w: [
+        w.plan_request and Call("advisor", "GET", "/api/v1/institution/support-plan-requests")],
+    ("GET", "/api/v1/institution/support-plan-requests/{id}"): lambda w: [
+        Call("advisor", "GET", f"/api/v1/institution/support-plan-requests/{w.plan_request.pk}")],
+    ("POST", "/api/v1/institution/support-plan-requests/{id}/take-up"): lambda w: [
+        Call("advisor", "POST", f"/api/v1/institution/support-plan-requests/{w.plan_request.pk}/take-up")],
+    ("POST", "/api/v1/institution/support-plan-requests/{id}/comments"): lambda w: [
+        Call("advisor", "POST", f"/api/v1/institution/support-plan-requests/{w.plan_request.pk}/comments",
+             {"body": "経費の見積書を添付してください。", "field": "expenses"}, status=201)],
+    ("POST", "/api/v1/institution/support-plan-requests/{id}/issue"): lambda w: [
+        Call("advisor", "POST", f"/api/v1/institution/support-plan-requests/{w.taken_up.pk}/issue", FORM4, status=201)],
+    ("POST", "/api/v1/institution/support-plan-requests/{id}/decline"): lambda w: [
+        Call("advisor", "POST", f"/api/v1/institution/support-plan-requests/{w.plan_request.pk}/decline",
+             {"reason": "地区外の事業者のため"})],
     ("POST", "/api/v1/partner/records"): lambda w: [Call("partner", "POST", "/api/v1/partner/records", {
         "records": [financial_record(corporate_number=_number(w))]}, status=201)],
 }

@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from django import template
 
-from .. import selectors
+from .. import lifecycle, selectors
 
 register = template.Library()
+
+
+@register.filter
+def lifecycle_label(application) -> str:
+    """The status the applicant sees (awards.lifecycle): the award's step once there is one."""
+    return lifecycle.lifecycle_label(application)
 
 
 @register.inclusion_tag("awards/_panel.html", takes_context=True)

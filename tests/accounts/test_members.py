@@ -40,7 +40,7 @@ def test_prime_adds_a_member_with_permissions(client, owner):
     assert membership.business_id == owner.business.pk and membership.account_type == "member"
     assert membership.can_draft_applications and not membership.can_edit_record
     assert membership.issued_by == owner and not member.has_usable_password()
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.MEMBER_CHANGED, actor=owner, data__action="added").exists()
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.MEMBER_ADDED, actor=owner, data__action="added").exists()
     assert OutboxMessage.objects.filter(to_email="staff@example.jp", template="member_added").exists()
 
 

@@ -5,7 +5,7 @@ over every URL of the project: a signed-in caller without a role that a URL serv
 from __future__ import annotations
 
 import pytest
-from django.urls import resolve
+from django.urls import resolve, reverse
 from rest_framework.test import APIClient
 
 from accounts.permissions import (
@@ -84,6 +84,36 @@ def test_a_caller_without_the_role_gets_403_on_every_url(users):
             if status != 403:
                 failures.append(f"{url.path} ({url.name}, roles {sorted(roles)}) answered {status} to {name}")
     assert failures == []
+
+
+# The URLs that declare no role, each with why: they serve every signed-in user, or whoever
+# a decision of their own allows, or a caller that authenticates by other means. Every
+# other URL that is not public names its roles, so the walk above tests it.
+SERVES_EVERY_SIGNED_IN_USER = {
+    "accounts:mypage": "each user's own page",
+    "accounts:api-tokens": "each user's own API tokens",
+    "accounts:api-token-revoke": "each user's own API tokens (another's is a 404)",
+    "notifications:preferences": "each user's own mail settings",
+    "notifications:notices": "each user's own notices",
+    "api-me": "each user's own account",
+    "analytics:researcher_register": "a person with no role yet registers as a researcher (the roles are refused 403)",
+    "documents:file": "the consent decision says who receives a document (its business, an institution under a grant)",
+    "api-document-file": "the consent decision says who receives a document (its business, an institution under a grant)",
+    "api-partner-records": "partner systems authenticate with their key, not as a user",
+}
+
+
+def test_every_url_declares_its_roles_or_says_why_not():
+    """A new page or API view without `role_required` / `HasRole.of` fails here, so the
+    403-vs-404 walk above cannot miss it."""
+    admin = reverse("admin:index")
+    undeclared = sorted(
+        url.name or url.path for url in walk_urls()
+        if not (url.public or url.self_guarded or url.path.startswith(admin))
+        and required_roles_of(resolve(url.path).func) is None
+        and url.name not in SERVES_EVERY_SIGNED_IN_USER
+    )
+    assert undeclared == []
 
 
 def test_has_role_reads_the_user():

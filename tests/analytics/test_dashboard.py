@@ -130,7 +130,7 @@ def test_csv_matches_table(agency_client, small_data):
     response = agency_client.get("/analytics/dashboard/", {"by": "program", "fiscal_year": 2022, "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert {r["program"]: (int(r["applications"]), int(r["adopted"])) for r in rows} == {"jizokuka_general": (3, 2), "monodukuri": (2, 1)}
+    assert {r["制度コード"]: (int(r["申請件数"]), int(r["採択件数"])) for r in rows} == {"jizokuka_general": (3, 2), "monodukuri": (2, 1)}
 
 
 @pytest.mark.parametrize("who", ["business", "institution", "researcher"])

@@ -46,7 +46,7 @@ def test_return_with_reasons_then_correct_and_resubmit_keeps_both_snapshots(prim
     assert returned.status == "returned"
     correction = ApplicationCorrection.objects.get(application=returned)
     assert correction.cycle == 1 and correction.reasons == {"sales_plan": "対象市場を具体的に。", "expenses": "見積書の金額と一致しません。"}
-    audit = AuditEvent.objects.filter(kind=AuditEvent.Kind.APPLICATION_REVIEWED, object_id=str(returned.pk)).latest("id")
+    audit = AuditEvent.objects.filter(kind=AuditEvent.Kind.APPLICATION_RETURNED, object_id=str(returned.pk)).latest("id")
     assert audit.data["result"] == "returned" and audit.data["fields"] == ["expenses", "sales_plan"]
 
     services.application_save_draft(actor=prime, application_id=returned.pk,

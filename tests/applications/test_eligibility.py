@@ -153,6 +153,20 @@ def test_minimum_wage_page(client, db):
     assert response.context["result"] is None and "daily_pay" in response.context["errors"]
 
 
+def test_minimum_wage_page_reads_figures_as_people_type_them(client, db):
+    """Full-width digits and separators, and digit grouping, as typed in Japan; the result with separators."""
+    for pay, hours in [("２２０，０００", "１６０"), ("220,000", "160"), ("２２００００", "１６０")]:
+        response = client.post("/eligibility/minimum-wage/", {"kind": "monthly", "monthly_pay": pay, "monthly_hours": hours},
+                               HTTP_ACCEPT_LANGUAGE="ja")
+        assert response.context["result"] == Decimal("1375.00"), (pay, response.context["errors"])
+        assert "1,375" in response.content.decode() and "1375.00" not in response.content.decode()
+    response = client.post("/eligibility/minimum-wage/", {"kind": "annual", "annual_pay": "3,600,000", "working_days": "２４０",
+                                                          "daily_hours": "7.5"})
+    assert response.context["result"] == Decimal("2000.00")
+    refused = client.post("/eligibility/minimum-wage/", {"kind": "monthly", "monthly_pay": "22,00,00", "monthly_hours": "160"})
+    assert refused.context["result"] is None and "monthly_pay" in refused.context["errors"]
+
+
 def test_api_errors_in_english_on_request(api_client, db):
     response = api_client.post("/api/v1/eligibility/jizokuka", {"industry": "commerce_service", "staff": [], "target_round": "x"},
                                format="json", HTTP_ACCEPT_LANGUAGE="en")

@@ -11,7 +11,7 @@ import pytest
 
 from applications.forms import TEXT_AREA_MAX, TITLE_MAX
 from applications.models import Application
-from tests.factories import mfa_login
+from tests.factories import BusinessFactory, mfa_login, prime_user
 
 from .helpers import start_draft, submitted
 from .test_views import JA, form_data
@@ -50,6 +50,24 @@ def test_starting_a_submitted_round_again_shows_the_application_with_a_message(c
     assert response.status_code == 302 and response["Location"] == f"/applications/{application.pk}/"
     page = client.get(response["Location"], **JA)
     assert page.status_code == 200 and "すでに申請を提出しています" in page.content.decode()
+
+
+def test_the_edit_page_of_a_submitted_application_shows_it_with_a_message(client, prime, open_round):
+    """The browser's Back or a bookmark to /edit/ after submission: the application as sent, not a 404;
+    nothing posted there is saved. Another business's application stays a 404."""
+    application = submitted(prime, open_round)
+    mfa_login(client, prime)
+    response = client.get(f"/applications/{application.pk}/edit/", **JA)
+    assert response.status_code == 302 and response["Location"] == f"/applications/{application.pk}/"
+    page = client.get(response["Location"], **JA)
+    assert page.status_code == 200 and "提出済みのため編集できません" in page.content.decode()
+    title = application.content.get("plan_title")
+    assert client.post(f"/applications/{application.pk}/edit/", {"plan_title": "書き換え"}).status_code == 302
+    application.refresh_from_db()
+    assert application.content.get("plan_title") == title
+    other = prime_user(BusinessFactory())
+    mfa_login(client, other)
+    assert client.get(f"/applications/{application.pk}/edit/").status_code == 404
 
 
 def test_limits_are_shown_and_enforced(client, prime, open_round):

@@ -121,7 +121,7 @@ def test_application_flow_by_keyboard_alone_with_visible_focus(page, screenshot)
     application.refresh_from_db()
     assert application.plan_title == "新商品のネット販売による販路開拓"
 
-    # Submission needs the 様式4 of the area's 商工会 (its own browser test: test_form4_review.py).
+    # Submission needs the 様式4 of the area's 商工会 (its own browser test: test_lifecycle.py).
     from tests.supportplans.helpers import issued
 
     issued(owner, application)

@@ -44,7 +44,7 @@ def test_owner_applies_with_prefill_submits_and_downloads_pdf(page, screenshot):
     page.fill("input[name=exp-0-description]", "チラシ作成")
     page.fill("input[name=exp-0-amount]", "300000")
     page.check("input[name=confirm_all]")
-    # Submission needs the 様式4 of the area's 商工会 (its own browser test: test_form4_review.py).
+    # Submission needs the 様式4 of the area's 商工会 (its own browser test: test_lifecycle.py).
     from applications.models import Application
     from tests.supportplans.helpers import issued
 

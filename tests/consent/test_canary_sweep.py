@@ -143,7 +143,9 @@ def _kwargs_for(name: str, world: World) -> list[dict] | None:
     # After adoption: the canary's award (of the 持続化 application) at every stage's PDF.
     from awards.pdfs import STAGES
 
-    for name_ in ("awards:detail", "awards:review-detail", "api-application-steps", "api-application-award"):
+    for name_ in ("awards:detail", "awards:review-detail", "api-application-steps", "api-application-award",
+                  "api-award-lines", "api-award-report", "api-award-plan-changes", "api-award-claim",
+                  "api-support-plan-requests"):
         table[name_] = [{"pk": pk} for pk in apps_]
     for name_ in ("awards:pdf", "awards:review-pdf"):
         table[name_] = [{"pk": w.jizokuka.pk, "stage": stage} for stage in STAGES]
@@ -153,7 +155,10 @@ def _kwargs_for(name: str, world: World) -> list[dict] | None:
     # The 様式4 the area's third institution issued (its advisor is not a sweep role: A and B
     # must get 404 there, the owner sees the request and its comments).
     plan_request = w.extra["plan_request"]
-    for name_ in ("supportplans:detail", "supportplans:withdraw", "supportplans:advisor-detail"):
+    for name_ in ("supportplans:detail", "supportplans:withdraw", "supportplans:advisor-detail",
+                  "api-support-plan-request", "api-support-plan-comments", "api-support-plan-withdraw",
+                  "api-advisor-support-plan", "api-advisor-support-plan-take-up", "api-advisor-support-plan-comments",
+                  "api-advisor-support-plan-issue", "api-advisor-support-plan-decline"):
         table[name_] = [{"pk": plan_request.pk}]
     table["supportplans:application"] = [{"pk": pk} for pk in apps_]
     for name_ in ("company_data", "inbox_detail", "decide", "revoke", "block"):

@@ -3,6 +3,7 @@ Django's made-up English plurals ("Ebpm analysiss")."""
 
 from __future__ import annotations
 
+import pytest
 from django.apps import apps
 from django.conf import settings
 from django.utils import translation
@@ -28,3 +29,20 @@ def test_the_names_the_issue_found():
         assert str(apps.get_model("companies", "Challenge")._meta.verbose_name) == "経営課題"
     with translation.override("en"):
         assert str(apps.get_model("analytics", "EbpmAnalysis")._meta.verbose_name_plural) == "EBPM analyses"
+
+
+@pytest.mark.django_db
+def test_the_admin_groups_models_under_japanese_app_names(client):
+    """The admin index named the apps "Analytics", "Applications", … and itself "Django 管理サイト"."""
+    from tests.factories import agency_staff, mfa_login
+
+    staff = agency_staff()
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    mfa_login(client, staff)
+    html = client.get("/agency-admin/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "ミラサポ管理画面" in html and "Django" not in html.split("<body", 1)[1]
+    for app_label in ("analytics", "applications", "consent", "core", "linkage", "programs"):
+        name = str(apps.get_app_config(app_label).verbose_name)
+        assert name in html and not name.isascii(), app_label
+    assert "Authenticators" not in html and "Analytics" not in html

@@ -76,8 +76,21 @@ def test_hand_copied_error_loops_are_refused():
             form.add_error(name if name in form.fields else None, error)
     """
     assert _codes(source) == ["FRM001"]
+    every_message_as_non_field = """
+    for errors in exc.errors.values():
+        for error in errors:
+            form.add_error(None, error)
+    """
+    assert _codes(every_message_as_non_field) == ["FRM001"]
     lint = _lint()
     assert lint.check_source(textwrap.dedent(source), Path("core/forms.py"), Path("core/forms.py")) == []
+
+
+def test_hand_copied_error_flashes_are_refused():
+    assert _codes('messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))\n') == ["FRM002"]
+    assert _codes("for ms in exc.errors.values():\n    for m in ms:\n        messages.error(request, m)\n") == ["FRM002"]
+    assert _codes("flash_errors(request, exc.errors)\n") == []
+    assert _codes('messages.error(request, _("The change could not be read."))\n') == []
 
 
 def test_the_names_are_the_table_codes():

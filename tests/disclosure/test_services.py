@@ -111,7 +111,7 @@ def test_rejection_releases_nothing_and_cannot_then_be_approved():
     assert release(staff, business) is None
     with pytest.raises(ApplicationError):
         services.disclosure_request_decide(actor=prime, request_id=request.pk, decision="approve")
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.DISCLOSURE_DECIDED, data__decision="reject").exists()
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.DISCLOSURE_REJECTED, data__decision="reject").exists()
 
 
 def test_revocation_ends_access_at_once_and_tells_the_institution():

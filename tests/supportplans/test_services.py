@@ -44,7 +44,7 @@ class TestRequest:
         assert disclosure.institution_id == shokokai.pk and disclosure.business_id == draft.business_id
         assert disclosure.approved_data_classes == [1, 3, 7, 8, 11] and disclosure.is_in_force
         kinds = set(AuditEvent.objects.filter(business_id=draft.business_id).values_list("kind", flat=True))
-        assert {"disclosure.requested", "disclosure.decided", "supportplan.status"} <= kinds
+        assert {"disclosure.requested", "disclosure.approved", "supportplan.status"} <= kinds
 
     def test_only_an_institution_of_the_area_that_issues_form4(self, prime, draft, business):
         elsewhere = InstitutionFactory(prefecture="27", municipality="大阪市")
@@ -194,6 +194,34 @@ class TestAdvisor:
             services.support_plan_decline(actor=advisor, request_id=request.pk, reason="  ")
         declined = services.support_plan_decline(actor=advisor, request_id=request.pk, reason="地区外の事業者のため")
         assert declined.status == "declined" and declined.decline_reason == "地区外の事業者のため"
+
+    def test_a_decline_ends_the_advisors_access_at_once(self, prime, draft, shokokai, advisor):
+        """Like a withdrawal: the disclosure the applicant approved for the request is
+        revoked in the decline's transaction, audited, and the institution reads nothing
+        more of the business (the draft, the company API, another step on the request)."""
+        from consent.models import InstitutionGrant
+        from disclosure.services import company_data_release
+
+        request = requested(prime, draft, institution=shokokai)
+        services.support_plan_take_up(actor=advisor, request_id=request.pk)
+        assert company_data_release(viewer=advisor, business_id=draft.business_id, channel="api") is not None
+        services.support_plan_decline(actor=advisor, request_id=request.pk, reason="地区外の事業者のため")
+        request.refresh_from_db()
+        request.disclosure_request.refresh_from_db()
+        assert request.status == "declined" and request.disclosure_request.status == "revoked"
+        assert request.disclosure_request.closed_at is not None
+        grant = InstitutionGrant.objects.get(disclosure_request_id=request.disclosure_request_id)
+        assert grant.revoked_at is not None
+        ended = AuditEvent.objects.get(kind="disclosure.revoked", business_id=draft.business_id)
+        assert ended.data == {"disclosure_request_id": request.disclosure_request_id, "reason": "declined"}
+        assert ended.actor_id == advisor.pk
+        assert company_data_release(viewer=advisor, business_id=draft.business_id, channel="api") is None
+        for call in (lambda: services.support_plan_draft_release(viewer=advisor, request_id=request.pk),
+                     lambda: services.support_plan_comment(actor=advisor, request_id=request.pk, body="追記")):
+            with pytest.raises(Http404):
+                call()
+        # The applicant may ask again (a new request, a new approval).
+        assert requested(prime, draft, institution=shokokai).disclosure_request.is_in_force
 
 
 class TestSubmission:

@@ -107,3 +107,14 @@ def test_applicant_history_keeps_its_query_count_with_form4(client, prime, open_
     mfa_login(client, prime)
     with django_assert_max_num_queries(40):
         assert client.get(f"/applications/{application.pk}/form4/").status_code == 200
+
+
+def test_the_advisor_declines_from_the_page_and_the_draft_is_closed_to_it(client, prime, draft, shokokai, advisor):
+    request = requested(prime, draft, institution=shokokai)
+    mfa_login(client, advisor)
+    response = client.post(f"/institution/form4/{request.pk}/", {"action": "decline", "decline_reason": "地区外の事業者のため"})
+    assert response.status_code == 302 and response["Location"] == "/institution/form4/"
+    request.refresh_from_db()
+    assert request.status == "declined"
+    assert DisclosureRequest.objects.get(pk=request.disclosure_request_id).status == "revoked"
+    assert client.get(f"/institution/form4/{request.pk}/").status_code == 404

@@ -1,18 +1,29 @@
-"""The 様式4 and the review in a browser, as the applicant, the advisor and the reviewer:
+"""The whole lifecycle of a 持続化補助金 application in a real browser, from the first draft
+to the final payment, with real files, as the applicant, the advisor and the reviewer:
+
 owner@ asks 仙台商工会 for the 様式4 from the draft (approving the disclosure in the same
-step) → advisor@ reads the draft and comments → owner@ replies → advisor@ issues the
-様式4 (a PDF, read back with pdftotext) → owner@ submits → the reviewer starts the review,
-scores by the call's criteria and adopts: the state the post-award flow starts from."""
+step) → advisor@ reads the draft (through the approval) and comments → owner@ replies →
+advisor@ issues the 様式4 (a PDF, read back with pdftotext) → owner@ submits → the reviewer
+starts the review, scores by the call's criteria and adopts → owner@ requests the grant →
+the reviewer decides it → owner@ enters the ledger with uploaded receipts (a lodging line
+over its cap is refused) and reports → the reviewer confirms with a deduction explained →
+owner@ claims → the reviewer records the payment. At every step after adoption the
+application's own page and the API show the award's step as the application's status.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 
 import pytest
+from django.utils import timezone
 
 from tests.applications.factories import SubsidyRoundFactory, business_with_record
 from tests.applications.helpers import COMPLETE_JIZOKUKA, ensure_reference_data
+from tests.awards.helpers import vault_storage_at
 from tests.browser.conftest import sign_in
+from tests.documents.files import pdf_bytes
 from tests.factories import PASSWORD, InstitutionFactory, UserFactory, with_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -25,13 +36,28 @@ def _context(browser, live_server):
     return context, page
 
 
-def test_form4_comments_issue_submit_score_and_adopt(chromium_browser, live_server, page, screenshot):
+def _submit(page, section: str, button: str) -> None:
+    page.locator(f"#{section}").get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+
+
+def _api_status(page, application_id: int) -> tuple[str, list[str]]:
+    """The application's status and timeline as GET /api/v1/applications gives them (the
+    page's own session)."""
+    rows = page.request.get("/api/v1/applications", headers={"Accept": "application/json"}).json()
+    row = next(r for r in rows if r["id"] == application_id)
+    return row["status"], [s["status"] for s in row["timeline"]]
+
+
+def test_first_draft_to_final_payment(chromium_browser, live_server, page, screenshot, settings, tmp_path):
     from accounts.models import Membership, User
     from applications import services as application_services
     from applications.models import Application
+    from awards.models import Award, ExpenseLine
     from reviews.criteria import install_criteria
 
     ensure_reference_data()
+    vault_storage_at(settings, tmp_path)
     business = business_with_record(name="株式会社青葉精機", prefecture="04", municipality="仙台市")
     owner = UserFactory(email="owner@demo.mirasapo.jp", full_name="青葉 一郎")
     Membership.objects.create(user=owner, business=business, account_type="prime")
@@ -50,7 +76,7 @@ def test_form4_comments_issue_submit_score_and_adopt(chromium_browser, live_serv
     application_services.application_save_draft(actor=owner, application_id=draft.pk, content=dict(COMPLETE_JIZOKUKA),
                                                  confirm_all=True)
 
-    # ower@ asks for the 様式4 from the draft: only the area's 商工会・商工会議所 are offered.
+    # owner@ asks for the 様式4 from the draft: only the area's 商工会・商工会議所 are offered.
     sign_in(page, owner.email, PASSWORD, totp_secret=owner_secret)
     page.goto(f"/applications/{draft.pk}/")
     page.click("#ask-form4-link")
@@ -142,7 +168,6 @@ def test_form4_comments_issue_submit_score_and_adopt(chromium_browser, live_serv
     screenshot(reviewer_page, "form4-5-reviewer-scores")
     reviewer_page.click("#record-decision")
     reviewer_page.wait_for_url(f"**/review/applications/{draft.pk}/")
-    reviewer_context.close()
     adopted = Application.objects.get(pk=draft.pk)
     assert adopted.status == "adopted" and adopted.review_score == 80 and adopted.granted_amount == adopted.requested_amount
 
@@ -150,3 +175,104 @@ def test_form4_comments_issue_submit_score_and_adopt(chromium_browser, live_serv
     page.goto(f"/applications/{draft.pk}/")
     assert "採択" in page.inner_text("main") and "80.00" not in page.content()
     screenshot(page, "form4-6-owner-adopted")
+
+    # owner@ requests the grant (交付申請) from the application page, with real receipts to come.
+    application = adopted
+    flyer = tmp_path / "領収書_チラシ.pdf"
+    flyer.write_bytes(pdf_bytes("flyer-receipt"))
+    hotel = tmp_path / "領収書_ホテル.pdf"
+    hotel.write_bytes(pdf_bytes("hotel-receipt"))
+    today = timezone.localdate()
+    review = reviewer_page
+    try:
+        assert _api_status(page, application.pk) == ("adopted", ["draft", "submitted", "under_review", "adopted"])
+        page.click("#award-link")
+        page.select_option("#grant-request select[name=tax_mode]", "excluded")
+        page.check("#grant-request input[name=confirm]")
+        _submit(page, "grant-request", "交付申請を提出する")
+        assert page.locator("#award-status").inner_text() == "交付申請済"
+        page.goto(f"/applications/{application.pk}/")
+        assert "交付申請済" in page.locator("main dl").first.inner_text()  # the application's own status follows
+
+        # The reviewer: 交付決定.
+        review.goto("/review/awards/")
+        review.click(f"a[href='/review/awards/{application.pk}/']")
+        review.fill("#grant-decide input[name=project_end]", (today + dt.timedelta(days=30)).isoformat())
+        review.fill("#grant-decide input[name=report_due]", (today + dt.timedelta(days=60)).isoformat())
+        _submit(review, "grant-decide", "交付を決定する")
+        assert review.locator("#granted-amount").inner_text() == "240,000円"
+
+        # The applicant: the ledger, with receipts uploaded.
+        page.goto(f"/awards/{application.pk}/")
+        assert "交付決定" in page.locator("#timeline").inner_text()
+
+        def add_line(category, description, vendor, amount, receipt_path, **travel):
+            form = page.locator("#add-line")
+            form.locator("select[name=category]").select_option(category)
+            form.locator("input[name=description]").fill(description)
+            form.locator("input[name=vendor]").fill(vendor)
+            form.locator("input[name=paid_on]").fill(today.isoformat())
+            form.locator("input[name=amount]").fill(str(amount))
+            if travel:
+                form.locator("select[name=travel_item]").select_option("lodging")
+                form.locator("select[name=region]").select_option(travel["region"])
+                form.locator("input[name=nights]").fill(str(travel["nights"]))
+                form.locator("input[name=lodging_per_night]").fill(str(travel["per_night"]))
+            form.locator("input[name=receipt_file]").set_input_files(str(receipt_path))
+            _submit(page, "add-line", "経費明細に追加する")
+
+        add_line("advertising", "チラシ印刷", "株式会社印刷堂", 250_000, flyer)
+        add_line("travel", "展示会出張の宿泊", "ホテル青葉", 22_000, hotel, region="domestic_kou", nights=2, per_night=11_000)
+        assert "10,900" in page.locator("#add-line .errorlist").first.inner_text()
+        assert ExpenseLine.objects.count() == 1
+        add_line("travel", "展示会出張の宿泊", "ホテル青葉", 21_800, hotel, region="domestic_kou", nights=2, per_night=10_900)
+        assert ExpenseLine.objects.count() == 2
+        assert "ホテル青葉" in page.locator("#ledger").inner_text()
+        page.fill("#report textarea[name=summary]", "チラシを配布し、展示会に出展しました。")
+        page.check("#report input[name=confirm]")
+        _submit(page, "report", "実績報告を提出する")
+        assert page.locator("#award-status").inner_text() == "実績報告済"
+        screenshot(page, "award-reported")
+
+        # The reviewer: 確定検査 with a deduction explained.
+        review.goto(f"/review/awards/{application.pk}/")
+        advertising = ExpenseLine.objects.get(category="advertising")
+        review.fill(f"input[name=accepted_{advertising.pk}]", "200000")
+        _submit(review, "confirm", "額を確定する")
+        assert "減額の理由" in review.content()  # the reason is missing: refused
+        review.fill(f"input[name=reason_{advertising.pk}]", "見積外の追加印刷分は対象外")
+        _submit(review, "confirm", "額を確定する")
+        assert review.locator("#confirmed-amount").inner_text() == "147,866円"
+
+        # The applicant: 精算払請求; the reviewer records the payment.
+        page.goto(f"/awards/{application.pk}/")
+        assert "見積外の追加印刷分は対象外" in page.locator("#ledger").inner_text()
+        page.check("#claim input[name=confirm]")
+        _submit(page, "claim", "精算払請求を提出する")
+        review.goto(f"/review/awards/{application.pk}/")
+        review.check("#pay input[name=confirm]")
+        _submit(review, "pay", "支払を記録する")
+        assert review.locator("#award-status").inner_text() == "支払済"
+
+        page.goto(f"/awards/{application.pk}/")
+        timeline = page.locator("#timeline").inner_text()
+        for step in ("交付申請", "交付決定", "実績報告", "確定検査", "精算払請求", "補助金の支払", "収益状況報告の期限"):
+            assert step in timeline
+        page.goto("/mypage/notices/")
+        assert "補助金お支払いのお知らせ" in page.content()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"/awards/{application.pk}/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(page, "award-paid-390")
+        assert Award.objects.get().status == "paid"
+        # The application's own page and the API give the same step, and the API's timeline
+        # is every step from the first draft to the payment, in order.
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"/applications/{application.pk}/")
+        assert "支払済" in page.locator("main dl").first.inner_text()
+        assert _api_status(page, application.pk) == ("paid", [
+            "draft", "submitted", "under_review", "adopted", "grant_requested", "granted", "reported", "confirmed",
+            "claimed", "paid"])
+        assert Application.objects.get(pk=application.pk).status == "adopted"  # the review's outcome stays as decided
+    finally:
+        reviewer_context.close()
