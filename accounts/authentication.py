@@ -32,7 +32,8 @@ class HashedTokenAuthentication(TokenAuthentication):
 
         if not isinstance(key, str) or not key.isascii() or len(key) > 200:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
+        # The caller's membership comes in the same query: every role check reads it.
+        token = ApiToken.objects.select_related("user", "user__membership").filter(key_hash=hash_key(key)).first()
         now = timezone.now()
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from accounts.permissions import HasRole
 from core.input import parse_int_or_none
 
-from .selectors import recommendations_for
+from .selectors import recommendation_titles_for
 
 
 class RecommendedItemSerializer(serializers.Serializer):
@@ -28,12 +28,15 @@ class RecommendationsSerializer(serializers.Serializer):
     case_studies = RecommendedItemSerializer(many=True)
 
 
-def _item(rec) -> dict:
-    if rec.kind == "program":
-        title, url = rec.item.name, reverse("programs:program_detail", args=[rec.item.pk])
-    else:
-        title, url = rec.item.title, reverse("programs:case_detail", args=[rec.item.pk])
-    return {"id": rec.item.pk, "title": title, "url": url, "score": rec.score, "reasons": rec.reasons}
+def _urls() -> dict[str, str]:
+    """The detail URL of each kind, with "0" where the id goes (reverse() once, not per item)."""
+    return {"program": reverse("programs:program_detail", args=[0]), "case_study": reverse("programs:case_detail", args=[0])}
+
+
+def _item(kind: str, entry: dict, urls: dict[str, str]) -> dict:
+    head, _zero, tail = urls[kind].rpartition("0")
+    return {"id": entry["id"], "title": entry["title"], "url": f"{head}{entry['id']}{tail}", "score": entry["score"],
+            "reasons": entry["reasons"]}
 
 
 class RecommendationsApi(APIView):
@@ -43,8 +46,10 @@ class RecommendationsApi(APIView):
     def get(self, request):
         requested = parse_int_or_none(request.query_params.get("limit", "10"))
         limit = min(max(requested, 1), 50) if requested is not None else 10
-        _business, results = recommendations_for(viewer=request.user, limit=limit)
-        body = {"programs": [_item(r) for r in results["program"]], "case_studies": [_item(r) for r in results["case_study"]]}
+        results = recommendation_titles_for(viewer=request.user, limit=limit)
+        urls = _urls()
+        body = {"programs": [_item("program", e, urls) for e in results["program"]],
+                "case_studies": [_item("case_study", e, urls) for e in results["case_study"]]}
         return Response(RecommendationsSerializer(body).data)
 
 

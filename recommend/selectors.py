@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone, translation
 
 from companies.models import (
@@ -73,6 +73,36 @@ def recommendations_for(*, viewer, limit: int = 10):
                 kind=kind, item=item, score=entry["score"], reasons=list(entry["reasons"]), content=entry["content"],
                 collaborative=entry["collaborative"], finance_based=entry["finance_based"]))
     return business, results
+
+
+def recommendation_titles_for(*, viewer, limit: int = 10) -> dict[str, list[dict]]:
+    """The API's form of recommendations_for: the same stored set and the same items (a
+    program whose deadline passed, or an item removed, since the set was computed is left
+    out), as {"program": [{id, title, score, reasons}], "case_study": [...]}, without loading
+    the business or whole catalogue rows: one query for the set, one for the titles."""
+    membership = viewer.membership_or_none if getattr(viewer, "is_authenticated", False) else None
+    if membership is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    row = _stored_set(membership.business_id, today)
+    results: dict[str, list[dict]] = {"program": [], "case_study": []}
+    if row is None:
+        return results
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    stored = row.items.get(language) or row.items.get(settings.LANGUAGE_CODE) or {}
+    entries = {kind: stored.get(kind, [])[:limit] for kind in ("program", "case_study")}
+    programs = SupportProgram.objects.filter(pk__in=[e["id"] for e in entries["program"]]).filter(
+        Q(deadline__isnull=True) | Q(deadline__gte=today)).annotate(item_kind=Value("program")).values_list("pk", "name", "item_kind")
+    cases = CaseStudy.objects.filter(pk__in=[e["id"] for e in entries["case_study"]]).annotate(
+        item_kind=Value("case_study")).values_list("pk", "title", "item_kind")
+    titles = {(kind, pk): title for pk, title, kind in programs.union(cases, all=True)}
+    for kind in ("program", "case_study"):
+        for entry in entries[kind]:
+            title = titles.get((kind, entry["id"]))
+            if title is None:  # removed, or its deadline passed since the set was computed
+                continue
+            results[kind].append({"id": entry["id"], "title": title, "score": entry["score"], "reasons": list(entry["reasons"])})
+    return results
 
 
 def favourites_for(*, viewer):
