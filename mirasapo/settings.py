@@ -386,6 +386,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several "status" fields with different choice sets: each set gets a stable, readable name.
+    "ENUM_NAME_OVERRIDES": {
+        "SupportPlanRequestStatusEnum": "supportplans.models.SupportPlanRequest.Status",
+        "ApplicationLifecycleStatusEnum": "awards.lifecycle.CHOICES",
+    },
 }
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="mirasapo-demo")

@@ -101,7 +101,7 @@ def _applicant_response(request, pk: int, code: int = status.HTTP_200_OK) -> Res
     return Response(ApplicantRequestSerializer(applicant_body(plan)).data, status=code)
 
 
-class RequestCreateSerializer(serializers.Serializer):
+class SupportPlanRequestCreateSerializer(serializers.Serializer):
     institution = ApiIntegerField(min_value=1, help_text="A 商工会 or 商工会議所 of the business's area (GET /institutions).")
     data_classes = serializers.ListField(child=ApiIntegerField(min_value=1, max_value=13), max_length=13,
                                          help_text="The classes disclosed for purpose 6: 1, 8 and 11 always; 3, 6, 7 optional.")
@@ -121,9 +121,9 @@ class ApplicationRequestsApi(APIView):
         rows = selectors.requests_of_application(viewer=request.user, application=application)
         return Response(ApplicantRequestSerializer([applicant_body(r) for r in rows], many=True).data)
 
-    @extend_schema(request=RequestCreateSerializer, responses={201: ApplicantRequestSerializer, 400: ERRORS, 404: NOT_FOUND})
+    @extend_schema(request=SupportPlanRequestCreateSerializer, responses={201: ApplicantRequestSerializer, 400: ERRORS, 404: NOT_FOUND})
     def post(self, request, pk: int):
-        serializer = RequestCreateSerializer(data=request.data)
+        serializer = SupportPlanRequestCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         created = services.support_plan_request_create(
