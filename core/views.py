@@ -7,8 +7,10 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n as i18n_views
 
 from core import health
+from core.csrf import csrf_protect_by_origin
 from core.health import Check
 
 
@@ -42,6 +44,12 @@ def home(request: HttpRequest) -> HttpResponse:
     html, _seconds = pagecache.cached("catalogue", ("home", get_language(), today, signed_in), compute,
                                       timeout=lambda value: int(min(value[1], pagecache.DEFAULT_TIMEOUT)))
     return render(request, "core/home.html", {"content": mark_safe(html)})  # noqa: S308 - our own template's output
+
+
+# Django's language switch (same URL, name and behaviour), guarded by the POST's origin
+# instead of a token: the switch is on every page, and a token in it would keep anonymous
+# pages from being cached whole (core.csrf, core.pagecache.anonymous_page).
+set_language = csrf_protect_by_origin(i18n_views.set_language)
 
 
 # The news on the home page: (date, text). Kept here, short, newest first.

@@ -40,10 +40,10 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 # Project-level pages anyone may open (allauth's entrance pages, i18n and static files
 # are recognised by tests/test_url_protection.py by their module).
-PUBLIC_URL_NAMES = {"home", "info-page", "healthz", "readyz", "api-schema", "api-docs", "account_signup"}
+PUBLIC_URL_NAMES = {"home", "info-page", "healthz", "readyz", "api-schema", "api-docs", "account_signup", "set_language"}
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),  # Django's, checked by origin (core.csrf)
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
