@@ -13,10 +13,15 @@ token, no user's name, no per-user flag. The views decide who gets a fragment (a
 callers and users without a business; a business's users see their saved flags and forms
 rendered per request) and put what the fragment varies on (language, date, the query) in
 its key. Without Redis (or while it is away) every request computes.
+
+anonymous_page() keeps a whole page, frame and all, for anonymous callers without a
+session (see there): the same generation, the same rules, served before the view runs.
 """
 
 from __future__ import annotations
 
+import datetime
+import functools
 import hashlib
 import threading
 import time
@@ -26,8 +31,11 @@ from typing import Any, TypeVar
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 T = TypeVar("T")
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 DEFAULT_TIMEOUT = 600
 PREFIX = "pagecache"
@@ -48,15 +56,17 @@ def invalidate(name: str) -> None:
     cache.set(_generation_key(name), time.time_ns(), timeout=None)
 
 
-def cached(name: str, parts: Iterable[Any], compute: Callable[[], T], *,
-           timeout: int | Callable[[T], int] = DEFAULT_TIMEOUT) -> T:
-    """compute()'s value under the key `parts` in generation `name`, computed at most once
-    per generation and time to live (`timeout` in seconds, or a function of the value)."""
+_MISS = object()
+
+
+def _lookup(name: str, key: str) -> tuple[Any, Any]:
+    """(the current generation of `name`, what is stored under `key` for it, else _MISS);
+    the generation is None while the cache is away (nothing may be stored then)."""
     from django.core.cache import cache
 
     if getattr(cache, "is_down", lambda: False)():
-        return compute()
-    generation_key, key = _generation_key(name), fragment_key(name, parts)
+        return None, _MISS
+    generation_key = _generation_key(name)
     found = cache.get_many([generation_key, key])
     generation = found.get(generation_key)
     if generation is None:
@@ -64,15 +74,145 @@ def cached(name: str, parts: Iterable[Any], compute: Callable[[], T], *,
         if not cache.add(generation_key, generation, timeout=None):
             generation = cache.get(generation_key)
         if generation is None:  # the cache went away between the calls
-            return compute()
+            return None, _MISS
     stored = found.get(key)
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation:
-        return stored[1]  # type: ignore[no-any-return]  # what compute() returned for this key
-    value = compute()
-    seconds = timeout(value) if callable(timeout) else timeout
-    if seconds > 0:
+        return generation, stored[1]
+    return generation, _MISS
+
+
+def _store(key: str, generation: Any, value: Any, seconds: int) -> None:
+    from django.core.cache import cache
+
+    if generation is not None and seconds > 0:
+        # Stored with the generation read *before* it was computed: a change committed
+        # meanwhile has moved the generation on, and this value is never served.
         cache.set(key, (generation, value), timeout=seconds)
+
+
+def cached(name: str, parts: Iterable[Any], compute: Callable[[], T], *,
+           timeout: int | Callable[[T], int] = DEFAULT_TIMEOUT) -> T:
+    """compute()'s value under the key `parts` in generation `name`, computed at most once
+    per generation and time to live (`timeout` in seconds, or a function of the value)."""
+    key = fragment_key(name, parts)
+    generation, stored = _lookup(name, key)
+    if stored is not _MISS:
+        return stored  # type: ignore[no-any-return]  # what compute() returned for this key
+    value = compute()
+    if generation is not None:
+        _store(key, generation, value, timeout(value) if callable(timeout) else timeout)
     return value
+
+
+# --- whole pages for anonymous callers -------------------------------------------------
+#
+# What is left of an anonymous public page once its content is cached is the frame (base
+# template, header, navigation, footer): most of the request. A page whose view is wrapped
+# in anonymous_page() is kept whole, as the view returned it, and given again to the next
+# anonymous caller who asks for the same thing, before the view runs. The middleware still
+# runs on every response: the security headers, CSP, Vary and Content-Language are set per
+# request as on a computed page.
+#
+# Who gets a stored page: a GET without htmx headers and without any cookie but the
+# language and the CSRF cookie. Those two leave the page as it is: the language is in the
+# key (get_language(), from the cookie or Accept-Language), and the frame renders no CSRF
+# token for an anonymous caller (the language switch is checked by origin, core.csrf). A
+# session cookie (signed in, or an anonymous session holding messages), the messages
+# cookie or anything else, and the page is computed for that request, as before.
+#
+# What is stored: only a 200 that set no cookie, used no CSRF token (get_token() marks the
+# request), no CSP nonce and no message, stored under the generation read before the view
+# ran (a change committed meanwhile is never served), keyed by host, scheme, path, query,
+# language and date, for at most DEFAULT_TIMEOUT and never longer than the view says its
+# content lasts (page_expires).
+
+PAGE_QUERY_MAX = 500  # a longer query string is computed each time (no one types it)
+
+
+def _neutral_cookies() -> frozenset[str]:
+    from django.conf import settings
+
+    return frozenset({settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME})
+
+
+def page_expires(request: HttpRequest, until: datetime.datetime | None) -> None:
+    """The page the view is computing shows something that ends at `until` (a call's
+    deadline): a stored copy must not outlive it."""
+    if until is None:
+        return
+    current = getattr(request, "_pagecache_until", None)
+    if current is None or until < current:
+        request._pagecache_until = until  # type: ignore[attr-defined]  # read by anonymous_page
+
+
+def _may_serve_stored(request: HttpRequest) -> bool:
+    if request.method != "GET" or "HTTP_HX_REQUEST" in request.META:
+        return False
+    if len(request.META.get("QUERY_STRING", "")) > PAGE_QUERY_MAX:
+        return False
+    if request.COOKIES and not _neutral_cookies().issuperset(request.COOKIES):
+        return False
+    # Without a session cookie no one is signed in; asked all the same, so that the session
+    # is read (Vary: Cookie) exactly as when the page renders the header.
+    return not request.user.is_authenticated
+
+
+def _seconds_to_store(request: HttpRequest, response: HttpResponseBase) -> int:
+    from django.contrib.messages.storage.base import BaseStorage
+    from django.utils import timezone
+    from django.utils.functional import empty
+
+    if response.status_code != 200 or getattr(response, "streaming", False) or response.cookies:
+        return 0
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(request, "_csp_nonce", None) is not None:
+        return 0  # a CSRF token or a nonce of this request is in the page
+    messages = getattr(request, "_messages", None)
+    wrapped = getattr(messages, "_wrapped", messages)
+    if wrapped is not empty and isinstance(wrapped, BaseStorage) and (wrapped.added_new or getattr(wrapped, "_loaded_data", None)):
+        return 0
+    if any(word in response.get("Cache-Control", "") for word in ("private", "no-store", "no-cache")):
+        return 0
+    seconds = DEFAULT_TIMEOUT
+    until = getattr(request, "_pagecache_until", None)
+    if until is not None:
+        seconds = min(seconds, int((until - timezone.now()).total_seconds()))
+    return seconds
+
+
+def _stored_response(stored: tuple[int, list[tuple[str, str]], bytes]) -> HttpResponse:
+    status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for header, value in headers:
+        response[header] = value
+    return response
+
+
+def anonymous_page(name: str = "catalogue") -> Callable[[View], View]:
+    """The view's page kept whole for anonymous callers, in generation `name` (see above)."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            from django.utils import timezone
+            from django.utils.translation import get_language
+
+            if not _may_serve_stored(request):
+                return view(request, *args, **kwargs)
+            key = fragment_key(name, ("page", request.get_host(), request.is_secure(), request.path,
+                                      request.META.get("QUERY_STRING", ""), get_language(), timezone.localdate()))
+            generation, stored = _lookup(name, key)
+            if stored is not _MISS:
+                return _stored_response(stored)
+            response = view(request, *args, **kwargs)
+            if generation is not None:
+                seconds = _seconds_to_store(request, response)
+                if seconds > 0 and isinstance(response, HttpResponse):
+                    _store(key, generation, (response.status_code, list(response.items()), response.content), seconds)
+            return response
+
+        return wrapped  # type: ignore[return-value]  # the same signature as the view's
+
+    return decorator
 
 
 _queued = threading.local()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -9,11 +10,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import i18n as i18n_views
 
-from core import health
+from core import health, pagecache
 from core.csrf import csrf_protect_by_origin
 from core.health import Check
 
 
+@pagecache.anonymous_page("catalogue")
 def home(request: HttpRequest) -> HttpResponse:
     """The public home page: what the portal does for a business owner, a search box for
     the support programs, the calls open now by deadline, and the news.
@@ -21,16 +23,16 @@ def home(request: HttpRequest) -> HttpResponse:
     Its content holds nothing of the caller but whether they are signed in, so it is
     rendered once per language, day and sign-in state and catalogue generation (the rounds
     are part of the catalogue, core.pagecache) and kept until the first shown call closes;
-    the header (CSRF token, the user's e-mail) is rendered per request."""
+    the header (CSRF token, the user's e-mail) is rendered per request. For anonymous
+    callers the whole page is kept (core.pagecache.anonymous_page), no longer than its
+    content."""
     from django.template.loader import render_to_string
     from django.utils import timezone
-
-    from core import pagecache
 
     signed_in = bool(getattr(request.user, "is_authenticated", False))
     today = timezone.localdate()
 
-    def compute() -> tuple[str, float]:
+    def compute() -> tuple[str, datetime.datetime | None]:
         from django.apps import apps
 
         now = timezone.now()
@@ -38,11 +40,17 @@ def home(request: HttpRequest) -> HttpResponse:
         open_calls = list(rounds.objects.filter(opens_on__lte=today, deadline__gte=now).order_by("deadline")[:5])
         html = render_to_string("core/_home_content.html", {"open_calls": open_calls, "news": NEWS, "signed_in": signed_in})
         # The list changes when the first of its calls closes (another may then move up).
-        until = min((call.deadline for call in open_calls), default=None)
-        return html, (until - now).total_seconds() if until else float(pagecache.DEFAULT_TIMEOUT)
+        return html, min((call.deadline for call in open_calls), default=None)
 
-    html, _seconds = pagecache.cached("catalogue", ("home", get_language(), today, signed_in), compute,
-                                      timeout=lambda value: int(min(value[1], pagecache.DEFAULT_TIMEOUT)))
+    def seconds(value: tuple[str, datetime.datetime | None]) -> int:
+        until = value[1]
+        if until is None:
+            return pagecache.DEFAULT_TIMEOUT
+        return int(min((until - timezone.now()).total_seconds(), pagecache.DEFAULT_TIMEOUT))
+
+    # ("home", 2, ...): the fragment holds the first deadline itself (it held seconds before).
+    html, until = pagecache.cached("catalogue", ("home", 2, get_language(), today, signed_in), compute, timeout=seconds)
+    pagecache.page_expires(request, until)
     return render(request, "core/home.html", {"content": mark_safe(html)})  # noqa: S308 - our own template's output
 
 

@@ -51,11 +51,13 @@ def _querystring_without_page(request) -> str:
 CACHED_QUERY_MAX = 500
 
 
+@pagecache.anonymous_page("catalogue")
 def program_index(request):
     """支援制度ナビ: every program, filterable and searchable (public). Without a business
     (anonymous callers, staff) the form and results are the same for everyone who asks the
     same query: rendered once per language, query and catalogue generation (core.pagecache).
-    A business's users get their saved flags and save forms, rendered per request."""
+    A business's users get their saved flags and save forms, rendered per request. For
+    anonymous callers the whole page is kept (core.pagecache.anonymous_page)."""
     business_id = viewer_business_id(request.user)
     can_save = business_id is not None
 
@@ -75,11 +77,13 @@ def program_index(request):
     return render(request, "programs/program_list.html", {"content": mark_safe(content)})  # noqa: S308 - our template's output
 
 
+@pagecache.anonymous_page("catalogue")
 def program_show(request, program_id: int):
     """A program's page. What it shows of the program is the same for every caller: it is
     rendered once per language, day (the reception period) and catalogue generation
     (core.pagecache) and reused; a business's users also get their saved flag and form,
-    rendered per request, and their view is recorded."""
+    rendered per request, and their view is recorded. For anonymous callers the whole page
+    is kept (core.pagecache.anonymous_page)."""
     business_id = viewer_business_id(request.user)
     program = program_detail(viewer=request.user, program_id=program_id, with_cases=False) if business_id else None
 
