@@ -25,13 +25,11 @@ def search(request):
     page = Paginator(selectors.institution_search(filters=request.GET), PAGE_SIZE).get_page(request.GET.get("page"))
     # Each card's prefecture named here: the template looked it up by looping over all 47
     # prefectures for every card (a third of the page's time).
-    page.object_list = list(page.object_list)
-    for institution in page.object_list:
-        institution.prefecture_name = PREFECTURES.get(institution.prefecture, "")
+    cards = [(institution, PREFECTURES.get(institution.prefecture, "")) for institution in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "institutions/search.html", {
-        "filter_form": filterset.form, "page": page, "querystring": params.urlencode(),
+        "filter_form": filterset.form, "page": page, "cards": cards, "querystring": params.urlencode(),
     })
 
 
