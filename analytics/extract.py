@@ -205,6 +205,15 @@ def extract_copy_sql(*, viewer, filters: dict) -> tuple[str, list]:
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv)", list(params)
 
 
+def _crlf_rows(data: bytes, rows: int) -> bytes:
+    """`data`, `rows` whole rows of PostgreSQL's CSV, with every row's LF made CRLF. Each row
+    ends with its LF; when `data` holds no other LF (no value has one: the usual case) a plain
+    replace does it, without splitting every row at its quotes (_crlf, 4x the cost)."""
+    if data.count(b"\n") == rows:
+        return data.replace(b"\n", b"\r\n")
+    return _crlf(data, False)[0]
+
+
 def _crlf(data: bytes, inside: bool) -> tuple[bytes, bool]:
     """`data` of PostgreSQL's CSV with every row's LF made CRLF; `inside` says whether `data`
     starts inside a quoted value (returned for the next piece). A quote toggles the state
@@ -244,12 +253,13 @@ def stream_extract(*, viewer, filters: dict, on_finish, encoding: str = "utf-8",
     if copy_sql is None:
         on_finish(0, digest.hexdigest())
         return
-    inside = False
 
     def finished(pieces: list[bytes]) -> bytes:
-        nonlocal inside
-        chunk, inside = _crlf(b"".join(pieces), inside)
-        if encoding != "utf-8":  # pieces are whole rows (one per COPY message): whole characters
+        # Whole rows: PostgreSQL sends each row of COPY OUT as one CopyData message (the
+        # protocol's documented behaviour), so a chunk never starts inside a quoted value
+        # and, for cp932, never splits a character.
+        chunk = _crlf_rows(b"".join(pieces), len(pieces))
+        if encoding != "utf-8":
             chunk = csv_files.encode_text(chunk.decode("utf-8"), encoding, first=False)
         digest.update(chunk)
         return chunk
@@ -260,13 +270,16 @@ def stream_extract(*, viewer, filters: dict, on_finish, encoding: str = "utf-8",
         statement = ClientCursor(raw).mogrify(copy_sql, params) if params else copy_sql
         pieces: list[bytes] = []
         append = pieces.append
-        # Rows of this extract are ~110 bytes: count rows, not bytes, in the per-row loop
-        # (the loop runs a million times; psycopg's own read is most of its cost).
+        # Rows of this extract are ~150 bytes: count rows, not bytes, in the per-row loop
+        # (it runs a million times; psycopg's own read is most of its cost).
         rows_per_chunk = max(1, chunk_bytes // 128)
         with raw.cursor() as cursor:
             with cursor.copy(statement) as copy:
                 for data in copy:
-                    append(data)
+                    # Copied at once: psycopg hands each row as a memoryview of libpq's own
+                    # buffer, and holding a chunk's thousands of them (freed together later)
+                    # cost more than twice the whole read; a small bytes object is cheap.
+                    append(bytes(data))
                     if len(pieces) >= rows_per_chunk:
                         yield finished(pieces)
                         pieces.clear()

@@ -12,9 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import researcher_is_approved
@@ -302,20 +304,38 @@ def extract_page(request):
 # --- open data (public) -----------------------------------------------------------------
 
 
+# A query string longer than this is answered without the cache (no one types it; it would
+# only fill the cache).
+OPEN_DATA_CACHED_QUERY_MAX = 500
+
+
 def open_data_page(request):
-    form = OpenDataFilterForm(request.GET or None)
-    filters = form.filters() if form.is_bound and form.is_valid() else {}
-    page = Paginator(open_data.adoption_list(filters=filters), PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
-    records = [
-        {**open_data.adoption_record(v), "program_label": program_label(v[5]), "prefecture_name": PREFECTURES.get(v[2], v[2])}
-        for v in page.object_list
-    ]
-    certifications = [{**open_data.certification_record(v), "program_label": program_label(v[2])} for v in open_data.certification_list(filters=filters)[:PUBLIC_PAGE_SIZE]]
-    query = urlencode({k: v for k, v in filters.items() if k != "q"})
-    return render(request, "analytics/open_data.html", {
-        "form": form, "page": page, "records": records, "certifications": certifications,
-        "csv_url": reverse("api-open-data-adoptions") + "?" + urlencode({**{k: v for k, v in filters.items()}, "format": "csv", "labels": "1"}),
-        "json_url": reverse("api-open-data-adoptions") + ("?" + query if query else ""),
-        "cert_csv_url": reverse("api-open-data-certifications") + "?" + urlencode({**filters, "format": "csv", "labels": "1"}),
-        "page_query": urlencode(filters),
-    })
+    """Open data (public): the same for every caller who asks the same query, so the page's
+    content (form, adopted cases, certifications) is rendered once per language and query
+    under the open-data cache's generation (analytics.open_data.cached_page: moved on by
+    any change that can alter what is published) and reused."""
+    def compute() -> str:
+        form = OpenDataFilterForm(request.GET or None)
+        filters = form.filters() if form.is_bound and form.is_valid() else {}
+        page = Paginator(open_data.adoption_list(filters=filters), PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+        records = [
+            {**open_data.adoption_record(v), "program_label": program_label(v[5]), "prefecture_name": PREFECTURES.get(v[2], v[2])}
+            for v in page.object_list
+        ]
+        certifications = [{**open_data.certification_record(v), "program_label": program_label(v[2])}
+                          for v in open_data.certification_list(filters=filters)[:PUBLIC_PAGE_SIZE]]
+        query = urlencode({k: v for k, v in filters.items() if k != "q"})
+        return render_to_string("analytics/_open_data_content.html", {
+            "form": form, "page": page, "records": records, "certifications": certifications,
+            "csv_url": reverse("api-open-data-adoptions") + "?" + urlencode({**{k: v for k, v in filters.items()}, "format": "csv", "labels": "1"}),
+            "json_url": reverse("api-open-data-adoptions") + ("?" + query if query else ""),
+            "cert_csv_url": reverse("api-open-data-certifications") + "?" + urlencode({**filters, "format": "csv", "labels": "1"}),
+            "page_query": urlencode(filters),
+        })
+
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > OPEN_DATA_CACHED_QUERY_MAX:
+        content = compute()
+    else:
+        content = open_data.cached_page(f"open_data_page|{get_language()}|{query}", compute)
+    return render(request, "analytics/open_data.html", {"content": mark_safe(content)})  # noqa: S308 - our template's output

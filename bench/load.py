@@ -1,13 +1,17 @@
 """Load test of the production shape on this machine, bounded and local.
 
 gunicorn runs the portal with DJANGO_ENV=production, the collected static files and
-gunicorn.conf.py unchanged (its workers and threads, as in the Docker image). A client of
-CONNECTIONS keep-alive connections on 127.0.0.1 sends a mix of public pages, signed-in
-pages and API calls for DURATION seconds and prints requests/s, p50/p95/p99 latency and the
-count of 5xx answers (which must be 0: the script exits 1 otherwise). The same client
-first measures the bare WSGI floor — a hello-world WSGI app under the same gunicorn
-settings — so that the figures can be read against what this machine and client can do
-at all.
+gunicorn.conf.py unchanged (its workers and threads, as in the Docker image). wrk keeps
+CONNECTIONS keep-alive connections on 127.0.0.1 busy for DURATION seconds with a mix of
+public pages, signed-in pages and API calls (a Lua script draws each request from the mix)
+and the script prints requests/s, p50/p95/p99 latency and the count of 5xx answers (which
+must be 0: the script exits 1 otherwise; a dropped or timed-out connection counts as one).
+wrk (C) is the generator, as in bench/pages.py, so that the client's own cost stays out of
+the server's two cores (the Python asyncio client it replaces used ~0.3 ms of CPU a request,
+a few per cent of a core at this rate; wrk a fraction of that, printed at the end). The
+same generator first measures the bare WSGI floor — a hello-world WSGI app under the same
+gunicorn settings — so that the figures can be read against what this machine and client
+can do at all.
 
     .venv/bin/python scripts/devservices.py exec -- .venv/bin/python bench/load.py [--duration 60] [--connections 100]
 """
@@ -15,10 +19,9 @@ at all.
 from __future__ import annotations
 
 import argparse
-import asyncio
+import json
 import os
-import random
-import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,66 +49,113 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def _one_connection(port: int, deadline: float, pick, latencies: list[float], statuses: dict[int, int]) -> None:
-    reader = writer = None
-    while time.monotonic() < deadline:
-        if writer is None:
-            reader, writer = await asyncio.open_connection(LOCAL, port)
-        path, headers = pick()
-        request = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nX-Forwarded-Proto: https\r\nAccept-Language: ja\r\n{headers}\r\n"
-        started = time.perf_counter()
-        try:
-            writer.write(request.encode())
-            status_line = await reader.readline()
-            status = int(status_line.split()[1])
-            length, close = 0, False
-            chunked = False
-            while True:
-                line = await reader.readline()
-                if line in (b"\r\n", b""):
-                    break
-                name, _, value = line.decode("latin-1").partition(":")
-                name = name.strip().lower()
-                if name == "content-length":
-                    length = int(value)
-                elif name == "connection" and "close" in value.lower():
-                    close = True
-                elif name == "transfer-encoding" and "chunked" in value.lower():
-                    chunked = True
-            if chunked:
-                while True:
-                    size = int((await reader.readline()).strip() or b"0", 16)
-                    await reader.readexactly(size + 2)
-                    if size == 0:
-                        break
-            elif length:
-                await reader.readexactly(length)
-        except (ConnectionError, asyncio.IncompleteReadError, ValueError, IndexError):
-            status, close = 599, True  # a dropped connection counts as a server error
-        latencies.append(time.perf_counter() - started)
-        statuses[status] = statuses.get(status, 0) + 1
-        if close:
-            writer.close()
-            reader = writer = None
-    if writer is not None:
-        writer.close()
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+# The mix as a wrk script: every request is drawn from MIX (share of each group, then a path of
+# the group at random), pre-formatted so that drawing one costs two random numbers; each wrk
+# thread counts the statuses it receives and `done` prints them with the latency percentiles.
+MIX_LUA = """
+local groups = {groups}
+local counter = 0
+local threads = {{}}
+
+setup = function(thread)
+  counter = counter + 1
+  thread:set("id", counter)
+  table.insert(threads, thread)
+end
+
+init = function(args)
+  math.randomseed(12 + 7919 * id)
+  statuses = {{}}
+end
+
+request = function()
+  local r = math.random()
+  for _, group in ipairs(groups) do
+    if r < group.below then
+      return group.requests[math.random(#group.requests)]
+    end
+  end
+  local last = groups[#groups].requests
+  return last[math.random(#last)]
+end
+
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+done = function(summary, latency, requests)
+  local counts = {{}}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses")) do
+      counts[#counts + 1] = string.format('"%d": %d', status, n)
+    end
+  end
+  io.write(string.format('WRKJSON {{"requests": %d, "duration_us": %d, "p50": %d, "p95": %d, "p99": %d, ' ..
+    '"connect": %d, "read": %d, "write": %d, "timeout": %d, "statuses": [{{%s}}]}}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout,
+    table.concat(counts, "}}, {{")))
+end
+"""
 
 
-async def _load(port: int, connections: int, duration: float, pick) -> dict:
-    latencies: list[float] = []
+def _lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r").replace("\n", "\\n") + '"'
+
+
+def _request(path: str, headers: str) -> str:
+    return f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nX-Forwarded-Proto: https\r\nAccept-Language: ja\r\n{headers}\r\n"
+
+
+def _load(port: int, connections: int, duration: float, groups: list[tuple[float, list[str]]], script: Path) -> dict:
+    """wrk with `connections` connections for `duration` s; `groups`: (share, raw requests)."""
+    below, lua_groups = 0.0, []
+    for share, requests in groups:
+        below += share
+        lua_groups.append(f"{{below = {below!r}, requests = {{{', '.join(_lua_string(r) for r in requests)}}}}}")
+    script.write_text(MIX_LUA.format(groups="{" + ", ".join(lua_groups) + "}"))
+    threads = max(1, min(2, connections))
+    command = [WRK, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "30s", "-s", str(script),
+               f"http://{LOCAL}:{port}/"]
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(command, capture_output=True, text=True, timeout=duration + 90)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("WRKJSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk gave no result: {out.stdout}\n{out.stderr}")
+    raw = json.loads(line[len("WRKJSON "):])
     statuses: dict[int, int] = {}
-    deadline = time.monotonic() + duration
-    started = time.monotonic()
-    await asyncio.gather(*(_one_connection(port, deadline, pick, latencies, statuses) for _ in range(connections)))
-    elapsed = time.monotonic() - started
-    ordered = sorted(latencies)
+    for counts in raw["statuses"]:
+        for status, n in counts.items():
+            statuses[int(status)] = statuses.get(int(status), 0) + n
+    dropped = raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
+    if dropped:  # a dropped or timed-out connection counts as a server error
+        statuses[599] = dropped
+    return {"requests": raw["requests"], "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+            "p50": raw["p50"] / 1000, "p95": raw["p95"] / 1000, "p99": raw["p99"] / 1000,
+            "5xx": sum(n for s, n in statuses.items() if s >= 500), "statuses": dict(sorted(statuses.items())),
+            "generator_cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+            "duration": raw["duration_us"] / 1e6}
 
-    def pct(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
 
-    return {"requests": len(ordered), "rps": len(ordered) / elapsed, "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99),
-            "mean": statistics.fmean(ordered) * 1000 if ordered else float("nan"),
-            "5xx": sum(n for s, n in statuses.items() if s >= 500), "statuses": dict(sorted(statuses.items()))}
+def _warm(port: int, requests: list[str], times: int = 3) -> None:
+    """Each request of the mix a few times, one at a time, before anything is measured: the
+    first answer of a worker compiles templates and opens connections (seconds on a busy
+    machine), which a timed run must not mistake for the page's cost."""
+    import socket
+
+    for request in requests * times:
+        with socket.create_connection((LOCAL, port), timeout=60) as sock:
+            sock.sendall(request.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1).encode())
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 599
+        if status >= 500:
+            raise SystemExit(f"warm-up: HTTP {status} for {request.splitlines()[0]}")
 
 
 def _wait_for(port: int, process: subprocess.Popen, timeout: float = 90) -> None:
@@ -158,6 +208,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.connections > 200 or args.duration > 600:
         raise SystemExit("bounded load only: at most 200 connections for 10 minutes")
+    if not Path(WRK).exists():
+        raise SystemExit("wrk is not installed")
 
     setup_django()
     from django.conf import settings
@@ -198,13 +250,9 @@ def main() -> int:
         cookie = f"Cookie: sessionid={client.session.session_key}\r\n"
         _token, key = api_token_issue(user=user, name="bench")
         token = f"Authorization: Token {key}\r\n"
-        rng = random.Random(12)
-
-        def pick():
-            r = rng.random()
-            paths = PUBLIC if r < MIX[0][1] else SIGNED_IN if r < MIX[0][1] + MIX[1][1] else API
-            path = rng.choice(paths)
-            return path, (cookie if paths is SIGNED_IN else token if paths is API else "")
+        mix = [(share, [_request(path, cookie if paths is SIGNED_IN else token if paths is API else "") for path in paths])
+               for paths, share in MIX]
+        script = tmp_path / "mix.lua"
 
         floor_app = (tmp_path / "floor_wsgi.py")
         floor_app.write_text("def application(environ, start_response):\n"
@@ -215,7 +263,7 @@ def main() -> int:
         port = free_port()
         floor = _gunicorn("floor_wsgi:application", {**env, "PYTHONPATH": str(tmp_path)}, port, tmp_path / "floor.log")
         try:
-            floor_result = asyncio.run(_load(port, args.connections, args.floor_duration, lambda: ("/", "")))
+            floor_result = _load(port, args.connections, args.floor_duration, [(1.0, [_request("/", "")])], script)
         finally:
             _stop(floor)
         _report("bare WSGI floor", floor_result)
@@ -223,13 +271,16 @@ def main() -> int:
         port = free_port()
         portal = _gunicorn("mirasapo.wsgi:application", env, port, tmp_path / "portal.log")
         try:
-            asyncio.run(_load(port, 10, 5, pick))  # warm-up: imports, connections, template caches
-            result = asyncio.run(_load(port, args.connections, args.duration, pick))
+            _warm(port, [request for _share, requests in mix for request in requests])
+            _load(port, 10, 5, mix, script)  # warm-up: imports, connections, template caches
+            result = _load(port, args.connections, args.duration, mix, script)
         finally:
             _stop(portal)
         _report("portal (mix)", result)
         for paths, share in MIX:
             print(f"  {share:.0%} of requests from: {' '.join(paths)}")
+        print(f"load generator (wrk) used {result['generator_cpu']:.1f} s of CPU in the {result['duration']:.0f} s run "
+              f"({result['generator_cpu'] / result['duration']:.0%} of one core)")
         if result["5xx"]:
             print((tmp_path / "portal.log").read_text(errors="replace")[-3000:])
             print(f"FAIL: {result['5xx']} server errors")

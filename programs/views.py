@@ -105,13 +105,26 @@ def program_show(request, program_id: int):
 
 
 def case_index(request):
-    """事例ナビ: every case study, filterable and searchable (public)."""
-    filterset = case_study_list(viewer=request.user, filters=request.GET)
-    page = _page(request, filterset.qs)
-    return render(request, "programs/case_list.html", {
-        "filter": filterset, "page_obj": page, "querystring": _querystring_without_page(request),
-        "can_save": viewer_business_id(request.user) is not None,
-    })
+    """事例ナビ: every case study, filterable and searchable (public). Like 支援制度ナビ, without a
+    business the list is the same for everyone who asks the same query: rendered once per
+    language, query and catalogue generation (core.pagecache); a business's users get their
+    saved flags and save forms, rendered per request."""
+    can_save = viewer_business_id(request.user) is not None
+
+    def compute() -> str:
+        filterset = case_study_list(viewer=request.user, filters=request.GET)
+        page = _page(request, filterset.qs)
+        return render_to_string("programs/_case_list_content.html", {
+            "filter": filterset, "page_obj": page, "querystring": _querystring_without_page(request), "can_save": can_save,
+        }, request=request if can_save else None)
+
+    query = request.META.get("QUERY_STRING", "")
+    if can_save or len(query) > CACHED_QUERY_MAX:
+        content = compute()
+    else:
+        signed_in = bool(request.user.is_authenticated)
+        content = pagecache.cached("catalogue", ("cases", get_language(), signed_in, query), compute)
+    return render(request, "programs/case_list.html", {"content": mark_safe(content)})  # noqa: S308 - our template's output
 
 
 def case_show(request, case_id: int):

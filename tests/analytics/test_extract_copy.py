@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from analytics.extract import stream_extract, stream_extract_rows
+from analytics.extract import _crlf, _crlf_rows, stream_extract, stream_extract_rows
 from applications.models import Application, Program
 from tests.analytics.factories import ApplicationFactory, narrow
 from tests.factories import BusinessFactory, FinancialYearFactory, researcher
@@ -73,3 +73,14 @@ def test_nobody_but_an_approved_researcher_gets_rows(world):
     viewer = researcher(approved=False)
     (old, old_finished), (new, new_finished) = _both(viewer)
     assert new == old and new_finished[0][0] == 0
+
+
+def test_the_crlf_shortcut_leaves_a_line_break_inside_a_value_alone():
+    """_crlf_rows replaces every LF when there is one per row, else splits at the quotes
+    (_crlf): both give the same bytes, and a LF inside a quoted value stays a bare LF."""
+    rows = [b'1,"a ""b""",c\n', b'2,"x\ny",z\n', b'3,,\n', b'"4\r\n",q\n']
+    for chosen in ([rows[0]], [rows[2]], [rows[0], rows[2]], [rows[1]], rows):
+        data = b"".join(chosen)
+        assert _crlf_rows(data, len(chosen)) == _crlf(data, False)[0]
+    assert _crlf_rows(rows[1], 1) == b'2,"x\ny",z\r\n'
+    assert _crlf_rows(rows[0] + rows[2], 2) == b'1,"a ""b""",c\r\n3,,\r\n'

@@ -3,6 +3,8 @@ alter them — a consent revocation above all, which holds on the very next requ
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -51,3 +53,31 @@ def test_without_redis_every_request_computes(api_client, monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         assert _names(api_client) == ["株式会社無停止"]
     assert len(queries.captured_queries) > 0
+
+
+def _page(client, url="/open-data/", **headers) -> str:
+    # The layout's CSRF tokens (64 characters) are masked afresh on every response; the rest must not differ.
+    return re.sub(r"\b[A-Za-z0-9]{64}\b", "(csrf)", client.get(url, **headers).content.decode())
+
+
+def test_the_open_data_page_is_rendered_once_per_query_and_language_and_follows_changes(client, monkeypatch):
+    from analytics import open_data
+
+    ApplicationFactory(business=BusinessFactory(name="株式会社ページ"), adopted=True)
+    first = _page(client)
+    assert "株式会社ページ" in first
+    with CaptureQueriesContext(connection) as queries:
+        again = _page(client)
+    assert not [q for q in queries.captured_queries if "applications_application" in q["sql"]]  # from the cache
+    assert again == first
+    # What the cache gives is what the page computes without it.
+    monkeypatch.setattr(open_data, "cached_page", lambda key, compute: compute())
+    assert _page(client) == first
+    monkeypatch.undo()
+    # Per query and per language.
+    assert "株式会社ページ" not in _page(client, "/open-data/?fiscal_year=2001")
+    english = _page(client, HTTP_ACCEPT_LANGUAGE="en")
+    assert "<h1>Open data: adopted cases</h1>" in english and "<h1>Open data: adopted cases</h1>" not in first
+    # A change that alters what is published shows on the next request.
+    ApplicationFactory(business=BusinessFactory(name="株式会社二番"), adopted=True)
+    assert "株式会社二番" in _page(client)

@@ -43,6 +43,7 @@ def test_public_search_by_region_kind_specialty_and_text(django_assert_max_num_q
         return client.get(reverse("institutions:search"), params).content.decode()
 
     assert "札幌よろず" in names(region="01") and "那覇商工会" not in names(region="01")
+    assert "</span> 北海道 " in names(region="01") and "</span> 沖縄県 " in names(region="47")  # each card names its prefecture
     assert "那覇商工会" in names(kind="shokokai") and "札幌よろず" not in names(kind="shokokai")
     assert "札幌よろず" in names(specialty="IT活用")
     assert "那覇商工会" in names(q="補助金 記帳") and "札幌よろず" not in names(q="補助金 記帳")
