@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from core import pagecache
+
 if TYPE_CHECKING:
     from .models import ApiToken, User
 
@@ -43,4 +45,6 @@ class HashedTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            # マイページ shows when each token was last used (accounts.mypage).
+            pagecache.touch(pagecache.user_scope(token.user_id))
         return token.user, token
