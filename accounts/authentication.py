@@ -30,12 +30,14 @@ class HashedTokenAuthentication(TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key: object) -> tuple[User, ApiToken]:
+        from .lookups import token_with_user
         from .models import ApiToken
 
         if not isinstance(key, str) or not key.isascii() or len(key) > 200:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        # The caller's membership comes in the same query: every role check reads it.
-        token = ApiToken.objects.select_related("user", "user__membership").filter(key_hash=hash_key(key)).first()
+        # The caller's user and membership come in the same query (every role check reads
+        # the membership), its SQL built once (accounts.lookups).
+        token = token_with_user(hash_key(key))
         now = timezone.now()
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
