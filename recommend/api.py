@@ -17,7 +17,8 @@ from accounts.permissions import HasRole
 from core import pagecache
 from core.input import parse_int_or_none
 
-from .selectors import recommendation_titles_for, recommendations_generation
+from .precompute import recommendations_generation
+from .selectors import recommendation_titles_for
 
 CATALOGUE = "catalogue"  # programs.apps: any change of programs, case studies, rounds
 

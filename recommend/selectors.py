@@ -75,12 +75,6 @@ def recommendations_for(*, viewer, limit: int = 10):
     return business, results
 
 
-def recommendations_generation(business_id: int) -> str:
-    """The core.pagecache generation of what is cached from the business's stored set (the
-    API's body): moved on whenever the worker stores a new set (recommend.signals)."""
-    return f"recommendations:{business_id}"
-
-
 def recommendation_titles_for(*, viewer, limit: int = 10) -> dict[str, list[dict]]:
     """The API's form of recommendations_for: the same stored set and the same items (a
     program whose deadline passed, or an item removed, since the set was computed is left

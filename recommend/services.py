@@ -163,7 +163,7 @@ def recommendations_mark_stale(*, business_id: int | None = None) -> None:
         # refresh itself, as it did before the body was cached (recommend.api).
         from core import pagecache
 
-        from .selectors import recommendations_generation
+        from .precompute import recommendations_generation
 
         pagecache.touch(recommendations_generation(business_id))
         transaction.on_commit(lambda: recommendations_request_refresh(business_id))

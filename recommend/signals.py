@@ -42,7 +42,7 @@ def _set_stored(sender, instance, **kwargs) -> None:
     body, recommend.api)."""
     from core import pagecache
 
-    from .selectors import recommendations_generation
+    from .precompute import recommendations_generation
 
     if not kwargs.get("raw"):
         pagecache.touch(recommendations_generation(instance.business_id))
