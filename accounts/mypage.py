@@ -8,7 +8,8 @@ is rendered once and kept in Redis under the generations of what it shows
   permissions), the notices (the unread count in the navigation), the API tokens;
 - the business's (`business:<id>`): its row (name, type, 法人番号), its memberships (the
   Prime holder's member count), its disclosure requests (the pending ones in the panel);
-- "institutions": the names the panel gives the requesting institutions.
+- "mypage": every page at once — the names the panel gives the requesting institutions,
+  and seed_demo (a database seeded afresh reuses the ids of the users and businesses).
 
 connect() moves them on at every save and delete of those rows; the writes that bypass
 model signals touch them themselves (notifications.services.notices_mark_read, the token
@@ -50,7 +51,7 @@ from .models import Membership, User
 # own {% csrf_token %} and {{ csrf_token }} can put this into the page.
 CSRF_PLACEHOLDER: SafeString = mark_safe("<mirasapo-csrf-token>")  # noqa: S308 - a constant of ours
 PAGE_TIMEOUT = 600
-INSTITUTIONS = "institutions"
+EVERY_PAGE = "mypage"
 _FALLBACK_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 
@@ -98,7 +99,7 @@ def mypage_response(request: HttpRequest, *, render_page: Callable[[dict[str, An
 
     user = request.user
     html, _seconds = pagecache.cached_under(
-        [pagecache.user_scope(user.pk), pagecache.business_scope(membership.business_id), INSTITUTIONS],
+        [pagecache.user_scope(user.pk), pagecache.business_scope(membership.business_id), EVERY_PAGE],
         ("mypage", user.pk, membership.business_id, get_language(), timezone.localdate(), settings.SESSION_IDLE_TIMEOUT),
         compute, timeout=lambda value: value[1])
     # This request's token (and the CSRF cookie set as rendering sets it); one masked value
@@ -144,7 +145,7 @@ def _touch_membership(sender: Any, instance: Membership, **kwargs: Any) -> None:
 
 def _touch_institutions(sender: Any, instance: Any, **kwargs: Any) -> None:
     if not _skip(kwargs):
-        pagecache.touch(INSTITUTIONS)
+        pagecache.touch(EVERY_PAGE)
 
 
 def _skip(kwargs: dict[str, Any]) -> bool:
@@ -167,4 +168,11 @@ def connect() -> None:
         post_save.connect(handler, sender=model, dispatch_uid=f"accounts.mypage.save.{label}")
         post_delete.connect(handler, sender=model, dispatch_uid=f"accounts.mypage.delete.{label}")
     pre_save.connect(_membership_before, sender=Membership, dispatch_uid="accounts.mypage.membership_before")
+    from core.demo import seeded
+
+    seeded.connect(_seeded, weak=False, dispatch_uid="accounts.mypage.seeded")
+
+
+def _seeded(sender: Any, **kwargs: Any) -> None:
+    pagecache.touch(EVERY_PAGE)
 

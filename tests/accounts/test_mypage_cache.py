@@ -80,7 +80,7 @@ def test_the_cached_page_is_the_page_rendered_afresh(client, language, django_as
     with _redis_away():
         computed = _page(client, language)
     first = _page(client, language)  # rendered and stored
-    with django_assert_max_num_queries(1):  # the user (with its membership); session and page from Redis
+    with django_assert_max_num_queries(2):  # the session, the user with its membership; the page from Redis
         second = _page(client, language)
     assert first == computed and second == computed
     for shown in ("株式会社キャッシュ試験", "テスト商工会", "会計ソフト", prime.email):
@@ -91,7 +91,7 @@ def test_the_cached_page_is_the_page_rendered_afresh(client, language, django_as
 def test_a_visit_renders_at_most_a_bounded_number_of_queries(client, django_assert_max_num_queries):
     _business, prime, _staff = _prime_world()
     mfa_login(client, prime)
-    with django_assert_max_num_queries(9):  # not cached yet: user, notices, member count, tokens, requests …
+    with django_assert_max_num_queries(10):  # not cached yet: session, user, notices, member count, tokens, requests …
         _page(client)
 
 
@@ -263,3 +263,17 @@ def test_staff_and_users_without_a_business_are_rendered_per_request(client):
     institution.name = "改名した商工会"
     institution.save(update_fields=["name"])
     assert "改名した商工会" in _page(client)
+
+
+def test_a_fresh_seed_starts_every_page_afresh(client):
+    """seed_demo on a fresh database reuses users' and businesses' ids: no page of before."""
+    from companies.models import Business
+    from core.demo import seeded
+
+    business = BusinessFactory(name="株式会社種まき前")
+    mfa_login(client, member_user(business))
+    assert "株式会社種まき前" in _page(client)
+    Business.objects.filter(pk=business.pk).update(name="株式会社種まき後")  # no signal: the cached page stays
+    assert "株式会社種まき前" in _page(client)
+    seeded.send(sender=None)
+    assert "株式会社種まき後" in _page(client)
