@@ -13,3 +13,7 @@ class AccountsConfig(AppConfig):
         # Activating TOTP proves possession of the authenticator: the session counts as
         # having passed MFA, so the user goes on to the recovery codes without signing in again.
         authenticator_added.connect(mark_session_mfa_passed, dispatch_uid="accounts.mfa_activated")
+
+        from . import mypage
+
+        mypage.connect()  # what moves マイページ's cached page on

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from core import pagecache
+
 if TYPE_CHECKING:
     from .models import ApiToken, User
 
@@ -28,12 +30,14 @@ class HashedTokenAuthentication(TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key: object) -> tuple[User, ApiToken]:
+        from .lookups import token_with_user
         from .models import ApiToken
 
         if not isinstance(key, str) or not key.isascii() or len(key) > 200:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        # The caller's membership comes in the same query: every role check reads it.
-        token = ApiToken.objects.select_related("user", "user__membership").filter(key_hash=hash_key(key)).first()
+        # The caller's user and membership come in the same query (every role check reads
+        # the membership), its SQL built once (accounts.lookups).
+        token = token_with_user(hash_key(key))
         now = timezone.now()
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
@@ -43,4 +47,6 @@ class HashedTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            # マイページ shows when each token was last used (accounts.mypage).
+            pagecache.touch(pagecache.user_scope(token.user_id))
         return token.user, token

@@ -27,6 +27,7 @@ from .forms import (
     MemberPermissionsForm,
 )
 from .models import Membership
+from .mypage import mypage_response
 from .permissions import AuthenticatedHttpRequest, role_required
 from .selectors import api_tokens_of, member_for_prime, member_list, mypage_summary
 from .services import (
@@ -66,11 +67,15 @@ business_signup = BusinessSignupView.as_view()
 @login_required
 def mypage(request: AuthenticatedHttpRequest) -> HttpResponse:
     """マイページ: the start page of each role, with links to where that role works."""
-    links = [item for item in navigation_for(request) if item["url"] != request.path]
-    return render(request, "accounts/mypage.html", {
-        "summary": mypage_summary(user=request.user), "links": links, "crumbs": [(_("My page"), None)],
-        "api_tokens": list(api_tokens_of(user=request.user)[:TOKENS_ON_MYPAGE]),
-    })
+    def render_page(extra: dict[str, Any]) -> HttpResponse:
+        links = [item for item in navigation_for(request) if item["url"] != request.path]
+        return render(request, "accounts/mypage.html", {
+            "summary": mypage_summary(user=request.user), "links": links, "crumbs": [(_("My page"), None)], **extra,
+        })
+
+    # A business user's page comes from a page cached per user (accounts.mypage).
+    return mypage_response(request, render_page=render_page,
+                           tokens=lambda: list(api_tokens_of(user=request.user)[:TOKENS_ON_MYPAGE]))
 
 
 TOKENS_ON_MYPAGE = 10

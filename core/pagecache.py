@@ -25,7 +25,7 @@ import functools
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.core.signals import setting_changed
@@ -279,3 +279,65 @@ def _forget_fragments(setting: str, **kwargs: Any) -> None:
 
 
 setting_changed.connect(_forget_fragments, dispatch_uid="core.pagecache.forget_fragments")
+
+
+# --- Pages of one user or one business (issue 16: マイページ, the recommendations API) ------
+# A signed-in page is cached under several generations at once: one per user or business
+# whose data it shows ("user:12", "business:3"), kept by the app that owns the page, moved
+# on by the writes of what the page shows (model signals, and touch() where a write
+# bypasses them). A generation nobody has asked for in SCOPE_TTL is forgotten: the next
+# read starts a new one, so nothing stored under the old one is served again.
+
+SCOPE_TTL = 2 * 24 * 3600
+
+
+def user_scope(user_id: object) -> str:
+    return f"user:{user_id}"
+
+
+def business_scope(business_id: object) -> str:
+    return f"business:{business_id}"
+
+
+def touch(name: str) -> None:
+    """Move generation `name` on now and again after the commit of the transaction under
+    way (a request that read the data before the commit cannot leave its page in place)."""
+    from django.core.cache import cache
+
+    cache.set(_generation_key(name), time.time_ns(), timeout=SCOPE_TTL)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.set(_generation_key(name), time.time_ns(), timeout=SCOPE_TTL))
+
+
+def cached_under(names: Sequence[str], parts: Iterable[Any], compute: Callable[[], T], *,
+                 timeout: int | Callable[[T], int] = DEFAULT_TIMEOUT) -> T:
+    """As cached(), under every generation of `names` at once: the value stored under the
+    key `parts` is reused while none of them has moved on (one MGET reads them all and the
+    value); otherwise compute() runs and its value is stored with the generations it was
+    computed under."""
+    from django.core.cache import cache
+
+    if getattr(cache, "is_down", lambda: False)():
+        return compute()
+    generation_keys = [_generation_key(name) for name in names]
+    key = fragment_key("scoped", [*names, "\x1e", *parts])
+    found = cache.get_many([*generation_keys, key])
+    generations = []
+    for generation_key in generation_keys:
+        generation = found.get(generation_key)
+        if generation is None:
+            generation = time.time_ns()
+            if not cache.add(generation_key, generation, timeout=SCOPE_TTL):
+                generation = cache.get(generation_key)
+            if generation is None:  # the cache went away between the calls
+                return compute()
+        generations.append(generation)
+    stamp = tuple(generations)
+    stored = found.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
+        return stored[1]  # type: ignore[no-any-return]  # what compute() returned for this key
+    value = compute()
+    seconds = timeout(value) if callable(timeout) else timeout
+    if seconds > 0:
+        cache.set(key, (stamp, value), timeout=seconds)
+    return value

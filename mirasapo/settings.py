@@ -155,9 +155,11 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, each loading a session's user with its membership in one
+# query (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -235,6 +237,8 @@ MEDIA_URL = "/media/"
 FONT_DIR = BASE_DIR / "static" / "fonts"
 
 # --- sessions & security ----------------------------------------------------------
+# Django's database sessions, their read built once (core/sessions.py, issue 16).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_HTTPONLY = True

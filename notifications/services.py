@@ -8,6 +8,7 @@ from typing import Any
 from django.core import signing
 from django.db import IntegrityError, transaction
 
+from core import pagecache
 from core.transitions import transition_many
 
 from .links import ALL_OPTIONAL, read_unsubscribe_token
@@ -145,4 +146,7 @@ def notices_mark_read(*, user) -> int:
     """The user opened the list: every notice of theirs is read."""
     from django.utils import timezone
 
-    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    if marked:  # the unread count in the header of the user's cached pages (accounts.mypage)
+        pagecache.touch(pagecache.user_scope(user.pk))
+    return marked

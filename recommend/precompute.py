@@ -68,6 +68,12 @@ def recommendations_refresh_all(*, stale_only: bool = False) -> int:
     return count
 
 
+def recommendations_generation(business_id: int) -> str:
+    """The core.pagecache generation of what is cached from the business's stored set (the
+    API's body): moved on whenever the worker stores a new set (recommend.signals)."""
+    return f"recommendations:{business_id}"
+
+
 def debounce_key(business_id: int) -> str:
     return f"recommend:refresh:{business_id}"
 

@@ -159,4 +159,11 @@ def recommendations_mark_stale(*, business_id: int | None = None) -> None:
         RecommendationSet.objects.filter(stale=False).update(stale=True)
         return
     if RecommendationSet.objects.filter(business_id=business_id, stale=False).update(stale=True):
+        # The API's cached body goes too: the next read finds the set stale and asks for a
+        # refresh itself, as it did before the body was cached (recommend.api).
+        from core import pagecache
+
+        from .precompute import recommendations_generation
+
+        pagecache.touch(recommendations_generation(business_id))
         transaction.on_commit(lambda: recommendations_request_refresh(business_id))

@@ -37,6 +37,17 @@ def _catalogue_changed(sender, instance, **kwargs) -> None:
         recommendations_mark_stale()
 
 
+def _set_stored(sender, instance, **kwargs) -> None:
+    """A new set (or none): what is cached of the old one is not served again (the API's
+    body, recommend.api)."""
+    from core import pagecache
+
+    from .precompute import recommendations_generation
+
+    if not kwargs.get("raw"):
+        pagecache.touch(recommendations_generation(instance.business_id))
+
+
 def connect() -> None:
     from django.apps import apps
 
@@ -49,3 +60,6 @@ def connect() -> None:
         model = apps.get_model(label)
         post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"recommend.stale.save.{label}")
         post_delete.connect(_catalogue_changed, sender=model, dispatch_uid=f"recommend.stale.delete.{label}")
+    stored = apps.get_model("recommend.RecommendationSet")
+    post_save.connect(_set_stored, sender=stored, dispatch_uid="recommend.stored.save")
+    post_delete.connect(_set_stored, sender=stored, dispatch_uid="recommend.stored.delete")
