@@ -41,9 +41,14 @@ run: migrate messages seed
 	@echo "==> serving http://127.0.0.1:$${MIRASAPO_PORT:-8000}/ with a Celery worker and beat (Ctrl-C stops everything)"
 	@$(WITH_SERVICES) $(PY) scripts/run_portal.py
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist; each has its own test database
+# and Redis database number): two keep both cores busy while one waits on PostgreSQL, a
+# browser or a subprocess. PYTEST_WORKERS=0 runs it in this process.
+PYTEST_WORKERS ?= 2
+
 test: migrate messages
-	@echo "==> running the test suite"
-	@$(WITH_SERVICES) $(PY) -m pytest $(PYTEST_ARGS)
+	@echo "==> running the test suite ($(PYTEST_WORKERS) worker processes)"
+	@$(WITH_SERVICES) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	@echo "==> ruff"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -138,6 +139,12 @@ DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL") if PRODUCTION else env("REDIS_URL", default="redis://127.0.0.1:63799/0")
+# pytest-xdist runs the suite in parallel processes against one Redis: each worker gets a
+# database number of its own, so that one test's cache.clear() (tests/conftest.py) cannot
+# empty what a test in another worker has just stored, nor its Celery queue.
+_XDIST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")
+if not PRODUCTION and _XDIST_WORKER.startswith("gw") and _XDIST_WORKER[2:].isdigit():
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{1 + int(_XDIST_WORKER[2:])}").geturl()
 # Short socket timeouts: when Redis is away a request waits at most a second for it, and
 # everything that uses the cache has a way on without it (see core/health.py).
 CACHES = {

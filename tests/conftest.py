@@ -93,15 +93,14 @@ def _flush_past_the_audit_guard():
 
 
 @pytest.fixture(scope="session")
-def collected_static(tmp_path_factory):
-    """Static files collected once per test session with the production storage
-    (tests/production.py); the production-shape, fault and scale-out tests serve them."""
+def collected_static(tmp_path_factory, worker_id):
+    """Static files collected once per test run with the production storage
+    (tests/production.py); the production-shape, fault and scale-out tests and the bench
+    smoke runs serve them. Under pytest-xdist the workers share one collection."""
     from tests import production
 
-    root = tmp_path_factory.mktemp("staticfiles")
-    result = production.collectstatic(root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
+    base = tmp_path_factory.getbasetemp()
+    return production.collected_static_once(base if worker_id == "master" else base.parent)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ scale-out tests."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import http.client
 import os
 import signal
@@ -57,7 +58,7 @@ def production_env(*, static_root: Path, redis_url: str | None = None, **extra: 
         "ALLOWED_HOSTS": f"{HOST},127.0.0.1",
         "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
         "DATABASE_URL": database_url(),
-        "REDIS_URL": redis_url or os.environ.get("REDIS_URL", "redis://127.0.0.1:63799/0"),
+        "REDIS_URL": redis_url or settings.REDIS_URL,  # this worker's database under pytest-xdist
         "STATIC_ROOT": str(static_root),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
@@ -66,6 +67,22 @@ def production_env(*, static_root: Path, redis_url: str | None = None, **extra: 
     }
     env.update(extra)
     return env
+
+
+def collected_static_once(base: Path) -> Path:
+    """Static files collected with the production storage into `base`/staticfiles, once for
+    every process that shares `base` (the pytest-xdist workers of one run share their base
+    temporary directory): the first to take the lock collects, the others wait and reuse.
+    Collecting compresses every file twice (gzip, brotli) and takes one to two minutes."""
+    root = base / "staticfiles"
+    with open(base / "staticfiles.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "staticfiles.json").exists():
+            partial = base / f"staticfiles-partial-{os.getpid()}"
+            result = collectstatic(partial)
+            assert result.returncode == 0, result.stdout + result.stderr
+            partial.rename(root)  # whole or not at all: a collection cut short is never reused
+    return root
 
 
 def collectstatic(static_root: Path) -> subprocess.CompletedProcess:

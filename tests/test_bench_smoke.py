@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+# Under pytest-xdist every smoke run stays on one worker: they share one template database
+# (made once, then cloned, and PostgreSQL cannot clone a template another session is
+# connected to) and one directory of collected static files.
+pytestmark = pytest.mark.xdist_group("bench-smoke")
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,7 +42,8 @@ SMOKE_ARGS: dict[str, list[str]] = {
     "search.py": ["--seconds", "1", "--clients", "2"],
     "seed.py": ["--companies", "30"],
 }
-# load.py and pages.py collect static files with the production storage: once for both.
+# load.py and pages.py serve static files collected with the production storage: the
+# suite's one collection (tests/conftest.py collected_static).
 STATIC_USERS = {"load.py", "pages.py"}
 
 
@@ -95,32 +100,16 @@ def bench_template() -> str:
     return name
 
 
-@pytest.fixture(scope="module")
-def static_root() -> Path:
-    """Static files collected with the production storage (slow: compression) once per
-    state of the sources, under var/, and reused by later runs."""
-    digest = hashlib.sha256()
-    for path in sorted(ROOT.glob("**/static/**/*")):
-        if path.is_file() and ".venv" not in path.parts and "var" not in path.parts:
-            stat = path.stat()
-            digest.update(f"{path.relative_to(ROOT)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    root = ROOT / "var" / f"bench-static-{digest.hexdigest()[:12]}"
-    for old in (ROOT / "var").glob("bench-static-*"):
-        if old != root:
-            shutil.rmtree(old, ignore_errors=True)
-    return root
-
-
 def test_every_bench_script_has_a_smoke_run():
     scripts = {p.name for p in (ROOT / "bench").glob("*.py") if not p.name.startswith("_")}
     assert scripts == set(SMOKE_ARGS)
 
 
 @pytest.mark.parametrize("script", sorted(SMOKE_ARGS))
-def test_bench_script_runs_at_small_scale(script, bench_template, static_root):
+def test_bench_script_runs_at_small_scale(script, bench_template, collected_static):
     args = list(SMOKE_ARGS[script])
     if script in STATIC_USERS:
-        args += ["--static-root", str(static_root)]
+        args += ["--static-root", str(collected_static)]
     env = {**_base_env(), "MIRASAPO_BENCH_TEMPLATE": bench_template, "LOG_LEVEL": "WARNING"}
     done = subprocess.run([sys.executable, f"bench/{script}", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=600)
