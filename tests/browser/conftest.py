@@ -77,8 +77,14 @@ def sign_in(page, email: str, password: str, *, totp_secret: str | None = None) 
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     if totp_secret and "/accounts/2fa/authenticate" in page.url:
-        # A code may be used once; wait for a fresh window if this one was just used.
+        # A code is valid in its 30-second window only (no tolerance): a code read just before
+        # the window turns can reach the server after it has turned, on a busy machine. Read
+        # it with at least 5 seconds of its window left.
+        period = 30
+        if period - time.time() % period < 5:
+            time.sleep(period - time.time() % period + 0.2)
         page.fill("input[name=code]", current_totp_code(totp_secret))
         page.click("main form button[type=submit]")
         page.wait_for_load_state()
         time.sleep(0.1)
+        assert "/accounts/2fa/authenticate" not in page.url, f"the TOTP step refused the code ({page.url})"
