@@ -59,6 +59,20 @@ def invalidate(name: str) -> None:
 _MISS = object()
 
 
+def _generation_of(found: dict[str, Any], generation_key: str, *, timeout: int | None) -> Any:
+    """The generation under `generation_key` as read in `found` (one MGET); a missing one is
+    started now (the first of several racing processes wins, the others read its value).
+    None when the cache went away between the calls."""
+    from django.core.cache import cache
+
+    generation = found.get(generation_key)
+    if generation is None:
+        generation = time.time_ns()
+        if not cache.add(generation_key, generation, timeout=timeout):
+            generation = cache.get(generation_key)
+    return generation
+
+
 def _lookup(name: str, key: str) -> tuple[Any, Any]:
     """(the current generation of `name`, what is stored under `key` for it, else _MISS);
     the generation is None while the cache is away (nothing may be stored then)."""
@@ -68,13 +82,9 @@ def _lookup(name: str, key: str) -> tuple[Any, Any]:
         return None, _MISS
     generation_key = _generation_key(name)
     found = cache.get_many([generation_key, key])
-    generation = found.get(generation_key)
-    if generation is None:
-        generation = time.time_ns()
-        if not cache.add(generation_key, generation, timeout=None):
-            generation = cache.get(generation_key)
-        if generation is None:  # the cache went away between the calls
-            return None, _MISS
+    generation = _generation_of(found, generation_key, timeout=None)
+    if generation is None:  # the cache went away between the calls
+        return None, _MISS
     stored = found.get(key)
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation:
         return generation, stored[1]
@@ -324,13 +334,9 @@ def cached_under(names: Sequence[str], parts: Iterable[Any], compute: Callable[[
     found = cache.get_many([*generation_keys, key])
     generations = []
     for generation_key in generation_keys:
-        generation = found.get(generation_key)
-        if generation is None:
-            generation = time.time_ns()
-            if not cache.add(generation_key, generation, timeout=SCOPE_TTL):
-                generation = cache.get(generation_key)
-            if generation is None:  # the cache went away between the calls
-                return compute()
+        generation = _generation_of(found, generation_key, timeout=SCOPE_TTL)
+        if generation is None:  # the cache went away between the calls
+            return compute()
         generations.append(generation)
     stamp = tuple(generations)
     stored = found.get(key)

@@ -51,6 +51,30 @@ def _querystring_without_page(request) -> str:
 CACHED_QUERY_MAX = 500
 
 
+def _catalogue_list(request, *, name: str, selector, content: str, page: str, key: tuple = ()):
+    """A catalogue list (支援制度ナビ, 事例ナビ): the filter form and results rendered from
+    `selector`'s filterset into `content`, inside `page`. Without a business the content is
+    the same for everyone who asks the same query: kept per language, query (and `key`) under
+    the catalogue generation; a business's users get their saved flags and save forms,
+    rendered per request."""
+    can_save = viewer_business_id(request.user) is not None
+
+    def compute() -> str:
+        filterset = selector(viewer=request.user, filters=request.GET)
+        return render_to_string(content, {
+            "filter": filterset, "page_obj": _page(request, filterset.qs), "querystring": _querystring_without_page(request),
+            "can_save": can_save,
+        }, request=request if can_save else None)
+
+    query = request.META.get("QUERY_STRING", "")
+    if can_save or len(query) > CACHED_QUERY_MAX:
+        rendered = compute()
+    else:
+        signed_in = bool(request.user.is_authenticated)
+        rendered = pagecache.cached("catalogue", (name, get_language(), signed_in, *key, query), compute)
+    return render(request, page, {"content": mark_safe(rendered)})  # noqa: S308 - our template's output
+
+
 @pagecache.anonymous_page("catalogue")
 def program_index(request):
     """支援制度ナビ: every program, filterable and searchable (public). Without a business
@@ -58,23 +82,8 @@ def program_index(request):
     same query: rendered once per language, query and catalogue generation (core.pagecache).
     A business's users get their saved flags and save forms, rendered per request. For
     anonymous callers the whole page is kept (core.pagecache.anonymous_page)."""
-    business_id = viewer_business_id(request.user)
-    can_save = business_id is not None
-
-    def compute() -> str:
-        filterset = program_list(viewer=request.user, filters=request.GET)
-        page = _page(request, filterset.qs)
-        return render_to_string("programs/_program_list_content.html", {
-            "filter": filterset, "page_obj": page, "querystring": _querystring_without_page(request), "can_save": can_save,
-        }, request=request if can_save else None)
-
-    query = request.META.get("QUERY_STRING", "")
-    if can_save or len(query) > CACHED_QUERY_MAX:
-        content = compute()
-    else:
-        signed_in = bool(request.user.is_authenticated)
-        content = pagecache.cached("catalogue", ("programs", get_language(), signed_in, timezone.localdate(), query), compute)
-    return render(request, "programs/program_list.html", {"content": mark_safe(content)})  # noqa: S308 - our template's output
+    return _catalogue_list(request, name="programs", selector=program_list, content="programs/_program_list_content.html",
+                           page="programs/program_list.html", key=(timezone.localdate(),))
 
 
 @pagecache.anonymous_page("catalogue")
@@ -109,22 +118,8 @@ def case_index(request):
     business the list is the same for everyone who asks the same query: rendered once per
     language, query and catalogue generation (core.pagecache); a business's users get their
     saved flags and save forms, rendered per request."""
-    can_save = viewer_business_id(request.user) is not None
-
-    def compute() -> str:
-        filterset = case_study_list(viewer=request.user, filters=request.GET)
-        page = _page(request, filterset.qs)
-        return render_to_string("programs/_case_list_content.html", {
-            "filter": filterset, "page_obj": page, "querystring": _querystring_without_page(request), "can_save": can_save,
-        }, request=request if can_save else None)
-
-    query = request.META.get("QUERY_STRING", "")
-    if can_save or len(query) > CACHED_QUERY_MAX:
-        content = compute()
-    else:
-        signed_in = bool(request.user.is_authenticated)
-        content = pagecache.cached("catalogue", ("cases", get_language(), signed_in, query), compute)
-    return render(request, "programs/case_list.html", {"content": mark_safe(content)})  # noqa: S308 - our template's output
+    return _catalogue_list(request, name="cases", selector=case_study_list, content="programs/_case_list_content.html",
+                           page="programs/case_list.html")
 
 
 def case_show(request, case_id: int):

@@ -4,13 +4,10 @@ business or request served to another, and the queries a visit still makes."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-import time
 
 import pytest
-from django.core.cache import caches
 from django.middleware.csrf import _unmask_cipher_token
 from django.utils import timezone
 
@@ -22,6 +19,7 @@ from accounts.services import (
     member_update_permissions,
 )
 from notifications.services import notice_post, notices_mark_read
+from tests.cache_helpers import redis_away
 from tests.disclosure.factories import make_request
 from tests.factories import (
     BusinessFactory,
@@ -50,16 +48,6 @@ def _page(client, language: str = "en") -> str:
     return _TOKEN.sub(r"\1TOKEN", response.content.decode())
 
 
-@contextlib.contextmanager
-def _redis_away():
-    backend = caches["default"]
-    backend._down_until = time.monotonic() + 600
-    try:
-        yield
-    finally:
-        backend._down_until = 0.0
-
-
 def _prime_world():
     """A Prime holder with a member, an unread notice, an API token and a pending request."""
     business = BusinessFactory(name="株式会社キャッシュ試験")
@@ -77,7 +65,7 @@ def _prime_world():
 def test_the_cached_page_is_the_page_rendered_afresh(client, language, django_assert_max_num_queries):
     _business, prime, _staff = _prime_world()
     mfa_login(client, prime)
-    with _redis_away():
+    with redis_away():
         computed = _page(client, language)
     first = _page(client, language)  # rendered and stored
     with django_assert_max_num_queries(2):  # the session, the user with its membership; the page from Redis

@@ -5,11 +5,7 @@ switch, which no longer carries a token, still refused to another site (core.csr
 
 from __future__ import annotations
 
-import contextlib
-import time
-
 import pytest
-from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
@@ -18,20 +14,11 @@ from django.utils import timezone
 
 from core import pagecache
 from tests.applications.factories import SubsidyRoundFactory
+from tests.cache_helpers import redis_away
 from tests.factories import BusinessFactory, UserFactory, member_user
 from tests.programs.factories import SupportProgramFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@contextlib.contextmanager
-def _redis_away():
-    backend = caches["default"]
-    backend._down_until = time.monotonic() + 600
-    try:
-        yield
-    finally:
-        backend._down_until = 0.0
 
 
 def _urls() -> list[str]:
@@ -53,7 +40,7 @@ def _stored(response) -> bool:
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_a_stored_page_is_the_computed_page_byte_for_byte_with_the_same_headers(client, language):
     for url in _urls():
-        with _redis_away():
+        with redis_away():
             computed = _served(client, url, accept_language=language)
         first = _served(client, url, accept_language=language)
         again = _served(client, url, accept_language=language)

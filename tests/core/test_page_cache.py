@@ -4,17 +4,16 @@ caller served to another, and the queries each page still makes."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 import time
 
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.applications.factories import SubsidyRoundFactory
+from tests.cache_helpers import redis_away
 from tests.factories import BusinessFactory, UserFactory, member_user
 from tests.programs.factories import CaseStudyFactory, SupportProgramFactory
 
@@ -30,19 +29,8 @@ def _page(client, url: str) -> str:
     return _TOKEN.sub(r"\1TOKEN", response.content.decode())
 
 
-@contextlib.contextmanager
-def _redis_away():
-    """The cache as it is while Redis is down: every page computed afresh."""
-    backend = caches["default"]
-    backend._down_until = time.monotonic() + 600
-    try:
-        yield
-    finally:
-        backend._down_until = 0.0
-
-
 def _same_with_and_without_cache(client, url: str) -> str:
-    with _redis_away():
+    with redis_away():
         computed = _page(client, url)
     first = _page(client, url)  # computed and stored
     second = _page(client, url)  # from the cache

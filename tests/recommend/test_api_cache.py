@@ -5,13 +5,10 @@ repeated call without the selector, serializer or renderer."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import time
 from unittest import mock
 
 import pytest
-from django.core.cache import caches
 from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
@@ -20,22 +17,13 @@ from recommend import api as recommend_api
 from recommend import engine
 from recommend.precompute import recommendations_refresh
 from recommend.services import favourite_toggle
+from tests.cache_helpers import redis_away
 from tests.factories import BusinessFactory, member_user
 from tests.programs.factories import SupportProgramFactory
 
 from .test_precompute import _engine_json, _world
 
 URL = "/api/v1/recommendations"
-
-
-@contextlib.contextmanager
-def _redis_away():
-    backend = caches["default"]
-    backend._down_until = time.monotonic() + 600
-    try:
-        yield
-    finally:
-        backend._down_until = 0.0
 
 
 def _call(api_client, key: str, *, limit: int = 10, language: str = "ja", accept: str = "application/json"):
@@ -55,7 +43,7 @@ def test_the_cached_body_is_the_body_computed_afresh(api_client, language, limit
     business, _programs, _cases = _world()
     recommendations_refresh(business_id=business.pk)
     key = _token(member_user(business))
-    with _redis_away():
+    with redis_away():
         computed = _call(api_client, key, limit=limit, language=language)
     first = _call(api_client, key, limit=limit, language=language)
     with mock.patch.object(recommend_api, "recommendation_titles_for", side_effect=AssertionError("computed again")), \
