@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.cache_helpers import redis_away
 from tests.factories import BusinessFactory, UserFactory, member_user
 
 from .factories import CaseStudyFactory
@@ -26,9 +27,7 @@ def _page(client, url: str) -> str:
     return _TOKEN.sub(r"\1TOKEN", response.content.decode())  # the CSRF token is new on every response
 
 
-def test_case_list_from_the_cache_is_the_same_and_sees_a_new_case(client, monkeypatch):
-    from core import pagecache
-
+def test_case_list_from_the_cache_is_the_same_and_sees_a_new_case(client):
     CaseStudyFactory(title="老舗旅館の挑戦")
     url = reverse("programs:case_list") + "?q=旅館"
     first = _page(client, url)
@@ -36,8 +35,7 @@ def test_case_list_from_the_cache_is_the_same_and_sees_a_new_case(client, monkey
     with CaptureQueriesContext(connection) as queries:
         assert _page(client, url) == first
     assert not [q for q in queries.captured_queries if "programs_casestudy" in q["sql"]]  # from the cache
-    with monkeypatch.context() as patched:  # what the cache gives is what the view computes without it
-        patched.setattr(pagecache, "cached", lambda name, parts, compute, **kwargs: compute())
+    with redis_away():  # what the cache gives is what the view computes without it
         assert _page(client, url) == first
     assert "老舗旅館の挑戦" not in _page(client, reverse("programs:case_list") + "?q=工場")  # its own entry per query
     CaseStudyFactory(title="温泉旅館の再生")
